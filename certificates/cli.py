@@ -1,0 +1,59 @@
+"""The ``tensorlift`` command line.
+
+Each subcommand lives in its own module under :mod:`certificates.commands` and exposes
+``register(subparsers)``; this module only dispatches and turns expected errors into one
+line on stderr with exit status 2 (bad input) -- never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from algebra.errors import BudgetExceeded, SpecError, TensorliftError
+
+__all__ = ["main", "build_parser"]
+
+# Order is the order shown by --help.
+COMMANDS = ["certify", "verify", "rank", "scatter", "report", "examples", "demo"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tensorlift",
+        description="Exact identifiability and stability certificates for deep structured linear networks.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"certificates.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"certificates.commands.{name}":
+                raise
+            continue  # not built yet
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except SpecError as exc:
+        print(f"tensorlift {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BudgetExceeded as exc:
+        print(f"tensorlift {args.command}: budget exceeded: {exc}", file=sys.stderr)
+        return 2
+    except TensorliftError as exc:
+        print(f"tensorlift {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"tensorlift {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,83 @@
+import itertools
+import math
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pytest
+
+from algebra.errors import BudgetExceeded
+from algebra.lifting import column_to_tuple, lifting_operator, lifting_operator_sympy, tuple_to_column
+from algebra.network import MultilinearMap
+from tests.strategies import full_layer, networks, parameters
+
+
+def segre(h):
+    """P(h) as a dict, written out independently of algebra.segre."""
+    return {idx: math.prod(hk[i] for hk, i in zip(h, idx))
+            for idx in itertools.product(*(range(len(hk)) for hk in h))}
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None)
+def test_lifting_reproduces_the_product(data):
+    """Corollary 5.2: A P(h) = M_1(h_1) ... M_K(h_K), exactly."""
+    net = data.draw(networks())
+    h = [[Fraction(x) for x in hk] for hk in data.draw(parameters(net))]
+    A = lifting_operator(net)
+    AP = A.apply(segre(h))
+    m, n = net.shape
+    X = net.evaluate(h)
+    assert all(AP.get(r * n + c, 0) == X[r][c] for r in range(m) for c in range(n))
+
+
+@given(st.data())
+@settings(max_examples=25, deadline=None)
+def test_two_constructions_agree(data):
+    net = data.draw(networks(max_K=3, max_dim=2, max_params=3))
+    fast = lifting_operator(net)
+    slow = lifting_operator_sympy(net)
+    assert dict(fast.columns) == dict(slow.columns)
+    assert list(fast.columns) == list(slow.columns)  # both in lexicographic order
+
+
+def test_k1_is_the_matrix_of_m1():
+    spec = {"layers": [{"rows": 2, "cols": 2, "params": 3,
+                        "entries": [[0, 0, 0, 2], [1, 0, 1, "1/3"], [2, 1, 1, -1], [0, 1, 0, 5]]}]}
+    A = lifting_operator(MultilinearMap.from_spec(spec))
+    assert dict(A.columns) == {(0,): {0: 2, 2: 5}, (1,): {1: Fraction(1, 3)}, (2,): {3: -1}}
+
+
+def test_full_product_columns_are_kronecker_units():
+    # K = 2, full factors: column (i, j) of A is vec(E_{ab} E_{b'c}) -> one 1 or zero.
+    net = MultilinearMap.from_spec({"layers": [full_layer(2, 3), full_layer(3, 2)]})
+    A = lifting_operator(net)
+    assert len(A.columns) == 2 * 3 * 2  # only tuples with matching inner index survive
+    for (i, j), col in A.columns.items():
+        a, b = divmod(i, 3)
+        b2, c = divmod(j, 2)
+        assert b == b2 and col == {a * 2 + c: 1}
+
+
+def test_sparse_propagation_never_extends_zero_prefixes():
+    # Layer 1 uses only parameter 0; the others must never appear in a column.
+    first = {"rows": 1, "cols": 2, "params": 50, "entries": [[0, 0, 0, 1]]}
+    net = MultilinearMap.from_spec({"layers": [first, full_layer(2, 2), full_layer(2, 2)]})
+    A = lifting_operator(net)
+    assert {t[0] for t in A.columns} == {0}
+    assert A.n_cols == 50 * 4 * 4
+
+
+def test_budget():
+    net = MultilinearMap.from_spec({"layers": [full_layer(3, 3)] * 3})
+    with pytest.raises(BudgetExceeded, match="max-columns"):
+        lifting_operator(net, max_columns=10)
+
+
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=4), st.data())
+def test_column_numbering_roundtrip(counts, data):
+    col = data.draw(st.integers(0, math.prod(counts) - 1))
+    t = column_to_tuple(col, counts)
+    assert tuple_to_column(t, counts) == col
+    assert sorted(itertools.product(*(range(s) for s in counts))).index(t) == col
