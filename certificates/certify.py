@@ -1,0 +1,578 @@
+"""The certificate producer: spec -> claims -> certificate (format version 1).
+
+The producer is heavy and untrusted; :mod:`certificates.checker` re-checks what it writes.
+One small function per claim id, each wired to the implementation that computes it:
+
+* ``lifting-rank`` -- structured: exact rank of A with a non-singular minor and kernel vectors
+  (:func:`algebra.exact.rank_witness`, or a sympy DomainMatrix route when that is absent);
+  conv: the structural count of distinct (leaf, offset-sum) classes (Proposition 8.2).
+* ``scattered`` -- conv only: Algorithm 8.1 / Definition 8.1.
+* ``identifiable`` -- structured: Ker A = {0} -> proved (Proposition 6.3), a constructive
+  counterexample -> refuted, otherwise inconclusive with the reason; conv: Theorem 8.4.
+* ``stable`` -- conv: Theorem 8.4's bound when scattered; structured: Theorem 7.2 with the
+  deep-NSP constants (1, +inf) when Ker A = {0} (sigma_min is floating point: ``numeric``).
+
+Examples
+--------
+>>> spec = {"kind": "structured", "layers": [
+...     {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]},
+...     {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]}]}
+>>> cert = certify(spec)  # X = h_1 h_2^T: A is the identity, Ker A = {0}
+>>> [(c["id"], c["status"]) for c in cert.document["claims"]][:2]
+[('lifting-rank', 'proved'), ('identifiable', 'proved')]
+>>> from certificates.checker import check_certificate
+>>> check_certificate(cert.document).exit_code
+0
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from algebra.errors import BudgetExceeded, SpecError
+from algebra.lifting import LiftingOperator, lifting_operator
+from algebra.rational import fraction_to_str
+from graphs.specs import LoadedSpec, load_spec, parse_spec
+
+from .checker import FORMAT, VERSION, spec_sha256
+from .claims import Claim
+
+__all__ = [
+    "Certification",
+    "certify",
+    "certify_file",
+    "write_certificate",
+    "dumps_certificate",
+    "default_certificate_path",
+    "lifting_rank_claim",
+    "identifiable_structured_claim",
+    "stable_structured_claim",
+    "conv_claims",
+    "TOOL_VERSION",
+]
+
+TOOL_VERSION = "0.1.0"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Certification:
+    """The result of :func:`certify`: the certificate document and what the report needs."""
+
+    document: dict
+    claims: list[Claim]
+    loaded: LoadedSpec
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.loaded.name
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Raise :class:`_TimeUp` inside the block after ``seconds`` (main thread, POSIX only)."""
+    usable = (seconds is not None and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise _TimeUp()
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+# ============================================================================ rank witnesses
+def _fraction(x) -> Fraction:
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, int):
+        return Fraction(x)
+    num, den = getattr(x, "numerator", None), getattr(x, "denominator", None)
+    if num is not None and den is not None:
+        num = num() if callable(num) else num
+        den = den() if callable(den) else den
+        return Fraction(int(num), int(den))
+    return Fraction(str(x))
+
+
+def _rank_witness_sympy(A: LiftingOperator):
+    """Exact rank, minor and kernel with sympy's DomainMatrix over QQ (fallback route)."""
+    from sympy import QQ
+    from sympy.polys.matrices import DomainMatrix
+
+    keys = list(A.columns)
+    n_rows, n_nz = A.n_rows, len(keys)
+    if n_nz == 0:
+        return 0, (), (), "right", (), "sympy"
+    data: dict = {}
+    for j, t in enumerate(keys):
+        for r, v in A.columns[t].items():
+            data.setdefault(r, {})[j] = QQ(v.numerator, v.denominator)
+    M = DomainMatrix(data, (n_rows, n_nz), QQ)
+    _, pivots = M.rref()
+    r = len(pivots)
+    sub = M.extract(list(range(n_rows)), list(pivots))
+    _, row_pivots = sub.transpose().rref()
+    side = "left" if n_rows - r < n_nz - r else "right"
+    basis = (M.transpose() if side == "left" else M).nullspace().to_Matrix().tolist() if (
+        (n_rows if side == "left" else n_nz) - r) else []
+    kernel = []
+    for vec in basis:
+        v = {}
+        for i, x in enumerate(vec):
+            if x != 0:
+                v[i if side == "left" else keys[i]] = Fraction(int(x.p), int(x.q))
+        kernel.append(v)
+    return r, tuple(row_pivots), tuple(keys[j] for j in pivots), side, tuple(kernel), "sympy"
+
+
+def _rank_witness(A: LiftingOperator, seed: int):
+    """(rank, minor rows, minor cols, side, kernel vectors, method) -- adapter over exact.py."""
+    try:
+        from algebra.exact import rank_witness
+    except ImportError:
+        return _rank_witness_sympy(A)
+    w = rank_witness(A, seed=seed)
+    kernel = tuple({k: _fraction(v) for k, v in vec.items()} for vec in w.kernel)
+    method = w.method + (f" (prime {w.prime})" if getattr(w, "prime", None) else "")
+    return w.rank, tuple(w.minor_rows), tuple(tuple(c) for c in w.minor_cols), w.kernel_side, kernel, method
+
+
+def _sparse_vector_json(vec: Mapping, side: str) -> list:
+    keys = sorted(vec)
+    return [[k if side == "left" else list(k), fraction_to_str(vec[k])] for k in keys if vec[k] != 0]
+
+
+def lifting_rank_claim(A: LiftingOperator, seed: int = 0) -> Claim:
+    """``lifting-rank`` for a structured network: rank A with both witnesses (Corollary 5.2)."""
+    r, rows, cols, side, kernel, method = _rank_witness(A, seed)
+    witness = {
+        "minor": {"rows": list(rows), "cols": [list(c) for c in cols]},
+        "kernel": {"side": side, "vectors": [_sparse_vector_json(v, side) for v in kernel]},
+    }
+    n_cols = A.n_cols
+    return Claim(
+        "lifting-rank", "proved",
+        f"The lifting operator A ({A.n_rows} x {n_cols}, {len(A.columns)} non-zero columns) has rank {r} over Q.",
+        relies_on=("Corollary 5.2",), value=r, witness=witness,
+        extra={"method": method, "n_rows": A.n_rows, "n_cols": n_cols, "nonzero_columns": len(A.columns)},
+    )
+
+
+# ============================================================================ structured claims
+def _search_counterexample(net, spec: Mapping, seed: int):
+    """Ask algebra.identifiability (issue 5) for (h, g, note); None when absent/none found.
+
+    Adapter: accepts a function returning ``None``, a pair ``(h, g)`` or an object with
+    ``.h``/``.g`` attributes, under the names the identifiability module may use.
+    """
+    try:
+        import algebra.identifiability as ident
+    except ImportError:
+        return None, "no constructive witness search in this version (algebra.identifiability absent)"
+    finder = None
+    for name in ("find_nonidentifiability_witness", "nonidentifiability_witness", "find_witness"):
+        finder = getattr(ident, name, None)
+        if finder:
+            break
+    if finder is None:
+        return None, "algebra.identifiability offers no witness search"
+    model = spec.get("model")
+    try:
+        try:
+            found = finder(net, model=model, seed=seed)
+        except TypeError:
+            found = finder(net)
+    except BudgetExceeded as exc:
+        return None, f"witness search over budget: {exc}"
+    if found is None:
+        return None, "the constructive witness search (every layer, random rational base points) found no counterexample"
+    if isinstance(found, tuple):
+        h, g = found[0], found[1]
+    else:
+        h, g = found.h, found.g
+    return (h, g), None
+
+
+def _theorem_6_4_note(net, spec, seed: int) -> str | None:
+    """The Theorem 6.4 reading when algebra.identifiability provides it (never a proof)."""
+    try:
+        import algebra.identifiability as ident
+    except ImportError:
+        return None
+    fn = getattr(ident, "theorem_6_4", None)
+    if fn is None:
+        return None
+    try:
+        res = fn(net, model=spec.get("model"), seed=seed)
+    except Exception:  # an optional note: its absence must not break a certificate
+        return None
+    holds = getattr(res, "holds", res if isinstance(res, bool) else None)
+    if holds:
+        return "identifiable for almost every operator of this rank (Theorem 6.4)"
+    return None
+
+
+def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0) -> Claim:
+    """``identifiable`` w.r.t. <h> (Definition 6.1) for a structured network.
+
+    Ker A = {0} (rank A = S_1 ... S_K) -> proved (Proposition 6.3); a counterexample (h, g) with
+    equal action and P(h) != P(g) -> refuted; otherwise inconclusive with the reason.
+    """
+    from algebra.segre import are_equivalent
+
+    n_cols = math.prod(net.param_counts)
+    model = "the model of the spec" if spec.get("model") else "the full model R^{S_1} x ... x R^{S_K}"
+    if rank.status == "proved" and rank.value == n_cols:
+        return Claim(
+            "identifiable", "proved",
+            f"Every class <h> is identifiable in {model}: Ker A = {{0}} since rank A = S_1...S_K = {n_cols}.",
+            relies_on=("Proposition 6.3", "Definition 6.1", "lifting-rank"), value=True,
+            witness={"from_claim": "lifting-rank"},
+            assumptions=("field: R (the proof holds over any field containing Q)", "equivalence: <h> (section 3)"),
+        )
+    found, why = _search_counterexample(net, spec, seed)
+    if found is not None:
+        h, g = ([[Fraction(x) for x in hk] for hk in p] for p in found)
+        # the producer checks its own witness before writing it (the checker will again)
+        if net.evaluate(h) != net.evaluate(g) or are_equivalent(h, g):
+            raise RuntimeError("internal error: the witness search returned an invalid counterexample")
+        return Claim(
+            "identifiable", "refuted",
+            f"Not identifiable in {model}: the parameters h and g of the witness give the same "
+            f"product M_1(h_1)...M_K(h_K) but P(h) != P(g).",
+            relies_on=("Definition 6.1", "Proposition 6.3"), value=False,
+            witness={"h": [[fraction_to_str(x) for x in hk] for hk in h],
+                     "g": [[fraction_to_str(x) for x in gk] for gk in g]},
+            assumptions=("equivalence: <h> (section 3)",),
+        )
+    if rank.status != "proved":
+        why = "the lifting rank is unknown (" + (rank.reason or rank.status) + ")"
+    else:
+        why = f"Ker A != {{0}} (rank A = {rank.value} < S_1...S_K = {n_cols}); {why}"
+    note = _theorem_6_4_note(net, spec, seed)
+    if note:
+        why += f"; {note}, which is not a proof for this A"
+    return Claim("identifiable", "inconclusive",
+                 f"Identifiability of <h> in {model} is not decided.",
+                 relies_on=("Proposition 6.3", "Theorem 6.4", "Theorem 6.5"), reason=why)
+
+
+def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim) -> Claim:
+    """``stable`` for a structured network (Theorem 7.2)."""
+    if identifiable.status == "refuted":
+        return Claim("stable", "refuted",
+                     "Stable recovery fails: the parameters are not even identifiable.",
+                     relies_on=("Theorem 7.2", "identifiable"), value=False,
+                     witness={"from_claim": "identifiable"})
+    if identifiable.status == "proved" and A is not None and len(A.columns) <= 4000 and A.n_rows <= 4000:
+        import numpy as np
+
+        dense = np.zeros((A.n_rows, len(A.columns)))
+        for j, t in enumerate(A.columns):
+            for r, v in A.columns[t].items():
+                dense[r, j] = float(v)
+        sv = np.linalg.svd(dense, compute_uv=False)
+        tol = 1e-9 * max(1.0, float(sv[0]) if sv.size else 1.0)
+        smin = float(min(s for s in sv if s > tol)) if sv.size else float("nan")
+        return Claim(
+            "stable", "numeric",
+            f"Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf), so Theorem 7.2 gives stable "
+            f"recovery with sigma_min(A) ~ {smin:.6g} (floating point).",
+            relies_on=("Theorem 7.2", "Definition 7.1", "identifiable"),
+            value={"gamma": "1", "rho": "inf", "sigma_min": smin},
+            evidence={"sigma_min": smin, "method": "numpy.linalg.svd", "tolerance": tol},
+        )
+    return Claim("stable", "inconclusive", "Stability of the recovery is not decided.",
+                 relies_on=("Theorem 7.2",),
+                 reason="deep-NSP constants are only known here when Ker A = {0}")
+
+
+# ============================================================================ conv claims
+def _paths(spec: Mapping) -> list[list[int]]:
+    """Every leaf-root path as edge indices, depth 1 (into the root) first."""
+    edges = spec["edges"]
+    into: dict = {}
+    for j, e in enumerate(edges):
+        into.setdefault(e["to"], []).append(j)
+    out = []
+    stack = [[j] for j in into.get(spec["root"], [])]
+    while stack:
+        p = stack.pop()
+        prev = into.get(edges[p[-1]]["from"])
+        if not prev:
+            out.append(p)
+        else:
+            stack.extend(p + [j] for j in prev)
+    return sorted(out)
+
+
+def _edge_slots(spec: Mapping, K: int) -> list[tuple[int, int]]:
+    """Pinned layout: edge j -> (layer index, first position in that layer's vector)."""
+    dist = {spec["root"]: 0}
+    edges = spec["edges"]
+    changed = True
+    while changed:
+        changed = False
+        for e in edges:
+            if e["to"] in dist and e["from"] not in dist:
+                dist[e["from"]] = dist[e["to"]] + 1
+                changed = True
+    fill = [0] * K
+    slots = []
+    for e in edges:
+        k = dist[e["from"]] - 1
+        slots.append((k, fill[k]))
+        fill[k] += len(e["support"])
+    return slots
+
+
+def conv_claims(loaded: LoadedSpec, seed: int = 0, progress: Progress | None = None) -> tuple[list[Claim], dict]:
+    """The four claims of a conv network (section 8) and the data the report draws."""
+    from algebra.segre import are_equivalent
+    from graphs.scattering import algorithm_8_1
+
+    net, spec = loaded.network, loaded.spec
+    say = progress or (lambda s: None)
+    say("Algorithm 8.1")
+    y = algorithm_8_1(net)
+    y = {str(f): [int(c) for c in v] for f, v in y.items()}
+    scattered = all(c in (0, 1) for v in y.values() for c in v)
+    outputs = {f: [[i, c] for i, c in enumerate(v) if c] for f, v in sorted(y.items())}
+    claims = [Claim(
+        "scattered", "proved" if scattered else "refuted",
+        "The topology is sufficiently scattered: every entry of M_1(1)...M_K(1) is 0 or 1." if scattered else
+        "The topology is not sufficiently scattered: some entry of M_1(1)...M_K(1) exceeds 1.",
+        relies_on=("Definition 8.1", "Algorithm 8.1"), value=scattered, witness={"outputs": outputs})]
+    say("structural rank")
+    classes = {f: sum(1 for c in v if c) for f, v in y.items()}
+    rank = sum(classes.values())
+    structural = net.structural_rank() if hasattr(net, "structural_rank") else None
+    if structural is not None and getattr(structural, "rank", rank) != rank:
+        raise RuntimeError(f"internal error: structural rank {structural.rank} != sum of supports {rank}")
+    claims.insert(0, Claim(
+        "lifting-rank", "proved",
+        f"The lifting operator A has rank {rank}: the number of distinct (leaf, offset-sum) classes of valid paths.",
+        relies_on=("Corollary 5.2", "Proposition 8.2"), value=rank,
+        witness={"classes_per_leaf": dict(sorted(classes.items()))}))
+    K = len(net.edges_by_depth) if hasattr(net, "edges_by_depth") else None
+    K = K or max(len(p) for p in _paths(spec))
+    if scattered:
+        claims.append(Claim(
+            "identifiable", "proved",
+            "The network is identifiable up to the path-wise equivalence {h} of section 8, for parameters "
+            "whose edge kernels are all non-zero.",
+            relies_on=("Theorem 8.4", "Proposition 8.2", "scattered"), value=True,
+            witness={"from_claim": "scattered"},
+            assumptions=("every edge kernel is non-zero", "equivalence: {h} (section 8)")))
+        s_prime = max(len(e["support"]) for e in spec["edges"])
+        N = int(spec["N"])
+        claims.append(Claim(
+            "stable", "proved",
+            f"Stable recovery (Theorem 8.4): delta_p({{h*}}, {{h}}) <= 7 (K S')^(1/p) eps^(1-K) (delta+eta)/sqrt(N) "
+            f"with K = {K}, S' = {s_prime}, N = {N}, whenever every edge kernel has sup-norm >= eps and "
+            f"delta + eta <= sqrt(N) eps^K / 2.",
+            relies_on=("Theorem 8.4", "scattered"),
+            value={"K": K, "S_prime": s_prime, "N": N,
+                   "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"},
+            witness={"from_claim": "scattered"},
+            assumptions=("||T_e(h)||_inf >= eps for every edge e", "delta + eta <= sqrt(N) eps^K / 2")))
+    else:
+        say("non-identifiability witness")
+        from graphs.conv_structure import nonidentifiability_witness
+
+        found = nonidentifiability_witness(net)
+        if found is None:
+            raise RuntimeError("internal error: not scattered but no non-identifiability witness")
+        h, g = ([[Fraction(x) for x in hk] for hk in p] for p in found)
+        slots = _edge_slots(spec, K)
+        path = None
+        for p in _paths(spec):
+            hp = [[h[slots[j][0]][slots[j][1] + i] for i in range(len(spec["edges"][j]["support"]))] for j in p]
+            gp = [[g[slots[j][0]][slots[j][1] + i] for i in range(len(spec["edges"][j]["support"]))] for j in p]
+            if not are_equivalent(hp, gp):
+                path = p
+                break
+        if path is None:
+            raise RuntimeError("internal error: the witness does not separate any path")
+        nonzero = all(any(h[k][s + i] for i in range(len(e["support"]))) and
+                      any(g[k][s + i] for i in range(len(e["support"])))
+                      for (k, s), e in zip(slots, spec["edges"]))
+        claims.append(Claim(
+            "identifiable", "refuted",
+            "Not identifiable (Theorem 8.4): h and g give the same network action but differ in {h} "
+            f"(P differs on the path of edges {path})"
+            + ("; every edge kernel of h and g is non-zero." if nonzero else "."),
+            relies_on=("Theorem 8.4", "Proposition 8.2", "scattered"), value=False,
+            witness={"h": [[fraction_to_str(x) for x in hk] for hk in h],
+                     "g": [[fraction_to_str(x) for x in gk] for gk in g], "path": path},
+            assumptions=("equivalence: {h} (section 8)",)))
+        claims.append(Claim("stable", "refuted",
+                            "Stable recovery fails: the network is not identifiable.",
+                            relies_on=("Theorem 8.4", "identifiable"), value=False,
+                            witness={"from_claim": "identifiable"}))
+    return claims, {"algorithm_8_1": y, "K": K}
+
+
+# ============================================================================ driver
+def certify(spec: Mapping | LoadedSpec, *, seed: int = 0, max_columns: int | None = None,
+            time_limit: float | None = None, progress: Progress | None = None) -> Certification:
+    """Run every applicable check on a spec and assemble the certificate.
+
+    Parameters
+    ----------
+    spec : dict or LoadedSpec
+        The spec exactly as read (it is embedded verbatim and hashed).
+    seed : int
+        Seed of every random choice (written into the certificate).
+    max_columns, time_limit : optional budgets
+        Exceeding them turns the affected claim into ``inconclusive`` with the reason.
+    progress : callable, optional
+        Called with the name of each phase as it starts.
+    """
+    loaded = spec if isinstance(spec, LoadedSpec) else parse_spec(spec)
+    say = progress or (lambda s: None)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def remaining():
+        return None if time_limit is None else time_limit - (time.perf_counter() - started)
+
+    claims: list[Claim]
+    extras: dict = {"kind": loaded.kind}
+    if loaded.kind == "conv":
+        t0 = time.perf_counter()
+        claims, more = conv_claims(loaded, seed, say)
+        extras.update(more)
+        timings["conv"] = round(time.perf_counter() - t0, 6)
+    else:
+        net = loaded.multilinear()
+        A = None
+        t0 = time.perf_counter()
+        say("lifting operator")
+        try:
+            with _time_limit(remaining()):
+                A = lifting_operator(net, max_columns=max_columns)
+                timings["lifting"] = round(time.perf_counter() - t0, 6)
+                t0 = time.perf_counter()
+                say("exact rank")
+                rank = lifting_rank_claim(A, seed)
+                timings["rank"] = round(time.perf_counter() - t0, 6)
+        except BudgetExceeded as exc:
+            rank = Claim("lifting-rank", "inconclusive", "The rank of the lifting operator A is not computed.",
+                         relies_on=("Corollary 5.2",), reason=f"budget exceeded: {exc}")
+            A = None
+        except _TimeUp:
+            rank = Claim("lifting-rank", "inconclusive", "The rank of the lifting operator A is not computed.",
+                         relies_on=("Corollary 5.2",), reason=f"time limit of {time_limit} s reached (--time-limit)")
+            A = None
+        t0 = time.perf_counter()
+        say("identifiability")
+        try:
+            with _time_limit(remaining()):
+                ident = identifiable_structured_claim(net, loaded.spec, rank, seed)
+        except _TimeUp:
+            ident = Claim("identifiable", "inconclusive", "Identifiability is not decided.",
+                          relies_on=("Proposition 6.3",), reason=f"time limit of {time_limit} s reached (--time-limit)")
+        timings["identifiability"] = round(time.perf_counter() - t0, 6)
+        t0 = time.perf_counter()
+        stable = stable_structured_claim(net, A, ident)
+        timings["stability"] = round(time.perf_counter() - t0, 6)
+        claims = [rank, ident, stable]
+        extras.update(rank.extra)
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "tool": {"name": "tensorlift", "version": TOOL_VERSION},
+        "network": {"spec": loaded.spec, "sha256": spec_sha256(loaded.spec)},
+        "seeds": {"seed": seed},
+        "timings": timings,
+        "claims": [c.to_dict() for c in claims],
+    }
+    return Certification(document, claims, loaded, extras)
+
+
+def certify_file(path: str | Path, **kwargs) -> Certification:
+    """Read a spec file and :func:`certify` it."""
+    return certify(load_spec(path), **kwargs)
+
+
+def default_certificate_path(spec_path: str | Path) -> Path:
+    """``<spec name>.cert.json`` in the current directory."""
+    name = Path(spec_path).name
+    for suffix in (".json", ".yaml", ".yml"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return Path(f"{name}.cert.json")
+
+
+def write_certificate(document: Mapping, path: str | Path) -> Path:
+    """Write a certificate atomically (no partial file on failure); deterministic layout."""
+    path = Path(path)
+    _atomic_write(path, dumps_certificate(document))
+    return path
+
+
+def dumps_certificate(document, width: int = 100) -> str:
+    """Readable, deterministic JSON: objects one key per line, short lists on one line.
+
+    >>> print(dumps_certificate({"a": [1, 2], "b": {"c": "x"}}))
+    {
+     "a": [1, 2],
+     "b": {
+      "c": "x"
+     }
+    }
+    <BLANKLINE>
+    """
+    return _dump(document, 0, width) + "\n"
+
+
+def _dump(x, level: int, width: int) -> str:
+    flat = json.dumps(x, ensure_ascii=False)
+    if not isinstance(x, (dict, list)) or (isinstance(x, list) and len(flat) + level <= width) or not x:
+        return flat
+    pad = " " * (level + 1)
+    if isinstance(x, dict):
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_dump(v, level + 1, width)}" for k, v in x.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * level + "}"
+    items = [pad + _dump(v, level + 1, width) for v in x]
+    return "[\n" + ",\n".join(items) + "\n" + " " * level + "]"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,298 @@
+"""The stdlib-only checker: corpora, the format document, mutations, fuzzing, CLI behaviour."""
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from certificates.checker import check_certificate, check_file, main, spec_sha256
+
+from .oracle import structured_certificate_is_true
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+VALID = sorted((HERE / "valid").glob("*.json"))
+INVALID = sorted((HERE / "invalid").glob("*.json"))
+MALFORMED = sorted((HERE / "malformed").glob("*"))
+STRUCTURED_VALID = [p for p in VALID if json.loads(p.read_text())["network"]["spec"].get("kind") == "structured"]
+
+
+# --------------------------------------------------------------------------- trust base
+def test_checker_imports_only_the_standard_library():
+    tree = ast.parse((ROOT / "certificates" / "checker.py").read_text())
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "no relative imports in the checker"
+            modules.add(node.module.split(".")[0])
+    assert modules <= set(sys.stdlib_module_names) | {"__future__"}, modules
+
+
+def test_checker_runs_as_a_standalone_script_without_the_package(tmp_path):
+    # copy the file alone into an empty directory: it must not need anything next to it
+    script = tmp_path / "checker.py"
+    script.write_text((ROOT / "certificates" / "checker.py").read_text())
+    out = subprocess.run([sys.executable, "-I", str(script), str(VALID[0])], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("verified")
+
+
+# --------------------------------------------------------------------------- corpora
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_valid_corpus_verifies(path):
+    report = check_file(path)
+    assert report.exit_code == 0, report.failures
+    assert any(v == "verified" for v in report.claims.values())
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_invalid_corpus_fails_with_exit_1(path):
+    report = check_file(path)
+    assert report.exit_code == 1, report.verdict
+    assert report.failures
+
+
+@pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.name)
+def test_malformed_corpus_exits_2(path):
+    report = check_file(path)
+    assert report.exit_code == 2, report.verdict
+    assert report.verdict.startswith("malformed")
+
+
+def test_corpora_are_not_empty():
+    assert len(VALID) >= 4 and len(INVALID) >= 8 and len(MALFORMED) >= 8
+
+
+@pytest.mark.parametrize("path", STRUCTURED_VALID, ids=lambda p: p.name)
+def test_oracle_agrees_on_valid_corpus(path):
+    assert structured_certificate_is_true(json.loads(path.read_text()))
+
+
+# --------------------------------------------------------------------------- format document
+def test_format_document_example_is_the_fixture():
+    text = (ROOT / "docs" / "certificate-format.md").read_text()
+    blocks = re.findall(r"```json\n(.*?)```", text, re.S)
+    assert len(blocks) == 1
+    fixture = HERE / "valid" / "format-example.json"
+    assert json.loads(blocks[0]) == json.loads(fixture.read_text())
+    assert check_certificate(blocks[0]).exit_code == 0
+
+
+def test_format_example_hash_is_the_canonical_one():
+    doc = json.loads((HERE / "valid" / "format-example.json").read_text())
+    spec = doc["network"]["spec"]
+    canonical = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    import hashlib
+
+    assert doc["network"]["sha256"] == hashlib.sha256(canonical.encode()).hexdigest() == spec_sha256(spec)
+
+
+# --------------------------------------------------------------------------- mutations
+STATUSES = ["proved", "refuted", "probable", "numeric", "inconclusive"]
+
+
+def _edits(x):
+    """Meaningful single edits of a scalar/list value (the replacement values)."""
+    if isinstance(x, bool):
+        return [not x]
+    if isinstance(x, int):
+        return [x + 1] + ([x - 1] if x >= 1 else [])
+    if isinstance(x, str) and re.fullmatch(r"-?\d+(/\d+)?", x):
+        from fractions import Fraction
+
+        q = Fraction(x)
+        return [str(q + 1), "0" if q else "1", str(-q) if q else "2"]
+    return []
+
+
+def _walk(node, path=()):
+    """Yield (path, value) for every node."""
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, path + (i,))
+
+
+def _set(doc, path, value):
+    out = copy.deepcopy(doc)
+    node = out
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = value
+    return out
+
+
+def mutations(doc):
+    """Every meaningful single edit of a certificate: (description, mutated document)."""
+    for path, value in _walk(doc):
+        where = "/".join(map(str, path))
+        if not path or path[0] not in ("network", "claims"):
+            continue
+        in_claim_payload = path[0] == "claims" and len(path) >= 3 and path[2] in ("status", "value", "witness")
+        in_spec = path[:2] == ("network", "spec")
+        if not (in_claim_payload or in_spec or path == ("network", "sha256")):
+            continue
+        if path == ("network", "sha256"):
+            flipped = ("0" if value[0] != "0" else "1") + value[1:]
+            yield f"{where}: flip a digit", _set(doc, path, flipped)
+            continue
+        if len(path) == 3 and path[2] == "status":
+            for s in STATUSES:
+                if s != value:
+                    yield f"{where}: {value} -> {s}", _set(doc, path, s)
+            continue
+        if isinstance(value, list) and value and (in_claim_payload or in_spec):
+            for i in range(len(value)):
+                yield f"{where}: drop item {i}", _set(doc, path, value[:i] + value[i + 1:])
+            yield f"{where}: duplicate item 0", _set(doc, path, [value[0]] + value)
+        for new in _edits(value):
+            if in_spec and path[-1] in ("name", "description"):
+                continue
+            yield f"{where}: {value!r} -> {new!r}", _set(doc, path, new)
+
+
+def _rehash(doc):
+    out = copy.deepcopy(doc)
+    out["network"]["sha256"] = spec_sha256(out["network"]["spec"])
+    return out
+
+
+@pytest.mark.parametrize("path", STRUCTURED_VALID, ids=lambda p: p.name)
+def test_every_single_edit_is_rejected_unless_still_true(path):
+    doc = json.loads(path.read_text())
+    n = 0
+    for what, mutated in mutations(doc):
+        n += 1
+        report = check_certificate(json.dumps(mutated))
+        if mutated["network"]["spec"] != doc["network"]["spec"]:
+            # a spec edit without a new hash is always rejected
+            assert report.exit_code == 1 and report.failures[0].startswith("hash"), what
+            mutated = _rehash(mutated)
+            report = check_certificate(json.dumps(mutated))
+        true = structured_certificate_is_true(mutated)
+        if report.exit_code == 0:
+            assert true, f"false certificate verified after edit {what}"
+        elif report.exit_code == 1:
+            assert not true, f"true certificate rejected after edit {what}: {report.failures}"
+    assert n > 20
+
+
+def test_the_edits_that_must_break_do_break():
+    doc = json.loads((HERE / "valid" / "matrix-product.json").read_text())
+    cases = {
+        "rank value": _set(doc, ("claims", 0, "value"), 3),
+        "status": _set(doc, ("claims", 1, "status"), "proved"),
+        "witness entry": _set(doc, ("claims", 1, "witness", "h", 1, 2), "4"),
+        "minor row": _set(doc, ("claims", 0, "witness", "minor", "rows", 0), 1),
+        "hash": _set(doc, ("network", "sha256"), "0" * 64),
+        "spec coefficient": _rehash(_set(doc, ("network", "spec", "layers", 1, "entries", 0, 3), 2)),
+    }
+    for what, mutated in cases.items():
+        assert check_certificate(mutated).exit_code != 0, what
+
+
+# --------------------------------------------------------------------------- fuzzing
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["1/2", "0", "proved", "x", ""]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "status", "witness", "value", "spec", "kind", "layers", "minor", "h", "g", "a"]),
+        inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values)
+def test_random_json_is_never_verified(value):
+    report = check_certificate(json.dumps(value))
+    assert report.exit_code == 2
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_corrupted_bytes_are_rejected_cleanly_or_still_true(data):
+    path = data.draw(st.sampled_from(STRUCTURED_VALID))
+    raw = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    report = check_certificate(bytes(raw))  # must not raise
+    assert report.exit_code in (0, 1, 2)
+    if report.exit_code == 0:
+        assert structured_certificate_is_true(json.loads(bytes(raw).decode()))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_structurally_mutated_claims_never_crash(data):
+    doc = json.loads(data.draw(st.sampled_from(VALID)).read_text())
+    claim = data.draw(st.sampled_from(doc["claims"]))
+    key = data.draw(st.sampled_from(sorted(claim)))
+    claim[key] = data.draw(json_values)
+    report = check_certificate(doc)
+    assert report.exit_code in (0, 1, 2)
+    if report.exit_code == 0 and doc["network"]["spec"]["kind"] == "structured":
+        assert structured_certificate_is_true(doc)
+
+
+# --------------------------------------------------------------------------- strictness, CLI
+def _good():
+    return json.loads((HERE / "valid" / "format-example.json").read_text())
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda d: d.update(extra=1), "unknown field"),
+    (lambda d: d["claims"][0].update(status="maybe"), "expected one of"),
+    (lambda d: d["claims"][0].pop("witness"), "needs a witness"),
+    (lambda d: d["claims"][0].update(value="1"), "expected an integer"),
+    (lambda d: d.update(version=2), "version 1 only"),
+    (lambda d: d["claims"][3].pop("reason"), "needs a reason"),
+    (lambda d: d["claims"][1]["witness"]["h"][0].__setitem__(0, 1.0), "p/q"),
+    (lambda d: d["claims"].append(dict(d["claims"][0])), "duplicate claim id"),
+    (lambda d: d["claims"][0]["witness"].update(other=[]), "unknown field"),
+])
+def test_strict_parsing(edit, expected):
+    doc = _good()
+    edit(doc)
+    report = check_certificate(json.dumps(doc))
+    assert report.exit_code == 2
+    assert expected in report.verdict
+
+
+def test_duplicate_keys_and_nan_are_malformed():
+    text = (HERE / "valid" / "format-example.json").read_text()
+    assert check_certificate(text.replace('"version": 1,', '"version": 1, "version": 1,')).exit_code == 2
+    assert check_certificate(text.replace('"rank": 0.001', '"rank": NaN')).exit_code == 2
+
+
+def test_main_prints_one_verdict_line_and_diagnostics_on_stderr(tmp_path, capsys):
+    doc = _good()
+    doc["claims"][0]["witness"]["kernel"]["vectors"][0][0][1] = "-2"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    assert main([str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert out.count("\n") == 1 and out.startswith("FAILED")
+    assert "lifting-rank: kernel vector 0: A v != 0" in err
+    assert main([str(tmp_path / "missing.json")]) == 2
+    out, _ = capsys.readouterr()
+    assert out.startswith("malformed")
+
+
+def test_not_rechecked_claims_are_reported_as_such():
+    report = check_file(HERE / "valid" / "format-example.json")
+    assert report.claims == {"lifting-rank": "verified", "identifiable": "verified",
+                             "stable": "verified", "note": "not re-checked (inconclusive)"}
