@@ -1,0 +1,138 @@
+"""The producer and the certify/verify/examples commands."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from algebra.lifting import lifting_operator
+from certificates.certify import certify, default_certificate_path
+from certificates.checker import check_certificate
+from certificates.cli import main
+from tests.strategies import full_layer, networks
+
+from .oracle import structured_certificate_is_true
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(max_K=3, max_dim=3, max_params=3))
+def test_every_certificate_the_producer_writes_verifies(net):
+    spec = net.to_spec()
+    doc = certify(spec).document
+    report = check_certificate(json.dumps(doc))
+    assert report.exit_code == 0, report.failures
+    assert structured_certificate_is_true(doc)
+    rank = doc["claims"][0]
+    assert rank["id"] == "lifting-rank" and rank["status"] == "proved"
+    # cross-check the rank against sympy on the explicitly built A
+    assert rank["value"] == lifting_operator(net).to_sympy().rank()
+    ident = doc["claims"][1]
+    assert (ident["status"] == "proved") == (rank["value"] == math.prod(net.param_counts))
+
+
+def test_full_column_rank_gives_proved_identifiability_and_numeric_stability():
+    spec = {"kind": "structured", "layers": [full_layer(3, 1), full_layer(1, 2)]}
+    claims = {c["id"]: c for c in certify(spec).document["claims"]}
+    assert claims["lifting-rank"]["value"] == 6
+    assert claims["identifiable"]["status"] == "proved"
+    assert claims["stable"]["status"] == "numeric"
+    # A is a permutation matrix here: every singular value is 1
+    assert claims["stable"]["evidence"]["sigma_min"] == pytest.approx(1.0)
+
+
+def test_spec_is_embedded_verbatim_and_hashed():
+    spec = json.loads((ROOT / "examples/structured/matrix-product.json").read_text())
+    doc = certify(spec).document
+    assert doc["network"]["spec"] == spec
+    assert doc["seeds"] == {"seed": 0}
+    assert set(doc["timings"]) >= {"lifting", "rank"}
+
+
+def test_budget_turns_into_inconclusive():
+    spec = {"kind": "structured", "layers": [full_layer(2, 2), full_layer(2, 2), full_layer(2, 2)]}
+    claims = {c.id: c for c in certify(spec, max_columns=3).claims}
+    assert claims["lifting-rank"].status == "inconclusive"
+    assert "budget" in claims["lifting-rank"].reason
+    assert claims["identifiable"].status == "inconclusive"
+
+
+def test_default_certificate_path():
+    assert default_certificate_path("a/b/net.json") == Path("net.cert.json")
+    assert default_certificate_path("net.yaml") == Path("net.cert.json")
+
+
+# --------------------------------------------------------------------------- command line
+def test_certify_then_verify(tmp_path, capsys):
+    cert = tmp_path / "mp.cert.json"
+    assert main(["certify", str(ROOT / "examples/structured/matrix-product.json"), "-o", str(cert), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "proved       lifting-rank" in out and "[Corollary 5.2]" in out
+    assert main(["verify", str(cert)]) == 0
+    assert capsys.readouterr().out.startswith("verified")
+
+
+def test_certify_json_summary(tmp_path, capsys):
+    cert = tmp_path / "c.json"
+    assert main(["certify", str(ROOT / "examples/structured/matrix-product.json"), "-o", str(cert),
+                 "--json", "--quiet"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["certificate"] == str(cert)
+    assert [c["id"] for c in summary["claims"]] == ["lifting-rank", "identifiable", "stable"]
+    assert summary["sha256"] == json.loads(cert.read_text())["network"]["sha256"]
+
+
+@pytest.mark.parametrize("text", ["{", "[]", '{"kind": "nope"}', '{"kind": "structured", "layers": []}',
+                                  '{"kind": "structured", "layers": [{"rows": 1, "cols": 1, "params": 1, '
+                                  '"entries": [[0, 0, 0, 0.5]]}]}'])
+def test_bad_spec_exits_2_with_one_line_and_no_file(tmp_path, capsys, text):
+    spec = tmp_path / "bad.json"
+    spec.write_text(text)
+    cert = tmp_path / "bad.cert.json"
+    assert main(["certify", str(spec), "-o", str(cert), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "error" in err
+    assert not cert.exists()
+
+
+def test_verify_exit_codes(tmp_path, capsys):
+    here = Path(__file__).parent
+    assert main(["verify", str(here / "invalid" / "singular-minor.json")]) == 1
+    assert main(["verify", str(here / "malformed" / "version-2.json")]) == 2
+    assert main(["verify", str(tmp_path / "nothing.json")]) == 2
+
+
+def test_examples_lists_bundled_specs(capsys):
+    assert main(["examples"]) == 0
+    out = capsys.readouterr().out
+    assert "examples/structured/matrix-product.json" in out
+
+
+json_specs = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 4) | st.sampled_from(["1/2", "structured", "conv", "x", 0.5]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["kind", "layers", "rows", "cols", "params", "entries", "N", "root", "edges",
+                         "from", "to", "support", "model", "name"]), inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(st.one_of(json_specs, st.fixed_dictionaries({"kind": st.just("structured"), "layers": json_specs})))
+def test_fuzzed_specs_give_a_certificate_or_a_clean_exit_2(tmp_path, value):
+    spec = tmp_path / "fuzz.json"
+    spec.write_text(json.dumps(value))
+    cert = tmp_path / "fuzz.cert.json"
+    cert.unlink(missing_ok=True)
+    code = main(["certify", str(spec), "-o", str(cert), "--quiet", "--max-columns", "200"])
+    assert code in (0, 2)
+    if code == 0:
+        assert check_certificate(cert.read_bytes()).exit_code == 0
+    else:
+        assert not cert.exists()
