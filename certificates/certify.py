@@ -42,7 +42,7 @@ from typing import Any, Callable, Mapping
 from algebra.errors import BudgetExceeded, SpecError
 from algebra.lifting import LiftingOperator, lifting_operator
 from algebra.rational import fraction_to_str
-from graphs.specs import LoadedSpec, load_spec, parse_spec
+from graphs.specs import LoadedSpec, parse_spec, read_spec_file
 
 from .checker import FORMAT, VERSION, spec_sha256
 from .claims import Claim
@@ -518,7 +518,11 @@ def certify(spec: Mapping | LoadedSpec, *, seed: int = 0, max_columns: int | Non
 
 def certify_file(path: str | Path, **kwargs) -> Certification:
     """Read a spec file and :func:`certify` it."""
-    return certify(load_spec(path), **kwargs)
+    spec = read_spec_file(path)
+    # graphs.specs.parse_spec raises TypeError on an unhashable kind (e.g. a list); guard here
+    if not isinstance(spec.get("kind"), str):
+        raise SpecError("kind", f"expected a string naming the kind of network, got {spec.get('kind')!r:.60}")
+    return certify(parse_spec(spec), **kwargs)
 
 
 def default_certificate_path(spec_path: str | Path) -> Path:

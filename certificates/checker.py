@@ -745,7 +745,10 @@ def _check_scattered(claim: dict, net: Conv) -> None:
         for e in _list(entries, f"witness.outputs.{f}"):
             if not isinstance(e, list) or len(e) != 2:
                 raise Malformed(f"witness.outputs.{f}", "expected entries [offset, count]")
-            d[_int(e[0], f"witness.outputs.{f}", 0)] = _int(e[1], f"witness.outputs.{f}", 1)
+            offset = _int(e[0], f"witness.outputs.{f}", 0)
+            if offset in d:
+                raise Malformed(f"witness.outputs.{f}", f"offset {offset} listed twice")
+            d[offset] = _int(e[1], f"witness.outputs.{f}", 1)
         given[f] = d
     y = net.algorithm_8_1()
     for f in net.leaves:

@@ -62,6 +62,22 @@ def invalid() -> dict:
     d = load("outer-product"); d["claims"].insert(0, {"id": "scattered", "status": "proved", "statement": "s",
                                                       "relies_on": [], "value": True, "witness": {"outputs": {}}})
     out["scattered-claim-on-structured-network"] = d
+    d = load("conv-paper-scattered"); d["claims"][1]["witness"]["outputs"]["x"][0][1] = 2
+    out["conv-scatter-output-wrong"] = d
+    d = load("conv-paper-unscattered"); d["claims"][1]["status"] = "proved"; d["claims"][1]["value"] = True
+    out["conv-unscattered-claimed-scattered"] = d
+    d = load("conv-paper-scattered"); d["claims"][0]["value"] = 5
+    out["conv-rank-wrong"] = d
+    d = load("conv-paper-unscattered"); d["claims"][2]["witness"]["g"][1][0] = "9"
+    out["conv-witness-different-action"] = d
+    d = load("conv-paper-unscattered"); d["claims"][2]["witness"]["g"] = [["4", "6", "2"], ["6", "7/2", "1/2"]]
+    out["conv-witness-equivalent"] = d
+    d = load("conv-paper-unscattered"); d["claims"][2]["witness"]["path"] = [1, 0]
+    out["conv-witness-path-not-a-path"] = d
+    d = load("conv-paper-scattered"); d["claims"][3]["value"]["S_prime"] = 2
+    out["conv-stable-constants-wrong"] = d
+    d = load("conv-paper-unscattered"); d["network"]["spec"]["edges"][1]["support"] = [1, 2, 4]
+    out["conv-spec-edited-and-rehashed"] = rehash(d)
     return out
 
 
@@ -91,7 +107,63 @@ def malformed() -> dict:
     return out
 
 
+def conv_certificate(spec, witness=None):
+    """A conv certificate built by brute force (tests.certificates.oracle), not by the producer."""
+    from fractions import Fraction
+
+    from .oracle import conv_layout, conv_outputs
+
+    N, edges = spec["N"], spec["edges"]
+    y = conv_outputs(spec, lambda j: [Fraction(int(o in edges[j]["support"])) for o in range(N)])
+    scattered = all(c in (0, 1) for v in y.values() for c in v)
+    _, sizes = conv_layout(spec)
+    outputs = {f: [[i, int(c)] for i, c in enumerate(v) if c] for f, v in sorted(y.items())}
+    classes = {f: len(v) for f, v in outputs.items()}
+    claims = [
+        {"id": "lifting-rank", "status": "proved", "statement": "rank A = number of (leaf, offset-sum) classes.",
+         "relies_on": ["Corollary 5.2", "Proposition 8.2"], "value": sum(classes.values()),
+         "witness": {"classes_per_leaf": classes}},
+        {"id": "scattered", "status": "proved" if scattered else "refuted", "statement": "Algorithm 8.1.",
+         "relies_on": ["Definition 8.1", "Algorithm 8.1"], "value": scattered, "witness": {"outputs": outputs}},
+    ]
+    if scattered:
+        claims += [
+            {"id": "identifiable", "status": "proved", "statement": "Identifiable up to {h}.",
+             "relies_on": ["Theorem 8.4", "scattered"], "value": True, "witness": {"from_claim": "scattered"}},
+            {"id": "stable", "status": "proved", "statement": "Theorem 8.4 bound.", "relies_on": ["Theorem 8.4"],
+             "value": {"K": len(sizes), "S_prime": max(len(e["support"]) for e in edges), "N": N,
+                       "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"},
+             "witness": {"from_claim": "scattered"}},
+        ]
+    else:
+        claims += [
+            {"id": "identifiable", "status": "refuted", "statement": "Not identifiable.",
+             "relies_on": ["Theorem 8.4"], "value": False, "witness": witness},
+            {"id": "stable", "status": "refuted", "statement": "Not stable.", "relies_on": ["Theorem 8.4"],
+             "value": False, "witness": {"from_claim": "identifiable"}},
+        ]
+    return {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0.1.0"},
+            "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": claims}
+
+
+def conv_valid() -> dict:
+    chain = lambda name, s1, s2: {"kind": "conv", "name": name, "N": 16, "boundary": "circular", "root": "r",
+                                  "edges": [{"from": "v1", "to": "r", "support": s1},
+                                            {"from": "x", "to": "v1", "support": s2}]}
+    # {1,2,3}*{1,2,3}: regroup the roots of (1+z)(2+z)(3+z)(4+z) -> same product, different factors
+    witness = {"h": [["2", "3", "1"], ["12", "7", "1"]], "g": [["3", "4", "1"], ["8", "6", "1"]], "path": [0, 1]}
+    tree = {"kind": "conv", "name": "haar-packet-J2-N8", "N": 8, "boundary": "circular", "root": "r",
+            "edges": [{"from": "a", "to": "r", "support": [0, 1]}, {"from": "b", "to": "r", "support": [0, 1]},
+                      {"from": "a0", "to": "a", "support": [0, 2]}, {"from": "a1", "to": "a", "support": [0, 2]},
+                      {"from": "b0", "to": "b", "support": [0, 2]}, {"from": "b1", "to": "b", "support": [0, 2]}]}
+    return {"conv-paper-scattered": conv_certificate(chain("paper-scattered", [1, 2, 3], [1, 10])),
+            "conv-paper-unscattered": conv_certificate(chain("paper-unscattered", [1, 2, 3], [1, 2, 3]), witness),
+            "conv-haar-tree": conv_certificate(tree)}
+
+
 def main():
+    for name, doc in conv_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for folder, docs in (("invalid", invalid()), ("malformed", malformed())):
         (HERE / folder).mkdir(exist_ok=True)
         for name, doc in docs.items():

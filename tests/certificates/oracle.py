@@ -18,7 +18,7 @@ from algebra.lifting import lifting_operator
 from algebra.network import MultilinearMap
 from algebra.segre import are_equivalent
 
-__all__ = ["structured_certificate_is_true"]
+__all__ = ["structured_certificate_is_true", "conv_certificate_is_true", "conv_outputs"]
 
 
 def _q(x) -> Fraction:
@@ -122,4 +122,131 @@ def structured_certificate_is_true(doc: dict) -> bool:
             truth[cid] = ok
         return all(truth.values())
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError):
+        return False
+
+
+# ============================================================================ conv (brute force)
+def _conv_paths(spec):
+    """All leaf-root paths as edge-index lists, depth 1 first, by plain recursion."""
+    edges = spec["edges"]
+    into = {}
+    for j, e in enumerate(edges):
+        into.setdefault(e["to"], []).append(j)
+    out = []
+
+    def walk(node, acc):
+        if node not in into:
+            out.append(list(acc))
+            return
+        for j in into[node]:
+            walk(edges[j]["from"], acc + [j])
+
+    walk(spec["root"], [])
+    return out
+
+
+def _cconv(a, b, N):
+    out = [Fraction(0)] * N
+    for i, x in enumerate(a):
+        if x:
+            for j, y in enumerate(b):
+                if y:
+                    out[(i + j) % N] += x * y
+    return out
+
+
+def conv_outputs(spec, kernel_of):
+    """Per leaf, the sum over its paths of the circular convolution of the edge kernels (dense)."""
+    N = spec["N"]
+    out = {}
+    for p in _conv_paths(spec):
+        leaf = spec["edges"][p[-1]]["from"]
+        acc = [Fraction(1)] + [Fraction(0)] * (N - 1)
+        for j in p:
+            acc = _cconv(acc, kernel_of(j), N)
+        out[leaf] = [a + b for a, b in zip(out.get(leaf, [0] * N), acc)]
+    return out
+
+
+def conv_layout(spec):
+    """Edge j -> (layer index, offset) in the pinned layout, from the paths' positions."""
+    depth = {}
+    for p in _conv_paths(spec):
+        for k, j in enumerate(p):
+            depth[j] = k
+    fill, slots = {}, {}
+    for j, e in enumerate(spec["edges"]):
+        k = depth[j]
+        slots[j] = (k, fill.get(k, 0))
+        fill[k] = fill.get(k, 0) + len(e["support"])
+    return slots, [fill[k] for k in sorted(fill)]
+
+
+def conv_certificate_is_true(doc: dict) -> bool:
+    """Whether a conv certificate's re-checkable claims are true (brute force over paths)."""
+    try:
+        spec = doc["network"]["spec"]
+        text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        if hashlib.sha256(text.encode()).hexdigest() != doc["network"]["sha256"]:
+            return False
+        N = spec["N"]
+        edges = spec["edges"]
+
+        def indicator(j):
+            return [Fraction(1) if o in edges[j]["support"] else Fraction(0) for o in range(N)]
+
+        y = conv_outputs(spec, indicator)
+        scattered = all(c in (0, 1) for v in y.values() for c in v)
+        slots, sizes = conv_layout(spec)
+        K = len(sizes)
+        truth = {}
+        for claim in doc["claims"]:
+            cid, status = claim["id"], claim["status"]
+            if status not in ("proved", "refuted"):
+                continue
+            w = claim["witness"]
+            if cid == "scattered":
+                want = {f: [[i, int(c)] for i, c in enumerate(v) if c] for f, v in y.items()}
+                ok = (w == {"outputs": want} and claim["value"] is scattered
+                      and (status == "proved") == scattered)
+            elif cid == "lifting-rank":
+                ok = (status == "proved" and claim["value"] == sum(sum(1 for c in v if c) for v in y.values())
+                      and w == {"classes_per_leaf": {f: sum(1 for c in v if c) for f, v in y.items()}})
+            elif cid == "identifiable" and status == "proved":
+                ok = w == {"from_claim": "scattered"} and claim["value"] is True and truth.get("scattered") and scattered
+            elif cid == "identifiable":
+                h = [[_q(x) for x in hk] for hk in w["h"]]
+                g = [[_q(x) for x in gk] for gk in w["g"]]
+                path = w["path"]
+                if set(w) != {"h", "g", "path"} or claim["value"] is not False:
+                    ok = False
+                elif [len(x) for x in h] != sizes or [len(x) for x in g] != sizes or path not in _conv_paths(spec):
+                    ok = False
+                else:
+                    def kern(params):
+                        def of(j):
+                            k, s = slots[j]
+                            v = [Fraction(0)] * N
+                            for i, o in enumerate(edges[j]["support"]):
+                                v[o] = params[k][s + i]
+                            return v
+                        return of
+                    hp = [[h[slots[j][0]][slots[j][1] + i] for i in range(len(edges[j]["support"]))] for j in path]
+                    gp = [[g[slots[j][0]][slots[j][1] + i] for i in range(len(edges[j]["support"]))] for j in path]
+                    ok = conv_outputs(spec, kern(h)) == conv_outputs(spec, kern(g)) and not are_equivalent(hp, gp)
+            elif cid == "stable" and status == "proved":
+                v = claim["value"]
+                ok = (w == {"from_claim": "scattered"} and truth.get("scattered") and scattered
+                      and isinstance(v, dict) and set(v) == {"K", "S_prime", "N", "formula"}
+                      and (v["K"], v["S_prime"], v["N"]) == (K, max(len(e["support"]) for e in edges), N)
+                      and isinstance(v["formula"], str) and v["formula"] != "")
+            elif cid == "stable":
+                ok = (w == {"from_claim": "identifiable"} and truth.get("identifiable") is True
+                      and claim["value"] is False
+                      and [c for c in doc["claims"] if c["id"] == "identifiable"][0]["status"] == "refuted")
+            else:
+                ok = False
+            truth[cid] = bool(ok)
+        return all(truth.values())
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError, RecursionError):
         return False
