@@ -58,6 +58,10 @@ __all__ = [
     "identifiable_structured_claim",
     "stable_structured_claim",
     "conv_claims",
+    "scattered_claim",
+    "conv_rank_claim",
+    "conv_identifiable_claim",
+    "conv_stable_claim",
     "TOOL_VERSION",
 ]
 
@@ -313,129 +317,127 @@ def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim)
 
 
 # ============================================================================ conv claims
-def _paths(spec: Mapping) -> list[list[int]]:
-    """Every leaf-root path as edge indices, depth 1 (into the root) first."""
-    edges = spec["edges"]
-    into: dict = {}
-    for j, e in enumerate(edges):
-        into.setdefault(e["to"], []).append(j)
-    out = []
-    stack = [[j] for j in into.get(spec["root"], [])]
-    while stack:
-        p = stack.pop()
-        prev = into.get(edges[p[-1]]["from"])
-        if not prev:
-            out.append(p)
-        else:
-            stack.extend(p + [j] for j in prev)
-    return sorted(out)
+def _restrict(net, params, path) -> list[list[Fraction]]:
+    """h^p: the kernels of the edges of ``path`` (ConvEdge objects), one list per edge."""
+    return [[Fraction(params[e.depth - 1][e.offset + i]) for i in range(len(e.support))] for e in path]
 
 
-def _edge_slots(spec: Mapping, K: int) -> list[tuple[int, int]]:
-    """Pinned layout: edge j -> (layer index, first position in that layer's vector)."""
-    dist = {spec["root"]: 0}
-    edges = spec["edges"]
-    changed = True
-    while changed:
-        changed = False
-        for e in edges:
-            if e["to"] in dist and e["from"] not in dist:
-                dist[e["from"]] = dist[e["to"]] + 1
-                changed = True
-    fill = [0] * K
-    slots = []
-    for e in edges:
-        k = dist[e["from"]] - 1
-        slots.append((k, fill[k]))
-        fill[k] += len(e["support"])
-    return slots
+def _nonidentifiability(net):
+    """(h, g, all kernels non-zero?, construction) from graphs.conv_structure, or None."""
+    import graphs.conv_structure as cs
+
+    finder = getattr(cs, "find_nonidentifiability_witness", None)
+    if finder is not None:
+        w = finder(net)
+        if w is None:
+            return None
+        return w.h, w.g, bool(getattr(w, "all_kernels_nonzero", False)), getattr(w, "construction", "")
+    found = cs.nonidentifiability_witness(net)
+    if found is None:
+        return None
+    return found[0], found[1], False, ""
 
 
-def conv_claims(loaded: LoadedSpec, seed: int = 0, progress: Progress | None = None) -> tuple[list[Claim], dict]:
-    """The four claims of a conv network (section 8) and the data the report draws."""
-    from algebra.segre import are_equivalent
+def scattered_claim(net) -> tuple[Claim, dict]:
+    """``scattered``: Algorithm 8.1 / Definition 8.1 with the per-leaf outputs as witness."""
     from graphs.scattering import algorithm_8_1
 
-    net, spec = loaded.network, loaded.spec
-    say = progress or (lambda s: None)
-    say("Algorithm 8.1")
-    y = algorithm_8_1(net)
-    y = {str(f): [int(c) for c in v] for f, v in y.items()}
+    y = {str(f): [int(c) for c in v] for f, v in algorithm_8_1(net).items()}
     scattered = all(c in (0, 1) for v in y.values() for c in v)
     outputs = {f: [[i, c] for i, c in enumerate(v) if c] for f, v in sorted(y.items())}
-    claims = [Claim(
+    claim = Claim(
         "scattered", "proved" if scattered else "refuted",
         "The topology is sufficiently scattered: every entry of M_1(1)...M_K(1) is 0 or 1." if scattered else
         "The topology is not sufficiently scattered: some entry of M_1(1)...M_K(1) exceeds 1.",
-        relies_on=("Definition 8.1", "Algorithm 8.1"), value=scattered, witness={"outputs": outputs})]
-    say("structural rank")
+        relies_on=("Definition 8.1", "Algorithm 8.1"), value=scattered, witness={"outputs": outputs})
+    return claim, y
+
+
+def conv_rank_claim(net, y: Mapping[str, list[int]]) -> Claim:
+    """``lifting-rank`` of a conv network: the number of distinct (leaf, offset-sum) classes.
+
+    Cross-checked against graphs' own structural rank when it is available.
+    """
     classes = {f: sum(1 for c in v if c) for f, v in y.items()}
     rank = sum(classes.values())
-    structural = net.structural_rank() if hasattr(net, "structural_rank") else None
-    if structural is not None and getattr(structural, "rank", rank) != rank:
-        raise RuntimeError(f"internal error: structural rank {structural.rank} != sum of supports {rank}")
-    claims.insert(0, Claim(
+    structural = getattr(net, "structural_rank", None)
+    if structural is not None:
+        got = getattr(structural(), "rank", rank)
+        if got != rank:
+            raise RuntimeError(f"internal error: structural rank {got} != sum of Algorithm 8.1 supports {rank}")
+    return Claim(
         "lifting-rank", "proved",
         f"The lifting operator A has rank {rank}: the number of distinct (leaf, offset-sum) classes of valid paths.",
         relies_on=("Corollary 5.2", "Proposition 8.2"), value=rank,
-        witness={"classes_per_leaf": dict(sorted(classes.items()))}))
-    K = len(net.edges_by_depth) if hasattr(net, "edges_by_depth") else None
-    K = K or max(len(p) for p in _paths(spec))
-    if scattered:
-        claims.append(Claim(
+        witness={"classes_per_leaf": dict(sorted(classes.items()))})
+
+
+def conv_identifiable_claim(net, scattered: Claim) -> Claim:
+    """``identifiable`` w.r.t. {h} (Theorem 8.4): proved when scattered, else a counterexample."""
+    from algebra.segre import are_equivalent
+
+    if scattered.status == "proved":
+        return Claim(
             "identifiable", "proved",
             "The network is identifiable up to the path-wise equivalence {h} of section 8, for parameters "
             "whose edge kernels are all non-zero.",
             relies_on=("Theorem 8.4", "Proposition 8.2", "scattered"), value=True,
             witness={"from_claim": "scattered"},
-            assumptions=("every edge kernel is non-zero", "equivalence: {h} (section 8)")))
-        s_prime = max(len(e["support"]) for e in spec["edges"])
-        N = int(spec["N"])
-        claims.append(Claim(
-            "stable", "proved",
-            f"Stable recovery (Theorem 8.4): delta_p({{h*}}, {{h}}) <= 7 (K S')^(1/p) eps^(1-K) (delta+eta)/sqrt(N) "
-            f"with K = {K}, S' = {s_prime}, N = {N}, whenever every edge kernel has sup-norm >= eps and "
-            f"delta + eta <= sqrt(N) eps^K / 2.",
-            relies_on=("Theorem 8.4", "scattered"),
-            value={"K": K, "S_prime": s_prime, "N": N,
-                   "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"},
-            witness={"from_claim": "scattered"},
-            assumptions=("||T_e(h)||_inf >= eps for every edge e", "delta + eta <= sqrt(N) eps^K / 2")))
-    else:
-        say("non-identifiability witness")
-        from graphs.conv_structure import nonidentifiability_witness
+            assumptions=("every edge kernel is non-zero", "equivalence: {h} (section 8)"))
+    found = _nonidentifiability(net)
+    if found is None:
+        raise RuntimeError("internal error: not scattered but no non-identifiability witness")
+    h, g, nonzero, construction = found
+    h = [[Fraction(x) for x in hk] for hk in h]
+    g = [[Fraction(x) for x in gk] for gk in g]
+    path = next((p for p in net.paths() if not are_equivalent(_restrict(net, h, p), _restrict(net, g, p))), None)
+    if path is None:
+        raise RuntimeError("internal error: the witness does not separate any path")
+    names = " -> ".join([path[0].source] + [e.target for e in path])  # leaf to root
+    path = list(reversed(path))  # the certificate lists depth 1 (into the root) first
+    return Claim(
+        "identifiable", "refuted",
+        "Not identifiable (Theorem 8.4): h and g give the same network action but P(h^p) != P(g^p) on the "
+        f"path {names}" + ("; every edge kernel of h and g is non-zero." if nonzero else "."),
+        relies_on=("Theorem 8.4", "Proposition 8.2", "scattered"), value=False,
+        witness={"h": [[fraction_to_str(x) for x in hk] for hk in h],
+                 "g": [[fraction_to_str(x) for x in gk] for gk in g],
+                 "path": [e.index for e in path]},
+        assumptions=("equivalence: {h} (section 8)",),
+        extra={"construction": construction, "all_kernels_nonzero": nonzero})
 
-        found = nonidentifiability_witness(net)
-        if found is None:
-            raise RuntimeError("internal error: not scattered but no non-identifiability witness")
-        h, g = ([[Fraction(x) for x in hk] for hk in p] for p in found)
-        slots = _edge_slots(spec, K)
-        path = None
-        for p in _paths(spec):
-            hp = [[h[slots[j][0]][slots[j][1] + i] for i in range(len(spec["edges"][j]["support"]))] for j in p]
-            gp = [[g[slots[j][0]][slots[j][1] + i] for i in range(len(spec["edges"][j]["support"]))] for j in p]
-            if not are_equivalent(hp, gp):
-                path = p
-                break
-        if path is None:
-            raise RuntimeError("internal error: the witness does not separate any path")
-        nonzero = all(any(h[k][s + i] for i in range(len(e["support"]))) and
-                      any(g[k][s + i] for i in range(len(e["support"])))
-                      for (k, s), e in zip(slots, spec["edges"]))
-        claims.append(Claim(
-            "identifiable", "refuted",
-            "Not identifiable (Theorem 8.4): h and g give the same network action but differ in {h} "
-            f"(P differs on the path of edges {path})"
-            + ("; every edge kernel of h and g is non-zero." if nonzero else "."),
-            relies_on=("Theorem 8.4", "Proposition 8.2", "scattered"), value=False,
-            witness={"h": [[fraction_to_str(x) for x in hk] for hk in h],
-                     "g": [[fraction_to_str(x) for x in gk] for gk in g], "path": path},
-            assumptions=("equivalence: {h} (section 8)",)))
-        claims.append(Claim("stable", "refuted",
-                            "Stable recovery fails: the network is not identifiable.",
-                            relies_on=("Theorem 8.4", "identifiable"), value=False,
-                            witness={"from_claim": "identifiable"}))
-    return claims, {"algorithm_8_1": y, "K": K}
+
+def conv_stable_claim(net, scattered: Claim) -> Claim:
+    """``stable``: Theorem 8.4's bound when scattered, refuted (not identifiable) otherwise."""
+    if scattered.status != "proved":
+        return Claim("stable", "refuted", "Stable recovery fails: the network is not identifiable.",
+                     relies_on=("Theorem 8.4", "identifiable"), value=False,
+                     witness={"from_claim": "identifiable"})
+    K, s_prime, N = net.K, net.S_prime, net.N
+    return Claim(
+        "stable", "proved",
+        f"Stable recovery (Theorem 8.4): delta_p({{h*}}, {{h}}) <= 7 (K S')^(1/p) eps^(1-K) (delta+eta)/sqrt(N) "
+        f"with K = {K}, S' = {s_prime}, N = {N}, whenever every edge kernel has sup-norm >= eps and "
+        f"delta + eta <= sqrt(N) eps^K / 2.",
+        relies_on=("Theorem 8.4", "scattered"),
+        value={"K": K, "S_prime": s_prime, "N": N, "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"},
+        witness={"from_claim": "scattered"},
+        assumptions=("||T_e(h)||_inf >= eps for every edge e", "delta + eta <= sqrt(N) eps^K / 2"))
+
+
+def conv_claims(loaded: LoadedSpec, seed: int = 0, progress: Progress | None = None) -> tuple[list[Claim], dict]:
+    """The four claims of a conv network (section 8) and the data the report draws."""
+    net = loaded.network
+    say = progress or (lambda s: None)
+    say("Algorithm 8.1")
+    scattered, y = scattered_claim(net)
+    say("structural rank")
+    rank = conv_rank_claim(net, y)
+    if scattered.status != "proved":
+        say("non-identifiability witness")
+    ident = conv_identifiable_claim(net, scattered)
+    stable = conv_stable_claim(net, scattered)
+    return [rank, scattered, ident, stable], {"algorithm_8_1": y, "K": net.K, "N": net.N}
 
 
 # ============================================================================ driver
