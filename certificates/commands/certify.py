@@ -51,16 +51,11 @@ def run(args) -> int:
     result = certify_file(args.spec, seed=args.seed, max_columns=args.max_columns,
                           time_limit=args.time_limit, progress=progress)
     out = Path(args.output) if args.output else default_certificate_path(args.spec)
-    report_text = None
-    if args.report:
-        from ..report import render
-
-        report_text = render(result.document, report_format(args.report, args.format))
     write_certificate(result.document, out)
     if args.report:
-        from ..certify import _atomic_write
+        from ..report import write_report
 
-        _atomic_write(Path(args.report), report_text)
+        write_report(result.document, args.report, report_format(args.report, args.format))
     if args.json:
         print(json.dumps({"spec": str(args.spec), "certificate": str(out), "report": args.report,
                           "sha256": result.document["network"]["sha256"],
