@@ -54,7 +54,7 @@ from typing import Sequence
 import numpy as np
 
 from .conv import ConvNetwork
-from .scattering import algorithm_8_1, find_collisions
+from .scattering import find_collisions, iter_scatter_vectors
 
 __all__ = [
     "StructuralRank",
@@ -97,7 +97,7 @@ class StructuralRank:
         An identity minor of A: ``minor_cols[j]`` (the smallest tuple of class j) has its entry
         1 at row ``minor_rows[j]`` and 0 at the other minor rows.
     sigma_min_squared : int or None
-        N * min |C| (exact square of the smallest non-zero singular value), None if not enumerated.
+        N * min |C| (exact square of the smallest non-zero singular value); None when rank = 0.
     method : str
     """
 
@@ -142,10 +142,17 @@ def structural_rank(net: ConvNetwork, max_tuples: int = 200_000) -> StructuralRa
     >>> r.sigma_min_squared  # N * min class size = 16 * 1
     16
     """
-    y = algorithm_8_1(net)
-    rank = sum(1 for f in net.leaves for v in y[f] if v)
-    n_valid = sum(sum(y[f]) for f in net.leaves)
-    classes = minor_rows = minor_cols = sigma2 = None
+    rank = n_valid = 0
+    smallest = None  # min |C| = smallest non-zero entry of the y_f
+    for _, y in iter_scatter_vectors(net):  # streamed: no per-leaf lists kept
+        nz = y[y != 0]
+        rank += int(nz.size)
+        n_valid += int(sum(int(v) for v in nz))
+        if nz.size:
+            m = int(min(nz))
+            smallest = m if smallest is None else min(smallest, m)
+    sigma2 = None if smallest is None else net.N * smallest
+    classes = minor_rows = minor_cols = None
     if n_valid <= max_tuples:
         classes = {}
         for i, f, s in net.valid_tuples():
@@ -154,8 +161,8 @@ def structural_rank(net: ConvNetwork, max_tuples: int = 200_000) -> StructuralRa
         n = net.N * len(net.leaves)
         minor_cols = [ts[0] for ts in classes.values()]
         minor_rows = [s * n + net.leaves.index(f) * net.N for (f, s) in classes]
-        sigma2 = net.N * min(len(ts) for ts in classes.values())
-        assert len(classes) == rank  # the DP and the enumeration are independent routes
+        # the DP and the enumeration are independent routes to the same classes
+        assert len(classes) == rank and sigma2 == net.N * min(len(ts) for ts in classes.values())
     return StructuralRank(rank=rank, n_cols=math.prod(net.param_counts), n_rows=net.N * net.N * len(net.leaves),
                           n_valid=n_valid, scattered=rank == n_valid, classes=classes,
                           minor_rows=minor_rows, minor_cols=minor_cols, sigma_min_squared=sigma2)

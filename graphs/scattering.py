@@ -236,12 +236,13 @@ def _to_index_tuple(path: tuple[ConvEdge, ...], offs: tuple[int, ...]) -> tuple[
 def find_collisions(net: ConvNetwork, limit: int | None = None) -> list[Collision]:
     """One :class:`Collision` per (leaf, offset) with y_f[offset] >= 2, leaves/offsets in order."""
     out = []
-    vectors = algorithm_8_1(net)
+    # stream the DP and keep only the leaves that collide (memory stays small on big trees)
+    vectors = {f: [int(v) for v in y] for f, y in iter_scatter_vectors(net) if int(y.max()) >= 2}
     for f in net.leaves:
+        if f not in vectors:
+            continue
         y = vectors[f]
         bad = [c for c, v in enumerate(y) if v >= 2]
-        if not bad:
-            continue
         R = _reach_vectors(net, f)
         for c in bad:
             (p1, o1), (p2, o2) = _tuples_reaching(net, f, c, R, 2)
