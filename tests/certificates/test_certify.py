@@ -136,3 +136,49 @@ def test_fuzzed_specs_give_a_certificate_or_a_clean_exit_2(tmp_path, value):
         assert check_certificate(cert.read_bytes()).exit_code == 0
     else:
         assert not cert.exists()
+
+
+# --------------------------------------------------------------------------- conv networks
+CONV_EXAMPLES = sorted((ROOT / "examples" / "conv").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", CONV_EXAMPLES, ids=lambda p: p.name)
+def test_conv_examples_certify_verify_and_agree_with_graphs(path):
+    from graphs.scattering import is_scattered
+    from graphs.specs import load_spec
+
+    from .oracle import conv_certificate_is_true
+
+    loaded = load_spec(path)
+    doc = certify(loaded).document
+    assert check_certificate(doc).exit_code == 0
+    assert conv_certificate_is_true(doc)
+    claims = {c["id"]: c for c in doc["claims"]}
+    assert claims["lifting-rank"]["value"] == loaded.network.structural_rank().rank
+    assert (claims["scattered"]["status"] == "proved") == is_scattered(loaded.network)
+    assert claims["identifiable"]["status"] == claims["stable"]["status"] == claims["scattered"]["status"]
+
+
+def test_conv_rank_matches_the_exact_rank_of_the_explicit_operator():
+    from graphs.specs import load_spec
+
+    for name in ("paper-scattered-123x1-10", "paper-unscattered-123x123"):
+        loaded = load_spec(ROOT / "examples" / "conv" / f"{name}.json")
+        doc = certify(loaded).document
+        A = lifting_operator(loaded.multilinear())
+        assert doc["claims"][0]["value"] == A.to_sympy().rank()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_conv_networks_certify_and_verify(data):
+    from graphs.specs import parse_spec
+
+    from .oracle import conv_certificate_is_true
+    from .conv_strategies import conv_specs
+
+    spec = data.draw(conv_specs())
+    doc = certify(parse_spec(spec)).document
+    report = check_certificate(doc)
+    assert report.exit_code == 0, report.failures
+    assert conv_certificate_is_true(doc)
