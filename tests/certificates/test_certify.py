@@ -182,3 +182,24 @@ def test_random_conv_networks_certify_and_verify(data):
     report = check_certificate(doc)
     assert report.exit_code == 0, report.failures
     assert conv_certificate_is_true(doc)
+
+
+def test_examples_readme_has_one_line_per_example():
+    readme = (ROOT / "examples" / "README.md").read_text()
+    listed = {line.split("`")[1] for line in readme.splitlines() if line.startswith("- `")}
+    bundled = {str(p.relative_to(ROOT / "examples")) for p in (ROOT / "examples").rglob("*.json")}
+    assert listed == bundled
+
+
+def test_examples_readme_statuses_for_conv_examples_are_what_certify_proves():
+    # the README's promises for the section-8 examples, checked against the producer + checker
+    from graphs.specs import load_spec
+
+    expect = {"paper-scattered-123x1-10": ("proved", 6), "paper-unscattered-123x123": ("refuted", 5),
+              "haar-packet-J3-N16": ("proved", 64), "blind-deconvolution-4x3-stride4-N16": ("proved", 12),
+              "blind-deconvolution-4x3-contiguous-N16": ("refuted", 6)}
+    for name, (status, rank) in expect.items():
+        doc = certify(load_spec(ROOT / "examples" / "conv" / f"{name}.json")).document
+        claims = {c["id"]: c for c in doc["claims"]}
+        assert (claims["identifiable"]["status"], claims["lifting-rank"]["value"]) == (status, rank), name
+        assert check_certificate(doc).exit_code == 0
