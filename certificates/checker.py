@@ -698,29 +698,63 @@ class Conv:
         sup = self.edges[j][2]
         return {o: h[k][start + i] for i, o in enumerate(sup) if h[k][start + i] != 0}
 
-    def leaf_kernels(self, kernel_of) -> dict:
-        """For each leaf f, the sum over paths from f to the root of the circular convolution
-        of the edge kernels (8.2) -- the kernel of X^f. Dynamic programming from the root:
-        K_root = delta_0 and K_v = sum over edges v->w of T_e * K_w.
+    def leaf_stream(self, kernel_of):
+        """Yield (leaf f, kernel of X^f): the sum over paths from f to the root of the circular
+        convolutions of the edge kernels (8.2), as a sparse {offset: value}.
+
+        Dynamic programming from the root: K_root = delta_0 and K_v = sum over edges v->w of
+        T_e * K_w. Levels are processed by distance to the root; a level is dropped once the
+        next one is done (every edge joins consecutive levels), and leaves -- all at distance
+        K -- are yielded, not stored, so memory stays at two levels.
         """
+        by_dist: dict = {}
+        for v, d in self.dist.items():
+            by_dist.setdefault(d, []).append(v)
         memo: dict = {self.root: {0: 1}}
-        order = sorted(self.dist, key=lambda v: self.dist[v])
-        for v in order:
-            if v == self.root:
-                continue
-            acc: dict = {}
-            for j in self.out_edges[v]:
-                kw = memo[self.edges[j][1]]
-                for o, a in kernel_of(j).items():
-                    for s, b in kw.items():
-                        t = (o + s) % self.N
-                        acc[t] = acc.get(t, 0) + a * b
-            memo[v] = {t: x for t, x in acc.items() if x != 0}
-        return {f: memo[f] for f in self.leaves}
+        for d in range(1, self.K + 1):
+            level: dict = {}
+            for v in sorted(by_dist.get(d, [])):
+                acc: dict = {}
+                for j in self.out_edges[v]:
+                    kw = memo[self.edges[j][1]]
+                    for o, a in kernel_of(j).items():
+                        for s, b in kw.items():
+                            t = (o + s) % self.N
+                            acc[t] = acc.get(t, 0) + a * b
+                kv = {t: x for t, x in acc.items() if x != 0}
+                if d == self.K:
+                    yield v, kv
+                else:
+                    level[v] = kv
+            memo = level
+
+    def leaf_kernels(self, kernel_of) -> dict:
+        """{leaf: kernel of X^f} -- see :meth:`leaf_stream`."""
+        return dict(self.leaf_stream(kernel_of))
 
     def algorithm_8_1(self) -> dict:
         """Algorithm 8.1: y_f = M_1(1)...M_K(1) delta_f for every leaf, as {offset: count}."""
-        return self.leaf_kernels(lambda j: {o: 1 for o in self.edges[j][2]})
+        return self.leaf_kernels(self._indicator)
+
+    def _indicator(self, j: int) -> dict:
+        return {o: 1 for o in self.edges[j][2]}
+
+    def scatter_pass(self, given: dict | None = None):
+        """One streaming pass of Algorithm 8.1.
+
+        Returns (distinct offset sums per leaf, scattered?, first leaf whose output differs from
+        ``given`` or None). Without ``given`` the result of an earlier pass is reused.
+        """
+        if given is None and getattr(self, "_scatter", None) is not None:
+            return self._scatter + (None,)
+        classes, scattered, bad = {}, True, None
+        for f, y in self.leaf_stream(self._indicator):
+            classes[f] = len(y)
+            scattered = scattered and all(c == 1 for c in y.values())
+            if given is not None and bad is None and given.get(f, {}) != y:
+                bad = f
+        self._scatter = (classes, scattered)
+        return classes, scattered, bad
 
     def path_edges(self, path: list[int]) -> None:
         """Check that ``path`` (edge indices, depth 1 first) is a leaf-root path."""
@@ -736,9 +770,11 @@ class Conv:
 
 
 def _check_scattered(claim: dict, net: Conv) -> None:
-    w = _obj(claim["witness"], "witness", ("outputs",))
+    w = _obj(claim["witness"], "witness", optional=("outputs", "recompute"))
     value = _bool(claim.get("value"), "value")
-    outputs = _obj(w["outputs"], "witness.outputs", optional=tuple(net.leaves))
+    if len(w) != 1 or ("recompute" in w and w["recompute"] is not True):
+        raise Malformed("witness", "expected exactly one of 'outputs' or 'recompute': true")
+    outputs = _obj(w.get("outputs", {}), "witness.outputs", optional=tuple(net.leaves))
     given = {}
     for f, entries in outputs.items():
         d = {}
@@ -750,11 +786,9 @@ def _check_scattered(claim: dict, net: Conv) -> None:
                 raise Malformed(f"witness.outputs.{f}", f"offset {offset} listed twice")
             d[offset] = _int(e[1], f"witness.outputs.{f}", 1)
         given[f] = d
-    y = net.algorithm_8_1()
-    for f in net.leaves:
-        if given.get(f, {}) != y[f]:
-            raise Failed(f"Algorithm 8.1 output for leaf {f!r} differs from the witness")
-    scattered = all(c == 1 for yf in y.values() for c in yf.values())
+    _, scattered, bad = net.scatter_pass(given if "outputs" in w else None)
+    if bad is not None:
+        raise Failed(f"Algorithm 8.1 output for leaf {bad!r} differs from the witness")
     if value != scattered or (claim["status"] == "proved") != scattered:
         raise Failed(f"Algorithm 8.1 says scattered = {scattered}, the claim says "
                      f"{claim['status']} (value {value})")
@@ -773,11 +807,11 @@ def _check_rank_conv(claim: dict, net: Conv) -> None:
     per_leaf = _obj(w["classes_per_leaf"], "witness.classes_per_leaf", tuple(net.leaves))
     if claim["status"] != "proved":
         raise Failed("a lifting-rank claim can only be 'proved'")
-    y = net.algorithm_8_1()
+    classes, _, _ = net.scatter_pass()
     for f in net.leaves:
-        if _int(per_leaf[f], f"witness.classes_per_leaf.{f}", 0) != len(y[f]):
-            raise Failed(f"leaf {f!r} has {len(y[f])} distinct offset sums, not {per_leaf[f]}")
-    total = sum(len(yf) for yf in y.values())
+        if _int(per_leaf[f], f"witness.classes_per_leaf.{f}", 0) != classes[f]:
+            raise Failed(f"leaf {f!r} has {classes[f]} distinct offset sums, not {per_leaf[f]}")
+    total = sum(classes.values())
     if total != r:
         raise Failed(f"the structural rank is {total}, not {r}")
 
