@@ -172,9 +172,12 @@ def _sparse_vector_json(vec: Mapping, side: str) -> list:
     return [[k if side == "left" else list(k), fraction_to_str(vec[k])] for k in keys if vec[k] != 0]
 
 
-def lifting_rank_claim(A: LiftingOperator, seed: int = 0) -> Claim:
-    """``lifting-rank`` for a structured network: rank A with both witnesses (Corollary 5.2)."""
-    r, rows, cols, side, kernel, method = _rank_witness(A, seed)
+def lifting_rank_claim(A: LiftingOperator, seed: int = 0, route=None) -> Claim:
+    """``lifting-rank`` for a structured network: rank A with both witnesses (Corollary 5.2).
+
+    ``route`` (tests only) replaces the rank-witness computation, e.g. by the sympy fallback.
+    """
+    r, rows, cols, side, kernel, method = route(A) if route else _rank_witness(A, seed)
     witness = {
         "minor": {"rows": list(rows), "cols": [list(c) for c in cols]},
         "kernel": {"side": side, "vectors": [_sparse_vector_json(v, side) for v in kernel]},
@@ -184,6 +187,7 @@ def lifting_rank_claim(A: LiftingOperator, seed: int = 0) -> Claim:
         "lifting-rank", "proved",
         f"The lifting operator A ({A.n_rows} x {n_cols}, {len(A.columns)} non-zero columns) has rank {r} over Q.",
         relies_on=("Corollary 5.2",), value=r, witness=witness,
+        evidence={"method": method, "seed": seed},
         extra={"method": method, "n_rows": A.n_rows, "n_cols": n_cols, "nonzero_columns": len(A.columns)},
     )
 

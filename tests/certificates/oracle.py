@@ -33,7 +33,7 @@ def _q(x) -> Fraction:
 
 
 def _rank_true(claim, A, n_rows) -> bool:
-    if claim["status"] != "proved" or set(claim) - {"id", "status", "statement", "relies_on", "value", "witness"}:
+    if claim["status"] != "proved" or set(claim) - {"id", "status", "statement", "relies_on", "value", "witness", "evidence"}:
         return False
     r = claim["value"]
     w = claim["witness"]

@@ -203,3 +203,17 @@ def test_examples_readme_statuses_for_conv_examples_are_what_certify_proves():
         claims = {c["id"]: c for c in doc["claims"]}
         assert (claims["identifiable"]["status"], claims["lifting-rank"]["value"]) == (status, rank), name
         assert check_certificate(doc).exit_code == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(max_K=3, max_dim=3, max_params=3))
+def test_sympy_fallback_rank_route_also_verifies(net):
+    from certificates.certify import _rank_witness_sympy, lifting_rank_claim
+    from certificates.checker import spec_sha256
+
+    claim = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy)
+    spec = net.to_spec()
+    doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "t", "version": "0"},
+           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [claim.to_dict()]}
+    assert check_certificate(doc).exit_code == 0
+    assert claim.value == lifting_operator(net).to_sympy().rank()
