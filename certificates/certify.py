@@ -242,7 +242,9 @@ def _theorem_6_4_note(net, spec, seed: int) -> str | None:
         return None
     holds = getattr(res, "holds", res if isinstance(res, bool) else None)
     if holds:
-        return "identifiable for almost every operator of this rank (Theorem 6.4)"
+        evidence = getattr(res, "evidence", None)
+        how = f" (rank condition {evidence})" if evidence else ""
+        return "identifiable for almost every operator of this rank (Theorem 6.4)" + how
     return None
 
 
