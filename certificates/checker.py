@@ -61,6 +61,7 @@ __all__ = [
     "spec_sha256",
     "check_certificate",
     "check_file",
+    "compile_feedforward",
     "main",
 ]
 
@@ -617,6 +618,98 @@ def _check_counterexample_structured(claim: dict, net: Structured) -> None:
         raise Failed("P(h) = P(g): the witness parameters are equivalent")
 
 
+# ============================================================================ feed-forward networks
+def compile_feedforward(spec: dict) -> dict:
+    """The structured spec of a ``feedforward`` spec (sections 1.2.2, 6 and 9), rebuilt here.
+
+    Forward weight layer l (1..L) maps units of layer l-1 to layer l; its parameter p is the
+    weight of its p-th edge ``[from, to]`` (dense/null: p = to * n_{l-1} + from). Samples are
+    stacked as the columns of X = [y_1 ... y_n], y_s = W_L D_{s,L-1} W_{L-1} ... D_{s,1} W_1 x_s,
+    and paper factor k holds forward layer l = L + 1 - k:
+    M_1 = [W_L ... W_L], M_k = blockdiag_s(D_{s,l} W_l) for 1 < k < L, M_L = blockdiag_s(D_{s,1} W_1 x_s)
+    (for L = 1: M_1 = W_1 [x_1 ... x_n]).
+    """
+    _obj(spec, "spec", ("kind", "widths", "inputs"), ("name", "description", "edges", "activations"))
+    widths = [_int(w, "spec.widths", 1) for w in _list(spec["widths"], "spec.widths")]
+    if len(widths) < 2:
+        raise Malformed("spec.widths", "expected at least an input and an output width")
+    L = len(widths) - 1
+    edges_v = spec.get("edges")
+    edges_v = [None] * L if edges_v is None else _list(edges_v, "spec.edges")
+    if len(edges_v) != L:
+        raise Malformed("spec.edges", f"expected {L} items (one per weight layer)")
+    edges = []
+    for l, ev in enumerate(edges_v):
+        n_in, n_out = widths[l], widths[l + 1]
+        if ev is None:
+            edges.append([(a, b) for b in range(n_out) for a in range(n_in)])
+            continue
+        layer = []
+        for e in _list(ev, f"spec.edges[{l}]"):
+            if not isinstance(e, list) or len(e) != 2:
+                raise Malformed(f"spec.edges[{l}]", "expected [from, to] pairs")
+            a, b = _int(e[0], f"spec.edges[{l}]", 0), _int(e[1], f"spec.edges[{l}]", 0)
+            if a >= n_in or b >= n_out or (a, b) in layer:
+                raise Malformed(f"spec.edges[{l}]", f"edge {[a, b]} out of range or repeated")
+            layer.append((a, b))
+        if not layer:
+            raise Malformed(f"spec.edges[{l}]", "expected at least one edge")
+        edges.append(layer)
+    inputs = _list(spec["inputs"], "spec.inputs")
+    if not inputs:
+        raise Malformed("spec.inputs", "expected at least one sample")
+    xs = []
+    for s, x in enumerate(inputs):
+        x = _list(x, f"spec.inputs[{s}]")
+        if len(x) != widths[0]:
+            raise Malformed(f"spec.inputs[{s}]", f"expected {widths[0]} values")
+        xs.append([_rational(v, f"spec.inputs[{s}]") for v in x])
+    n = len(xs)
+    act = spec.get("activations")
+    masks = [[[1] * widths[l] for l in range(1, L)] for _ in range(n)]
+    if act is not None:
+        act = _list(act, "spec.activations")
+        if len(act) != n:
+            raise Malformed("spec.activations", f"expected {n} items (one per sample)")
+        for s, ms in enumerate(act):
+            ms = _list(ms, f"spec.activations[{s}]")
+            if len(ms) != L - 1:
+                raise Malformed(f"spec.activations[{s}]", f"expected {L - 1} masks")
+            for l, mk in enumerate(ms, start=1):
+                mk = _list(mk, f"spec.activations[{s}]")
+                if len(mk) != widths[l] or any(_int(b, f"spec.activations[{s}]") not in (0, 1) for b in mk):
+                    raise Malformed(f"spec.activations[{s}]", f"expected a 0/1 mask of length {widths[l]}")
+                masks[s][l - 1] = mk
+    layers = []
+    for k in range(1, L + 1):
+        l = L + 1 - k  # forward weight layer held by paper factor k
+        n_in, n_out = widths[l - 1], widths[l]
+        entries = []
+        if L == 1:
+            rows, cols = n_out, n
+            for p, (a, b) in enumerate(edges[0]):
+                entries += [[p, b, s, _frac_str(xs[s][a])] for s in range(n) if xs[s][a]]
+        elif k == 1:
+            rows, cols = n_out, n * n_in
+            for p, (a, b) in enumerate(edges[l - 1]):
+                entries += [[p, b, s * n_in + a, 1] for s in range(n)]
+        elif k < L:
+            rows, cols = n * n_out, n * n_in
+            for p, (a, b) in enumerate(edges[l - 1]):
+                entries += [[p, s * n_out + b, s * n_in + a, 1] for s in range(n) if masks[s][l - 1][b]]
+        else:  # k = L, forward layer 1, the inputs folded in
+            rows, cols = n * n_out, n
+            for p, (a, b) in enumerate(edges[0]):
+                entries += [[p, s * n_out + b, s, _frac_str(xs[s][a])] for s in range(n)
+                            if masks[s][0][b] and xs[s][a]]
+        layers.append({"rows": rows, "cols": cols, "params": len(edges[l - 1]), "entries": entries})
+    return {"kind": "structured", "layers": layers}
+
+
+def _frac_str(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
 # ============================================================================ conv networks
 class Conv:
     """A convolutional network (section 8) rebuilt from its spec, with its own validation."""
@@ -921,8 +1014,11 @@ def check_certificate(text) -> CheckReport:
                 net = Structured(spec)
             elif kind == "conv":
                 net = Conv(spec)
+            elif kind == "feedforward":
+                net = Structured(compile_feedforward(spec))
             else:
-                raise Malformed("spec.kind", f"this checker re-checks 'structured' and 'conv' specs, got {kind!r:.40}")
+                raise Malformed("spec.kind", f"this checker re-checks 'structured', 'conv' and 'feedforward' "
+                                             f"specs, got {kind!r:.40}")
         except Malformed as exc:
             return CheckReport(2, f"malformed: {exc}", [str(exc)])
     # stage 4: claims

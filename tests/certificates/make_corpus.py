@@ -78,6 +78,8 @@ def invalid() -> dict:
     out["conv-stable-constants-wrong"] = d
     d = load("conv-paper-unscattered"); d["network"]["spec"]["edges"][1]["support"] = [1, 2, 4]
     out["conv-spec-edited-and-rehashed"] = rehash(d)
+    d = load("feedforward-path-collision"); d["network"]["spec"]["activations"][1][0][1] = 0
+    out["feedforward-mask-changed-and-rehashed"] = rehash(d)
     return out
 
 
@@ -161,7 +163,32 @@ def conv_valid() -> dict:
             "conv-haar-tree": conv_certificate(tree)}
 
 
+def feedforward_valid() -> dict:
+    """A feed-forward certificate: rank claim by the producer's functions on the checker's own
+    compilation (graphs.feedforward may be absent), and a path-collision witness by hand."""
+    from algebra.lifting import lifting_operator
+    from algebra.network import MultilinearMap
+    from certificates.certify import _rank_witness_sympy, lifting_rank_claim
+    from certificates.checker import compile_feedforward
+
+    spec = {"kind": "feedforward", "name": "relu-2-2-1-always-on",
+            "description": "2 -> 2 -> 1 ReLU network, both hidden units on for both samples",
+            "widths": [2, 2, 1], "inputs": [[1, 2], [3, -1]], "activations": [[[1, 1]], [[1, 1]]]}
+    net = MultilinearMap.from_spec(compile_feedforward(spec))
+    rank = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy).to_dict()
+    # paths input 0 -> hidden 0 -> output and input 0 -> hidden 1 -> output (dense layout:
+    # W_1 parameter p = to * 2 + from; paper factor 1 = output layer W_2, factor 2 = W_1)
+    ident = {"id": "identifiable", "status": "refuted", "statement": "Two Dirac paths, same outputs.",
+             "relies_on": ["Proposition 6.3"], "value": False,
+             "witness": {"h": [["1", "0"], ["1", "0", "0", "0"]], "g": [["0", "1"], ["0", "0", "1", "0"]]}}
+    doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0.1.0"},
+           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank, ident]}
+    return {"feedforward-path-collision": doc}
+
+
 def main():
+    for name, doc in feedforward_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in conv_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for folder, docs in (("invalid", invalid()), ("malformed", malformed())):

@@ -92,7 +92,12 @@ def structured_certificate_is_true(doc: dict) -> bool:
         text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         if hashlib.sha256(text.encode()).hexdigest() != doc["network"]["sha256"]:
             return False
-        net = MultilinearMap.from_spec(spec)
+        if spec.get("kind") == "feedforward":
+            from graphs.feedforward import parse_feedforward_spec  # the producer's own compilation
+
+            net = parse_feedforward_spec(spec).to_multilinear()
+        else:
+            net = MultilinearMap.from_spec(spec)
         A = lifting_operator(net)
         n_rows = A.n_rows
         truth: dict[str, bool] = {}

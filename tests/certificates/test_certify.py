@@ -56,10 +56,30 @@ def test_spec_is_embedded_verbatim_and_hashed():
 
 def test_budget_turns_into_inconclusive():
     spec = {"kind": "structured", "layers": [full_layer(2, 2), full_layer(2, 2), full_layer(2, 2)]}
-    claims = {c.id: c for c in certify(spec, max_columns=3).claims}
+    result = certify(spec, max_columns=3)
+    claims = {c.id: c for c in result.claims}
     assert claims["lifting-rank"].status == "inconclusive"
     assert "budget" in claims["lifting-rank"].reason
-    assert claims["identifiable"].status == "inconclusive"
+    # without the rank, identifiability is only decided by a counterexample (when a search exists)
+    assert claims["identifiable"].status in ("inconclusive", "refuted")
+    assert check_certificate(result.document).exit_code == 0
+
+
+def test_time_limit_turns_into_inconclusive(monkeypatch):
+    import time as _time
+
+    import certificates.certify as producer
+
+    def slow_rank(A, seed):
+        _time.sleep(5)
+
+    monkeypatch.setattr(producer, "_rank_witness", slow_rank)
+    spec = {"kind": "structured", "layers": [full_layer(2, 2), full_layer(2, 2)]}
+    started = _time.perf_counter()
+    claims = {c.id: c for c in certify(spec, time_limit=0.3).claims}
+    assert _time.perf_counter() - started < 3
+    assert claims["lifting-rank"].status == "inconclusive"
+    assert "time limit" in claims["lifting-rank"].reason
 
 
 def test_default_certificate_path():
