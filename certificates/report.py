@@ -77,6 +77,17 @@ def _graph(spec: Mapping):
                 dist[v] = 1 + max(dist[w] for w in g.successors(v))
         for v in g:
             g.nodes[v]["layer"] = dist[v]
+    elif spec.get("kind") == "feedforward":
+        widths = spec["widths"]
+        L = len(widths) - 1
+        for l, w in enumerate(widths):
+            for u in range(w):
+                g.add_node(f"L{l}:{u}", layer=L - l, y=(w - 1) / 2 - u)  # units stacked per layer
+        edges = spec.get("edges") or [None] * L
+        for l in range(L):
+            pairs = edges[l] or [[a, b] for b in range(widths[l + 1]) for a in range(widths[l])]
+            for p, (a, b) in enumerate(pairs):
+                g.add_edge(f"L{l}:{a}", f"L{l + 1}:{b}", label=f"w{l + 1}[{p}]")
     else:
         layers = spec["layers"]
         dims = [layers[0]["rows"]] + [l["cols"] for l in layers]
@@ -93,6 +104,8 @@ def _positions(g) -> dict:
     node at the mean height of its predecessors, the output side on the right."""
     layer = {v: g.nodes[v]["layer"] for v in g}
     top = max(layer.values())
+    if all("y" in g.nodes[v] for v in g):
+        return {v: (float(top - layer[v]), g.nodes[v]["y"]) for v in g}
     y: dict = {}
     leaves = [v for v in g if g.in_degree(v) == 0]
     for i, v in enumerate(leaves):
@@ -272,6 +285,9 @@ def _model(doc) -> dict:
         info["facts"] = [("K", len(layers)),
                          ("factor shapes", " x ".join(f"({l['rows']}x{l['cols']})" for l in layers)),
                          ("parameters S_k", ", ".join(str(l["params"]) for l in layers))]
+    elif spec.get("kind") == "feedforward":
+        info["facts"] = [("widths", " -> ".join(map(str, spec["widths"]))), ("samples", len(spec["inputs"])),
+                         ("activation pattern", "given" if spec.get("activations") else "all units active")]
     else:
         info["facts"] = []
     return info

@@ -78,3 +78,9 @@ def test_certify_with_report(tmp_path, capsys):
                  "--quiet"]) == 0
     md = (tmp_path / "r.md").read_text()
     assert "![network](r-dag.png)" in md and (tmp_path / "r-dag.png").exists()
+
+
+def test_feedforward_report_draws_the_units():
+    page = render(load("valid", "feedforward-path-collision"), "html")
+    assert "<li>widths: 2 -&gt; 2 -&gt; 1</li>" in page and "<li>samples: 2</li>" in page
+    assert page.count("data:image/png;base64,") == 1
