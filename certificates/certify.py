@@ -361,13 +361,15 @@ def scattered_claim(net) -> tuple[Claim, dict]:
     """
     classes: dict[str, int] = {}
     outputs: dict[str, list] = {}
-    scattered, total = True, 0
+    scattered, total, worst = True, 0, None
     for f, vec in _scatter_vectors(net):
         if isinstance(vec, list):
             count, top = sum(1 for c in vec if c), max(vec)
         else:  # numpy: count without building Python lists (16M entries for Haar J = 12)
             count, top = int((vec != 0).sum()), int(vec.max())
         classes[str(f)] = count
+        if top > 1 and worst is None:  # name the first collision in the statement
+            worst = (str(f), next(i for i, c in enumerate(vec) if c == top), top)
         scattered = scattered and top <= 1
         total += count
         if total <= MAX_SCATTER_ENTRIES:
@@ -378,7 +380,8 @@ def scattered_claim(net) -> tuple[Claim, dict]:
     claim = Claim(
         "scattered", "proved" if scattered else "refuted",
         "The topology is sufficiently scattered: every entry of M_1(1)...M_K(1) is 0 or 1." if scattered else
-        "The topology is not sufficiently scattered: some entry of M_1(1)...M_K(1) exceeds 1.",
+        "The topology is not sufficiently scattered: some entry of M_1(1)...M_K(1) exceeds 1 "
+        f"(leaf {worst[0]}, offset {worst[1]}: {worst[2]} path/offset choices collide)." if worst else "",
         relies_on=("Definition 8.1", "Algorithm 8.1"), value=scattered, witness=witness)
     return claim, classes
 
