@@ -84,3 +84,25 @@ def test_feedforward_report_draws_the_units():
     page = render(load("valid", "feedforward-path-collision"), "html")
     assert "<li>widths: 2 -&gt; 2 -&gt; 1</li>" in page and "<li>samples: 2</li>" in page
     assert page.count("data:image/png;base64,") == 1
+
+
+def test_large_conv_network_report_skips_what_cannot_be_shown():
+    from certificates.certify import certify
+    from graphs.builders import haar_packet_tree_spec
+    from graphs.specs import parse_spec
+
+    doc = certify(parse_spec(haar_packet_tree_spec(9, 2 ** 11))).document  # 512 leaves, 262144 outputs
+    assert doc["claims"][1]["witness"] == {"recompute": True}
+    page = render(doc, "html")
+    assert "data:image/png" not in page  # 1023 nodes: no drawing; no outputs listed: no plot
+    assert "too many to list; the checker recomputes them" in page
+    assert "verified: 4 claim(s) re-checked" in page
+
+
+def test_certificates_are_deterministic_apart_from_timings():
+    from certificates.certify import certify, dumps_certificate
+
+    spec = load("valid", "matrix-product")["network"]["spec"]
+    a, b = certify(spec).document, certify(spec).document
+    a["timings"] = b["timings"] = {}
+    assert dumps_certificate(a) == dumps_certificate(b)
