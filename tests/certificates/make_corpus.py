@@ -78,6 +78,9 @@ def invalid() -> dict:
     out["conv-stable-constants-wrong"] = d
     d = load("conv-paper-unscattered"); d["network"]["spec"]["edges"][1]["support"] = [1, 2, 4]
     out["conv-spec-edited-and-rehashed"] = rehash(d)
+    # regressions, named after the checker bugs the mutation tests caught
+    d = load("format-example"); d["claims"][2]["value"] = True
+    out["regression-stable-refuted-with-value-true"] = d
     d = load("feedforward-path-collision"); d["network"]["spec"]["activations"][1][0][1] = 0
     out["feedforward-mask-changed-and-rehashed"] = rehash(d)
     return out
@@ -106,6 +109,10 @@ def malformed() -> dict:
     out["zero-denominator"] = edit(lambda d: d["claims"][1]["witness"]["g"][0].__setitem__(0, "1/0"))
     out["spec-invalid-rehashed"] = rehash(edit(lambda d: d["network"]["spec"]["layers"][0]["entries"][0].__setitem__(0, 7)))
     out["missing-sha256"] = edit(lambda d: d["network"].pop("sha256"))
+    d = load("conv-haar-tree"); d["claims"][1]["witness"]["outputs"]["a0"].append(d["claims"][1]["witness"]["outputs"]["a0"][0])
+    out["regression-scatter-output-offset-listed-twice"] = d
+    d = load("conv-paper-scattered"); d["claims"][1]["witness"] = {"outputs": {}, "recompute": True}
+    out["scatter-witness-both-forms"] = d
     return out
 
 
