@@ -248,7 +248,24 @@ def _theorem_6_4_note(net, spec, seed: int) -> str | None:
     return None
 
 
-def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0) -> Claim:
+def _model_span_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> dict | None:
+    """A is injective on span(U_L P(M^L)): from algebra.identifiability.injectivity_witness (issue 5)."""
+    try:
+        from algebra.identifiability import injectivity_witness
+    except ImportError:
+        return None
+    try:
+        w = injectivity_witness(net, spec.get("model"), A, seed=seed)
+    except BudgetExceeded:
+        return None
+    if not w or w.get("kind") != "injective-on-model-span":
+        return None
+    return {"model_span": {"groups": [[list(t) for t in g] for g in w["minor_cols"]],
+                           "minor_rows": list(w["minor_rows"])}}
+
+
+def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0,
+                                  A: LiftingOperator | None = None) -> Claim:
     """``identifiable`` w.r.t. <h> (Definition 6.1) for a structured network.
 
     Ker A = {0} (rank A = S_1 ... S_K) -> proved (Proposition 6.3); a counterexample (h, g) with
@@ -266,6 +283,15 @@ def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0
             witness={"from_claim": "lifting-rank"},
             assumptions=("field: R (the proof holds over any field containing Q)", "equivalence: <h> (section 3)"),
         )
+    span = _model_span_witness(net, spec, A, seed) if spec.get("model") and A is not None else None
+    if span is not None:
+        n_groups = len(span["model_span"]["groups"])
+        return Claim(
+            "identifiable", "proved",
+            f"Every class <h> is identifiable in {model}: A is injective on the {n_groups}-dimensional span of "
+            f"the model's Segre images, which contains every P(h) - P(g).",
+            relies_on=("Proposition 6.3", "Definition 6.1"), value=True, witness=span,
+            assumptions=("field: R (the proof holds over any field containing Q)", "equivalence: <h> (section 3)"))
     found, why = _search_counterexample(net, spec, seed)
     if found is not None:
         h, g = ([[Fraction(x) for x in hk] for hk in p] for p in found)
@@ -529,7 +555,7 @@ def certify(spec: Mapping | LoadedSpec, *, seed: int = 0, max_columns: int | Non
         say("identifiability")
         try:
             with _time_limit(remaining()):
-                ident = identifiable_structured_claim(net, loaded.spec, rank, seed)
+                ident = identifiable_structured_claim(net, loaded.spec, rank, seed, A)
         except _TimeUp:
             ident = Claim("identifiable", "inconclusive", "Identifiability is not decided.",
                           relies_on=("Proposition 6.3",), reason=f"time limit of {time_limit} s reached (--time-limit)")

@@ -46,7 +46,7 @@ import hashlib
 import json
 import re
 import sys
-from itertools import combinations
+from itertools import combinations, product
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -557,7 +557,7 @@ def _support_allowed(supp: set, item, k: int) -> bool:
     if isinstance(item, list):
         if not all(isinstance(a, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in a)
                    for a in item):
-            raise Failed(f"model.supports[{k}]: expected a list of supports (lists of indices)")
+            raise Malformed(f"spec.model.supports[{k}]", "expected a list of supports (lists of indices)")
         return any(supp <= set(a) for a in item)
     if isinstance(item, dict) and set(item) == {"sparsity"} and _is_int(item["sparsity"]):
         return len(supp) <= item["sparsity"]
@@ -570,7 +570,7 @@ def _support_allowed(supp: set, item, k: int) -> bool:
         return any(supp <= set().union(*(groups[i] for i in combo))
                    for a in range(0, min(item["active"], len(need)) + 1)
                    for combo in combinations(need, a))
-    raise Failed(f"model.supports[{k}] is not a form this checker (version 1) understands")
+    raise Malformed(f"spec.model.supports[{k}]", "not a form this checker (version 1) understands")
 
 
 def _is_int(x) -> bool:
@@ -587,23 +587,119 @@ def _check_model(model, h, sizes, who: str) -> None:
     if model is None:
         return
     if not isinstance(model, dict) or set(model) - {"supports", "tie"}:
-        raise Failed("the spec's model is not one this checker (version 1) understands")
+        raise Malformed("spec.model", "not a model this checker (version 1) understands")
     supports = model.get("supports")
     if supports is not None:
         if not isinstance(supports, list) or len(supports) != len(sizes):
-            raise Failed("model.supports: expected one item per layer")
+            raise Malformed("spec.model.supports", "expected one item per layer")
         for k, item in enumerate(supports):
             supp = {i for i, x in enumerate(h[k]) if x}
             if not _support_allowed(supp, item, k):
                 raise Failed(f"{who}[{k}] has support {sorted(supp)}, which the model does not allow for layer {k + 1}")
     tie = model.get("tie") or []
     if not isinstance(tie, list):
-        raise Failed("model.tie: expected a list of groups of layer numbers")
+        raise Malformed("spec.model.tie", "expected a list of groups of layer numbers")
     for group in tie:
         if not isinstance(group, list) or not group or not all(_is_int(x) and 1 <= x <= len(sizes) for x in group):
-            raise Failed("model.tie: expected groups of 1-based layer numbers")
+            raise Malformed("spec.model.tie", "expected groups of 1-based layer numbers")
         if any(h[a - 1] != h[group[0] - 1] for a in group):
             raise Failed(f"{who} violates the tie {group} (tied layers must be equal)")
+
+
+MAX_SPAN_TUPLES = 200_000
+
+
+def _model_box_union(model, sizes) -> tuple[set, list]:
+    """The index tuples of span(U_L P(M^L)): the union over the model's pieces of their boxes.
+
+    Layers of one tie class choose one support together and carry equal values, so a class
+    contributes the tuples of its positions whose set of values fits one allowed support of
+    every layer in the class; classes choose independently (see algebra/models.py).
+    """
+    K = len(sizes)
+    supports = (model or {}).get("supports") or [None] * K
+    if not isinstance(supports, list) or len(supports) != K:
+        raise Malformed("spec.model.supports", "expected one item per layer")
+    classes, placed = [], set()
+    for group in (model or {}).get("tie") or []:
+        if not isinstance(group, list) or not group or not all(_is_int(x) and 1 <= x <= K for x in group):
+            raise Malformed("spec.model.tie", "expected groups of 1-based layer numbers")
+        cls = sorted({x - 1 for x in group})
+        if len(cls) != len(group) or placed & set(cls) or len({sizes[k] for k in cls}) != 1:
+            raise Malformed("spec.model.tie", "a repeated layer, overlapping groups or tied layers of different sizes")
+        placed |= set(cls)
+        classes.append(cls)
+    classes += [[k] for k in range(K) if k not in placed]
+    per_class = []
+    for cls in classes:
+        options = []
+        for values in product(range(sizes[cls[0]]), repeat=len(cls)):
+            if all(_support_allowed(set(values), supports[k], k) for k in cls):
+                options.append(values)
+        per_class.append(options)
+    total = 1
+    for options in per_class:
+        total *= len(options)
+    if total > MAX_SPAN_TUPLES:
+        raise Failed(f"the model span has {total} > {MAX_SPAN_TUPLES} coordinates (checker budget)")
+    out = set()
+    for choice in product(*per_class):
+        t = [0] * K
+        for cls, values in zip(classes, choice):
+            for k, v in zip(cls, values):
+                t[k] = v
+        out.add(tuple(t))
+    return out, [c for c in classes if len(c) > 1]
+
+
+def _check_model_span(claim: dict, net: Structured) -> None:
+    """Identifiable because A is injective on span(U_L P(M^L)) (Proposition 6.3).
+
+    P(h) - P(g) lies in that span for h, g in the model; the witness lists a basis of 0/1
+    vectors (disjoint groups of index tuples, each inside one orbit of the tie symmetries, so
+    every P(h) -- constant on orbits -- is a combination of them) covering every coordinate of
+    the span, and a square minor of A times that basis with non-zero determinant.
+    """
+    w = _obj(claim["witness"], "witness", ("model_span",))
+    ms = _obj(w["model_span"], "witness.model_span", ("groups", "minor_rows"))
+    groups = []
+    for j, grp in enumerate(_list(ms["groups"], "witness.model_span.groups")):
+        grp = [_index_tuple(t, f"witness.model_span.groups[{j}]", net.params)
+               for t in _list(grp, f"witness.model_span.groups[{j}]")]
+        if not grp:
+            raise Malformed(f"witness.model_span.groups[{j}]", "empty group")
+        groups.append(grp)
+    rows = [_int(r, "witness.model_span.minor_rows", 0) for r in _list(ms["minor_rows"], "witness.model_span.minor_rows")]
+    span, tied = _model_box_union(net.model, net.params)
+    seen = set()
+    for j, grp in enumerate(groups):
+        if seen & set(grp) or len(set(grp)) != len(grp):
+            raise Failed(f"group {j} overlaps another group")
+        seen |= set(grp)
+
+        def orbit_key(t):
+            t = list(t)
+            for cls in tied:
+                for k, v in zip(cls, sorted(t[k] for k in cls)):
+                    t[k] = v
+            return tuple(t)
+
+        if len({orbit_key(t) for t in grp}) != 1:
+            raise Failed(f"group {j} mixes index tuples of different tie orbits")
+    missing = span - seen
+    if missing:
+        raise Failed(f"the groups miss the model coordinate {list(min(missing))}")
+    if len(rows) != len(groups) or len(set(rows)) != len(rows) or any(r >= net.m * net.n for r in rows):
+        raise Failed(f"the minor needs {len(groups)} distinct rows in range")
+    columns = []
+    for grp in groups:
+        acc: dict = {}
+        for t in grp:
+            for r, v in net.column(t).items():
+                acc[r] = acc.get(r, Fraction(0)) + v
+        columns.append(acc)
+    if groups and _determinant([[col.get(i, Fraction(0)) for col in columns] for i in rows]) == 0:
+        raise Failed("the minor of A on the model span is singular")
 
 
 def _check_counterexample_structured(claim: dict, net: Structured) -> None:
@@ -951,7 +1047,9 @@ def _check_claim(claim: dict, net, results: dict, claims_by_id: dict) -> None:
         value = _bool(claim.get("value"), "value")
         if value != (status == "proved"):
             raise Failed(f"value {value} contradicts status {status}")
-        if status == "proved" and net.kind == "structured":
+        if status == "proved" and net.kind == "structured" and "model_span" in (claim["witness"] or {}):
+            _check_model_span(claim, net)
+        elif status == "proved" and net.kind == "structured":
             _from_claim(claim, results, claims_by_id, "lifting-rank", "proved")
             n_cols = 1
             for s in net.params:

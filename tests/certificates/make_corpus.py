@@ -78,6 +78,15 @@ def invalid() -> dict:
     out["conv-stable-constants-wrong"] = d
     d = load("conv-paper-unscattered"); d["network"]["spec"]["edges"][1]["support"] = [1, 2, 4]
     out["conv-spec-edited-and-rehashed"] = rehash(d)
+    d = load("model-span-tied"); d["claims"][1]["witness"]["model_span"]["groups"] = [[[0, 0]], [[0, 1]], [[1, 1]]]
+    out["model-span-misses-a-coordinate"] = d
+    d = load("model-span-tied"); d["claims"][1]["witness"]["model_span"]["groups"] = [[[0, 0], [1, 1]], [[0, 1], [1, 0]]]
+    d["claims"][1]["witness"]["model_span"]["minor_rows"] = [0, 1]
+    out["model-span-group-mixes-orbits"] = d
+    d = load("model-span-tied"); d["network"]["spec"]["model"] = {}
+    out["model-span-without-the-tie"] = rehash(d)
+    d = load("model-span-sparse"); d["network"]["spec"]["model"]["supports"][0] = [[0, 2], [1]]
+    out["model-span-support-widened"] = rehash(d)
     # regressions, named after the checker bugs the mutation tests caught
     d = load("format-example"); d["claims"][2]["value"] = True
     out["regression-stable-refuted-with-value-true"] = d
@@ -193,7 +202,42 @@ def feedforward_valid() -> dict:
     return {"feedforward-path-collision": doc}
 
 
+def model_span_valid() -> dict:
+    """Identifiable in a model although Ker A != {0}: A injective on the span of the model."""
+    from algebra.lifting import lifting_operator
+    from algebra.network import MultilinearMap
+    from certificates.certify import _rank_witness_sympy, lifting_rank_claim
+
+    out = {}
+    # X = x x^T with h_1 = h_2 = x (tied): the span is the symmetric 2x2 matrices, A restricted
+    # to it is injective -> x identifiable up to sign (<h> with lambda_1 = lambda_2 = +-1)
+    tied = {"kind": "structured", "name": "tied-outer-product",
+            "layers": [{"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]},
+                       {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]}],
+            "model": {"tie": [[1, 2]]}}
+    groups = [[[0, 0]], [[0, 1], [1, 0]], [[1, 1]]]
+    # X = [h_1[0] + h_1[2], h_1[1]]^T h_2[0]: parameters 0 and 2 collide (Ker A != {0}), but the
+    # model allows only the supports {0} or {1} on layer 1, on whose span A is injective
+    sparse = {"kind": "structured", "name": "sparse-collision-avoided",
+              "layers": [{"rows": 2, "cols": 1, "params": 3, "entries": [[0, 0, 0, 1], [1, 1, 0, 1], [2, 0, 0, 1]]},
+                         {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}],
+              "model": {"supports": [[[0], [1]], None]}}
+    for name, spec, grp, rows in (("model-span-tied", tied, groups, [0, 1, 3]),
+                                  ("model-span-sparse", sparse, [[[0, 0]], [[1, 0]]], [0, 1])):
+        net = MultilinearMap.from_spec(spec)
+        rank = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy).to_dict()
+        ident = {"id": "identifiable", "status": "proved", "statement": "A is injective on the model span.",
+                 "relies_on": ["Proposition 6.3"], "value": True,
+                 "witness": {"model_span": {"groups": grp, "minor_rows": rows}}}
+        out[name] = {"format": "tensorlift-certificate", "version": 1,
+                     "tool": {"name": "tensorlift", "version": "0.1.0"},
+                     "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank, ident]}
+    return out
+
+
 def main():
+    for name, doc in model_span_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in feedforward_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in conv_valid().items():

@@ -85,6 +85,50 @@ def _rank_true(claim, A, n_rows) -> bool:
     return not dense or sympy.Matrix(dense).rank() == len(dense)
 
 
+def _model_span_true(ms, model, net, A) -> bool:
+    """Brute force: the union of the boxes of the model's pieces, enumerated piece by piece."""
+    import itertools
+
+    if set(ms) != {"groups", "minor_rows"}:
+        return False
+    sizes = net.param_counts
+    K = len(sizes)
+    supports = model.get("supports") or [None] * K
+    ties = [sorted(x - 1 for x in grp) for grp in model.get("tie") or []]
+    alternatives = [[list(range(sizes[k]))] if supports[k] is None else supports[k] for k in range(K)]
+    box_union = set()
+    for combo in itertools.product(*alternatives):
+        sets = [set(c) for c in combo]
+        for cls in ties:  # tied layers carry one vector: its support lies in every chosen set
+            common = set.intersection(*(sets[k] for k in cls))
+            for k in cls:
+                sets[k] = common
+        for t in itertools.product(*(sorted(x) for x in sets)):
+            if all(len({t[k] for k in cls}) >= 1 for cls in ties):
+                box_union.add(t)
+    groups = [[tuple(t) for t in g] for g in ms["groups"]]
+    flat = [t for g in groups for t in g]
+    if len(flat) != len(set(flat)) or not box_union <= set(flat) or any(not g for g in groups):
+        return False
+    for g in groups:  # one orbit: the tuples are permutations of each other within every tie class
+        canon = {tuple(tuple(sorted(t[k] for k in cls)) for cls in ties) +
+                 tuple(t[k] for k in range(K) if not any(k in cls for cls in ties)) for t in g}
+        if len(canon) != 1:
+            return False
+    rows = ms["minor_rows"]
+    if len(rows) != len(groups) or len(set(rows)) != len(rows):
+        return False
+    full = A.to_sympy(full=True)
+    B = sympy.zeros(A.n_cols, len(groups))
+    for j, g in enumerate(groups):
+        for t in g:
+            if len(t) != K or any(not 0 <= i < s for i, s in zip(t, sizes)):
+                return False
+            B[A.column_index(t), j] = 1
+    AB = full * B
+    return AB.rank() == len(groups) and AB.extract(rows, list(range(len(groups)))).det() != 0
+
+
 def structured_certificate_is_true(doc: dict) -> bool:
     """Whether a (well-typed) structured certificate states only true, correctly witnessed claims."""
     try:
@@ -108,6 +152,9 @@ def structured_certificate_is_true(doc: dict) -> bool:
             w = claim["witness"]
             if cid == "lifting-rank":
                 ok = _rank_true(claim, A, n_rows)
+            elif cid == "identifiable" and status == "proved" and "model_span" in w:
+                ok = claim["value"] is True and set(w) == {"model_span"} and _model_span_true(
+                    w["model_span"], spec.get("model") or {}, net, A)
             elif cid == "identifiable" and status == "proved":
                 ok = (w == {"from_claim": "lifting-rank"} and truth.get("lifting-rank") is True
                       and claim["value"] is True
@@ -217,6 +264,9 @@ def conv_certificate_is_true(doc: dict) -> bool:
             elif cid == "lifting-rank":
                 ok = (status == "proved" and claim["value"] == sum(sum(1 for c in v if c) for v in y.values())
                       and w == {"classes_per_leaf": {f: sum(1 for c in v if c) for f, v in y.items()}})
+            elif cid == "identifiable" and status == "proved" and "model_span" in w:
+                ok = claim["value"] is True and set(w) == {"model_span"} and _model_span_true(
+                    w["model_span"], spec.get("model") or {}, net, A)
             elif cid == "identifiable" and status == "proved":
                 ok = w == {"from_claim": "scattered"} and claim["value"] is True and truth.get("scattered") and scattered
             elif cid == "identifiable":
