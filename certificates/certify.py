@@ -326,7 +326,9 @@ def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim)
                      "Stable recovery fails: the parameters are not even identifiable.",
                      relies_on=("Theorem 7.2", "identifiable"), value=False,
                      witness={"from_claim": "identifiable"})
-    if identifiable.status == "proved" and A is not None and len(A.columns) <= 4000 and A.n_rows <= 4000:
+    kernel_trivial = (identifiable.status == "proved" and A is not None
+                      and identifiable.witness == {"from_claim": "lifting-rank"})  # Ker A = {0}
+    if kernel_trivial and len(A.columns) <= 4000 and A.n_rows <= 4000:
         import numpy as np
 
         dense = np.zeros((A.n_rows, len(A.columns)))
