@@ -1,0 +1,564 @@
+"""Identifiability verdicts for structured networks (paper, section 6).
+
+The question: is M = (M^L) identifiable (Definition 6.1), i.e. (Proposition 6.3, part 2)
+
+    Ker(A) ∩ (P(M^L) − P(M^L')) ⊂ {0}   for all pieces L, L' ?
+
+Routes, each giving a :class:`Verdict` whose status is never overstated:
+
+* **proved** -- Ker A = {0}, or more generally A is injective on the linear span V of all
+  P(M^L) (then Ker A ∩ (P(M^L) − P(M^L')) ⊂ Ker A ∩ V = {0}). Witness: row indices of a
+  non-singular square minor of A restricted to a basis of V (the index tuples themselves on
+  the full model; sums over the orbits of tied layers' index permutations otherwise).
+* **refuted** -- an explicit pair h, g in the model with M_1(h_1)...M_K(h_K) =
+  M_1(g_1)...M_K(g_K) and P(h) ≠ P(g), found by the constructive search below and re-verified
+  exactly (net.evaluate and exact non-equivalence) before it is returned. Theorem 6.5 is the
+  reason such a pair must exist when 2 S' > rk(A); we only report ``refuted`` with the pair.
+* **inconclusive** -- otherwise; when rk(A) ≥ dim J(P(M^L), P(M^L')) for all L, L' the note
+  says "identifiable for almost every operator of this rank (Theorem 6.4)" -- a statement about
+  generic operators, never a proof about this one.
+
+Constructive witness search (Theorem 6.5 made explicit). Fix a layer k that is not tied, two
+pieces L, L', random base points u ∈ M^L, v ∈ M^L' and solve, exactly over Q,
+
+    A(P(u with x at layer k) − P(v with y at layer k)) = 0,   i.e.  [B_u | −B_v] (x; y) = 0,
+
+where column i of B_u is vec(M_1(u_1)...M_k(e_i)...M_K(u_K)) (no lifting needed). The columns
+of [B_u | −B_v] lie in the range of A, so a non-zero solution exists whenever
+rk(A) < |T^L_k| + |T^L'_k| (e.g. 2 S_k on the full model). If y = 0 (or x = 0) the solution is a
+rank-one tensor in Ker A; since the kernel is a subspace we shift: h = u with x + x' at k,
+g = u with x' at k, for an x' with non-zero action. For a tie class {k1, k2} (h_k1 = h_k2) we use
+x ⊗ x − y ⊗ y = (w ⊗ z + z ⊗ w) / 2 with x = (w + z)/2, y = (z − w)/2: for a random z the
+condition is linear in w.
+
+Examples
+--------
+The 2x2 matrix product (every entry a parameter) is not identifiable: H_1 C, C^{-1} H_2.
+
+>>> from algebra.network import MultilinearMap
+>>> full = {"rows": 2, "cols": 2, "params": 4,
+...         "entries": [[2 * i + j, i, j, 1] for i in range(2) for j in range(2)]}
+>>> net = MultilinearMap.from_spec({"layers": [full, full]})
+>>> v = identifiability_verdict(net)
+>>> v.status, v.relies_on[0]
+('refuted', 'Proposition 6.3')
+>>> h, g = v.witness["h"], v.witness["g"]
+>>> net.evaluate(h) == net.evaluate(g) and not same_segre(h, g)
+True
+"""
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Sequence
+
+from . import _qq
+from .dimensions import JoinDimension, join_dimensions
+from .errors import BudgetExceeded
+from .lifting import LiftingOperator, lifting_operator
+from .models import LinearPiece, ModelCollection, full_model
+from .network import MultilinearMap
+from .rational import fraction_to_str
+
+__all__ = [
+    "Verdict",
+    "same_segre",
+    "lifting_rank",
+    "injectivity_witness",
+    "find_nonidentifiability_witness",
+    "verify_nonidentifiability_witness",
+    "theorem_6_4_condition",
+    "identifiability_verdict",
+    "is_identifiable",
+    "THEOREM_6_4_NOTE",
+]
+
+THEOREM_6_4_NOTE = "identifiable for almost every operator of this rank (Theorem 6.4)"
+
+Params = list[list[Fraction]]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A claim about identifiability with its status and evidence.
+
+    Attributes
+    ----------
+    claim : str
+        What is claimed, e.g. ``"the model is identifiable (Definition 6.1)"``.
+    status : str
+        ``proved`` | ``refuted`` | ``probable`` | ``numeric`` | ``inconclusive``.
+    statement : str
+        One sentence saying what was established and why.
+    relies_on : tuple of str
+        Theorems/definitions used (paper numbering).
+    witness : dict or None
+        ``{"h": ..., "g": ...}`` (Fractions) for refuted; the minor for proved.
+    notes : tuple of str
+        Caveats: field, genericity, Theorem 6.4 note.
+    seed : int or None
+        Seed of the random choices.
+    details : dict
+        Numbers behind the verdict (rank of A, join dimensions, S', ...).
+    """
+
+    claim: str
+    status: str
+    statement: str
+    relies_on: tuple[str, ...] = ()
+    witness: dict | None = None
+    notes: tuple[str, ...] = ()
+    seed: int | None = None
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (rationals as "p/q" strings, index tuples as lists)."""
+        return {"claim": self.claim, "status": self.status, "statement": self.statement,
+                "relies_on": list(self.relies_on), "witness": _jsonable(self.witness),
+                "notes": list(self.notes), "seed": self.seed, "details": _jsonable(self.details)}
+
+
+def _jsonable(x):
+    if isinstance(x, Fraction):
+        return fraction_to_str(x)
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, JoinDimension):
+        return x.to_dict()
+    return x
+
+
+# ---------------------------------------------------------------------------- exact helpers
+def same_segre(h: Sequence[Sequence], g: Sequence[Sequence]) -> bool:
+    """P(h) == P(g), exactly, without forming the S^K tensor (Standard Fact 1).
+
+    P(h) = 0 iff some h_k = 0. Otherwise P(h) = P(g) iff every g_k = λ_k h_k with ∏ λ_k = 1.
+
+    >>> same_segre([[1, 2], [3, 0]], [[2, 4], [Fraction(3, 2), 0]])
+    True
+    >>> same_segre([[1, 2], [3, 0]], [[2, 4], [3, 0]])
+    False
+    """
+    h = [[Fraction(x) for x in hk] for hk in h]
+    g = [[Fraction(x) for x in gk] for gk in g]
+    if len(h) != len(g) or any(len(a) != len(b) for a, b in zip(h, g)):
+        raise ValueError("h and g must have the same shape")
+    h_zero = any(not any(hk) for hk in h)
+    g_zero = any(not any(gk) for gk in g)
+    if h_zero or g_zero:
+        return h_zero and g_zero
+    prod = Fraction(1)
+    for hk, gk in zip(h, g):
+        i = next(j for j, x in enumerate(hk) if x)
+        lam = gk[i] / hk[i]
+        if lam == 0 or any(b != lam * a for a, b in zip(hk, gk)):
+            return False
+        prod *= lam
+    return prod == 1
+
+
+def _dense(A: LiftingOperator, groups: list[list[tuple[int, ...]]]) -> list[list[Fraction]]:
+    """Rows of A·B where column j of B is the sum of the basis tensors of groups[j]."""
+    rows = [[Fraction(0)] * len(groups) for _ in range(A.n_rows)]
+    for j, grp in enumerate(groups):
+        for t in grp:
+            for r, v in A.columns.get(t, {}).items():
+                rows[r][j] += v
+    return rows
+
+
+def lifting_rank(net: MultilinearMap, A: LiftingOperator | None = None) -> int:
+    """Exact rank of the lifting operator A (Corollary 5.2) over Q (= over R).
+
+    >>> from algebra.network import MultilinearMap
+    >>> net = MultilinearMap.from_spec({"layers": [{"rows": 1, "cols": 2, "params": 2,
+    ...     "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]}]})
+    >>> lifting_rank(net)
+    2
+    """
+    A = A if A is not None else lifting_operator(net)
+    tuples = A.nonzero_tuples
+    if not tuples:
+        return 0
+    return _qq.rank(_dense(A, [[t] for t in tuples]), len(tuples))
+
+
+def _model_span_groups(model: ModelCollection, limit: int | None = None) -> list[list[tuple[int, ...]]]:
+    """A basis of span(∪_L P(M^L)): orbit sums of box tuples under permutations within tie classes.
+
+    P(M^L) spans the tensors on the box T_1 x ... x T_K that are symmetric in the positions of
+    each tie class (x ⊗ x spans the symmetric matrices); summing over pieces gives the span.
+    """
+    tied = [c for c in model.classes if len(c) > 1]
+    seen: set[tuple[int, ...]] = set()
+    groups: list[list[tuple[int, ...]]] = []
+    for piece in model.pieces():
+        for t in itertools.product(*piece.box()):
+            if t in seen:
+                continue
+            orbit = {t}
+            for cls in tied:
+                new = set()
+                for s in orbit:
+                    vals = [s[k] for k in cls]
+                    for perm in set(itertools.permutations(vals)):
+                        s2 = list(s)
+                        for k, v in zip(cls, perm):
+                            s2[k] = v
+                        new.add(tuple(s2))
+                orbit = new
+            seen |= orbit
+            groups.append(sorted(orbit))
+            if limit is not None and len(groups) > limit:
+                raise BudgetExceeded(f"the span of the model has more than {limit} dimensions")
+    return sorted(groups)
+
+
+def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = None,
+                        A: LiftingOperator | None = None, *, max_coordinates: int = 20_000) -> dict | None:
+    """A certificate that A is injective on span(∪_L P(M^L)), or None.
+
+    Returns ``{"kind", "minor_rows", "minor_cols"}`` with ``minor_cols`` a list of column groups
+    (lists of index tuples; A·B's column is the sum of A's columns of the group; singletons on
+    an untied model, so then ``minor_cols`` are just A's columns). The square minor
+    A·B[minor_rows, :] is non-singular; this is re-checked exactly before returning.
+    ``kind`` is ``"kernel-trivial"`` when the groups are every index tuple (Ker A = {0}).
+
+    >>> from algebra.network import MultilinearMap
+    >>> net = MultilinearMap.from_spec({"layers": [{"rows": 2, "cols": 1, "params": 2,
+    ...     "entries": [[0, 0, 0, 1], [1, 1, 0, 1], [1, 0, 0, 1]]}]})
+    >>> injectivity_witness(net)
+    {'kind': 'kernel-trivial', 'minor_rows': [0, 1], 'minor_cols': [[(0,)], [(1,)]]}
+    """
+    model = model or full_model(net)
+    A = A if A is not None else lifting_operator(net)
+    groups = _model_span_groups(model, max_coordinates)
+    if len(groups) > A.n_rows:  # more unknowns than equations: A cannot be injective there
+        return None
+    dense = _dense(A, groups)
+    rows = _qq.independent_rows(dense, len(groups))
+    if len(rows) < len(groups):
+        return None
+    minor = [dense[r] for r in rows]
+    if _qq.determinant(minor) == 0:  # re-check what we claim
+        raise AssertionError("internal error: selected minor is singular")
+    full = len(groups) == A.n_cols
+    return {"kind": "kernel-trivial" if full else "injective-on-model-span",
+            "minor_rows": rows, "minor_cols": groups}
+
+
+# ---------------------------------------------------------------------------- witness search
+def _vec(net: MultilinearMap, h: Params) -> list[Fraction]:
+    m, n = net.shape
+    out = [Fraction(0)] * (m * n)
+    for r, row in net.evaluate_sparse(h).items():
+        for c, v in row.items():
+            out[r * n + c] = v
+    return out
+
+
+def _with(h: Params, layers: Sequence[int], x: Sequence) -> Params:
+    out = [list(hk) for hk in h]
+    for k in layers:
+        out[k] = [Fraction(v) for v in x]
+    return out
+
+
+def _lift(support: Sequence[int], coords: Sequence, S: int) -> list[Fraction]:
+    x = [Fraction(0)] * S
+    for i, v in zip(support, coords):
+        x[i] = Fraction(v)
+    return x
+
+
+def verify_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection, h: Params, g: Params) -> bool:
+    """Exact re-check: h, g in the model, all layers non-zero, equal products, P(h) ≠ P(g)."""
+    h = net.check_params(h)
+    g = net.check_params(g)
+    return (model.contains(h) and model.contains(g)
+            and all(any(x) for x in h) and all(any(x) for x in g)
+            and net.evaluate(h) == net.evaluate(g)
+            and not same_segre(h, g))
+
+
+def _shifted(net: MultilinearMap, base: Params, k: int, x: list[Fraction], support: Sequence[int]) -> tuple[Params, Params]:
+    """x ≠ 0 with A P(base with x at k) = 0: return (base with x + x', base with x') of equal action."""
+    S = len(x)
+    for i in support:
+        e = _lift([i], [1], S)
+        if any(_vec(net, _with(base, [k], e))):
+            c = Fraction(2) if x[i] == -1 and all(v == 0 for j, v in enumerate(x) if j != i) else Fraction(1)
+            xp = [c * v for v in e]
+            return _with(base, [k], [a + b for a, b in zip(x, xp)]), _with(base, [k], xp)
+    return _with(base, [k], [2 * v for v in x]), _with(base, [k], x)
+
+
+def _candidates_from(net, u, v, k, x, y, supp_u, supp_v):
+    nx, ny = any(x), any(y)
+    if nx and ny:
+        h, g = _with(u, [k], x), _with(v, [k], y)
+        if any(_vec(net, h)):
+            yield h, g
+    if nx and not any(_vec(net, _with(u, [k], x))):
+        yield _shifted(net, u, k, x, supp_u)
+    if ny and not any(_vec(net, _with(v, [k], y))):
+        yield _shifted(net, v, k, y, supp_v)
+    if nx and ny:
+        yield _with(u, [k], x), _with(v, [k], y)
+
+
+def _combos(basis: list[list[Fraction]], rng: random.Random, extra: int = 3):
+    yield from basis
+    for _ in range(extra if len(basis) > 1 else 0):
+        coeffs = [Fraction(rng.randint(1, 5)) for _ in basis]
+        yield [sum(c * b[i] for c, b in zip(coeffs, basis)) for i in range(len(basis[0]))]
+
+
+def _search_untied(net, model, a: LinearPiece, b: LinearPiece, k: int, rng: random.Random, info: dict):
+    u = a.random_point(rng)
+    v = b.random_point(rng)
+    Tu, Tv = a.supports[k], b.supports[k]
+    S = net.param_counts[k]
+    cols = [_vec(net, _with(u, [k], _lift([i], [1], S))) for i in Tu]
+    cols += [[-z for z in _vec(net, _with(v, [k], _lift([i], [1], S)))] for i in Tv]
+    rows = [list(r) for r in zip(*cols)] if cols else []
+    basis = _qq.nullspace(rows, len(cols))
+    info["largest_system"] = max(info.get("largest_system", 0), len(cols))
+    for z in _combos(basis, rng):
+        x = _lift(Tu, z[:len(Tu)], S)
+        y = _lift(Tv, z[len(Tu):], S)
+        for h, g in _candidates_from(net, u, v, k, x, y, Tu, Tv):
+            if verify_nonidentifiability_witness(net, model, h, g):
+                return h, g
+    return None
+
+
+def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: random.Random):
+    u = a.random_point(rng)
+    T = a.supports[cls[0]]
+    S = net.param_counts[cls[0]]
+    k1, k2 = cls
+    zc = [Fraction(rng.choice([-1, 1]) * rng.randint(1, 9)) for _ in T]
+    z = _lift(T, zc, S)
+    cols = []
+    for i in T:
+        e = _lift([i], [1], S)
+        c1 = _vec(net, _with(_with(u, [k1], e), [k2], z))
+        c2 = _vec(net, _with(_with(u, [k1], z), [k2], e))
+        cols.append([p + q for p, q in zip(c1, c2)])
+    rows = [list(r) for r in zip(*cols)]
+    for wc in _combos(_qq.nullspace(rows, len(cols)), rng):
+        w = _lift(T, wc, S)
+        x = [(p + q) / 2 for p, q in zip(w, z)]
+        y = [(q - p) / 2 for p, q in zip(w, z)]
+        h, g = _with(u, cls, x), _with(u, cls, y)
+        if verify_nonidentifiability_witness(net, model, h, g):
+            return h, g
+    return None
+
+
+def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection | None = None, seed: int = 0,
+                                    *, tries: int = 2, max_pairs: int = 400,
+                                    _info: dict | None = None) -> tuple[Params, Params] | None:
+    """Search for h, g in the model with equal products and P(h) ≠ P(g).
+
+    Parameters
+    ----------
+    net : MultilinearMap
+    model : ModelCollection, optional
+        Default: the full model.
+    seed : int
+        Seed of the random base points (the same seed gives the same witness).
+    tries : int
+        Random base points per (pair of pieces, layer).
+    max_pairs : int
+        Bound on the number of (unordered) pairs of pieces tried.
+
+    Returns
+    -------
+    (h, g) or None
+        Lists of Fractions per layer, exactly re-verified by
+        :func:`verify_nonidentifiability_witness`. None means none was found -- not a proof
+        of identifiability.
+
+    Examples
+    --------
+    >>> from algebra.network import MultilinearMap
+    >>> layer = {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}
+    >>> net = MultilinearMap.from_spec({"layers": [layer, layer]})   # X = (a+b)(c+d)
+    >>> h, g = find_nonidentifiability_witness(net)
+    >>> net.evaluate(h) == net.evaluate(g), same_segre(h, g)
+    (True, False)
+    """
+    model = model or full_model(net)
+    rng = random.Random(seed)
+    info = _info if _info is not None else {}
+    pieces = list(model.pieces())
+    pairs = list(itertools.combinations_with_replacement(range(len(pieces)), 2))[:max_pairs]
+    untied = [c[0] for c in model.classes if len(c) == 1]
+    pairs_tied = [c for c in model.classes if len(c) == 2]
+    for _ in range(tries):
+        for i, j in pairs:
+            for k in untied:
+                found = _search_untied(net, model, pieces[i], pieces[j], k, rng, info)
+                if found:
+                    info["layer"] = k
+                    info["pieces"] = (pieces[i].supports, pieces[j].supports)
+                    return found
+        for piece in pieces:
+            for cls in pairs_tied:
+                found = _search_tied_pair(net, model, piece, cls, rng)
+                if found:
+                    info["tied_layers"] = cls
+                    return found
+    return None
+
+
+# ---------------------------------------------------------------------------- Theorem 6.4
+def theorem_6_4_condition(rank: int, joins: list[JoinDimension]) -> tuple[str, str]:
+    """Whether rk(A) ≥ dim J(P(M^L), P(M^L')) for all L, L', and how sure we are.
+
+    Returns (answer, evidence): answer ``"holds"``, ``"fails"`` or ``"unknown"``; evidence
+    ``"proved"`` (decided by the proved bounds) or ``"probable"`` (by the sampled values).
+
+    >>> from algebra.dimensions import JoinDimension
+    >>> theorem_6_4_condition(8, [JoinDimension(6, 6, 8, "probable", Fraction(1, 10**5), 0)])
+    ('holds', 'proved')
+    >>> theorem_6_4_condition(5, [JoinDimension(6, 6, 8, "probable", Fraction(1, 10**5), 0)])
+    ('fails', 'proved')
+    """
+    if all(rank >= j.upper_bound for j in joins):
+        return "holds", "proved"
+    if any(rank < j.lower_bound for j in joins):
+        return "fails", "proved"
+    if all(rank >= j.value for j in joins):
+        return "holds", "probable"
+    return "unknown", "probable"
+
+
+# ---------------------------------------------------------------------------- the verdict
+def _largest_linear_space(model: ModelCollection) -> int:
+    """S' of Theorem 6.5: largest |T^L_k| over untied layers k (P(M^L) ⊃ u ⊗ ... ⊗ R^{T_k} ⊗ ... ⊗ u)."""
+    best = 0
+    for piece in model.pieces():
+        for cls in piece.classes:
+            if len(cls) == 1:
+                best = max(best, len(piece.supports[cls[0]]))
+    return best
+
+
+def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None = None, seed: int = 0, *,
+                            max_columns: int | None = 200_000, tries: int = 2) -> Verdict:
+    """Decide, as far as exact evidence allows, whether the model M is identifiable.
+
+    Parameters
+    ----------
+    net : MultilinearMap
+    model : ModelCollection, optional
+        Default: the full model R^{S_1} x ... x R^{S_K}.
+    seed : int
+        Seed of every random choice (written into the verdict).
+    max_columns : int or None
+        Budget for the lifting operator's non-zero columns.
+
+    Returns
+    -------
+    Verdict
+        ``proved`` (injectivity minor), ``refuted`` (witness h, g) or ``inconclusive``
+        (with the Theorem 6.4 note when its rank condition holds).
+
+    Notes
+    -----
+    The equivalence is the layer-wise one of section 3 (h ~ g iff h_k = λ_k g_k, ∏ λ_k = 1).
+    Proofs and witnesses are exact over Q and hold over R (a rational kernel has the same
+    dimension over R; a rational witness is a real one).
+    """
+    model = model or full_model(net)
+    claim = f"{model.describe()} is identifiable (Definition 6.1), up to the layer-wise rescalings of section 3"
+    details: dict = {"K": net.K, "shape": list(net.shape), "param_counts": list(net.param_counts),
+                     "n_pieces": model.n_pieces()}
+    A = None
+    try:
+        A = lifting_operator(net, max_columns=max_columns)
+        rank = lifting_rank(net, A)
+        details["rank_A"] = rank
+        details["nonzero_columns"] = len(A.columns)
+        details["n_cols"] = A.n_cols
+    except BudgetExceeded as exc:
+        rank = None
+        details["lifting"] = f"skipped: {exc}"
+
+    if A is not None:
+        try:
+            wit = injectivity_witness(net, model, A)
+        except BudgetExceeded as exc:
+            wit = None
+            details["injectivity"] = f"skipped: {exc}"
+        if wit is not None:
+            if wit["kind"] == "kernel-trivial":
+                stmt = (f"Ker A = {{0}}: A has full column rank {rank} = S_1...S_K, so "
+                        f"Ker A ∩ (P(M^L) − P(M^L')) = {{0}} for every model (Proposition 6.3)")
+                rel = ("Proposition 6.3", "Corollary 5.2")
+            else:
+                stmt = (f"A is injective on the span of P(M) ({len(wit['minor_cols'])} dimensions), which "
+                        f"contains every P(M^L) − P(M^L'); hence (6.2) holds (Proposition 6.3)")
+                rel = ("Proposition 6.3", "Corollary 5.2")
+            return Verdict(claim, "proved", stmt, rel, wit,
+                           ("exact over Q; holds over R",), seed, details)
+
+    info: dict = {}
+    found = find_nonidentifiability_witness(net, model, seed, tries=tries, _info=info)
+    s_prime = _largest_linear_space(model)
+    details["S_prime"] = s_prime
+    if found is not None:
+        h, g = found
+        X = net.evaluate(h)
+        where = (f"layer {info['layer'] + 1} (1-based)" if "layer" in info
+                 else f"tied layers {[k + 1 for k in info['tied_layers']]} (1-based)")
+        stmt = (f"h and g lie in the model, have every layer non-zero, give the same product "
+                f"M_1(h_1)...M_K(h_K) = M_1(g_1)...M_K(g_K) and P(h) ≠ P(g): (6.2) fails "
+                f"(Proposition 6.3); found by the exact kernel search at {where}")
+        rel = ["Proposition 6.3", "Definition 6.1"]
+        if rank is not None and 2 * s_prime > rank:
+            rel.append("Theorem 6.5")
+        notes = ["exact over Q; holds over R", "re-verified exactly (equal products, non-equivalent Segre images)"]
+        if not any(any(r) for r in X):
+            notes.append("both products are 0")
+        return Verdict(claim, "refuted", stmt, tuple(rel), {"h": h, "g": g}, tuple(notes), seed, details)
+
+    notes = []
+    if rank is not None:
+        try:
+            joins = join_dimensions(model, seed=seed)
+        except BudgetExceeded as exc:
+            joins = None
+            details["joins"] = f"skipped: {exc}"
+        if joins is not None:
+            answer, evidence = theorem_6_4_condition(rank, joins)
+            details["join_dimensions"] = joins
+            details["theorem_6_4"] = {"condition": answer, "evidence": evidence,
+                                      "max_join_dimension": max(j.value for j in joins)}
+            if answer == "holds":
+                fail = sum((j.failure_bound for j in joins), Fraction(0)) if evidence == "probable" else Fraction(0)
+                notes.append(THEOREM_6_4_NOTE + (f"; the rank condition is proved" if evidence == "proved"
+                             else f"; the rank condition holds with probability ≥ 1 − {fraction_to_str(fail)}"))
+            elif answer == "fails":
+                notes.append("rk(A) < dim J(P(M^L), P(M^L')) for some L, L': non-identifiability is expected "
+                             "(section 6) but no witness was found")
+        if 2 * s_prime > rank:
+            notes.append(f"2 S' = {2 * s_prime} > rk(A) = {rank} (Theorem 6.5's 'in particular' clause), but no "
+                         f"witness was found; that clause needs the two linear spaces to span 2 S' dimensions")
+    stmt = ("neither injectivity of A on the model's span nor a non-identifiability witness was found"
+            + (f" (seed {seed}, {tries} tries per layer)"))
+    return Verdict(claim, "inconclusive", stmt, ("Theorem 6.4",) if notes and THEOREM_6_4_NOTE in notes[0] else (),
+                   None, tuple(notes), seed, details)
+
+
+def is_identifiable(net: MultilinearMap, model: ModelCollection | None = None, seed: int = 0) -> bool | None:
+    """True (proved), False (refuted with a witness) or None (inconclusive)."""
+    v = identifiability_verdict(net, model, seed)
+    return {"proved": True, "refuted": False}.get(v.status)
