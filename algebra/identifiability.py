@@ -43,7 +43,7 @@ The 2x2 matrix product (every entry a parameter) is not identifiable: H_1 C, C^{
 >>> v.status, v.relies_on[0]
 ('refuted', 'Proposition 6.3')
 >>> h, g = v.witness["h"], v.witness["g"]
->>> net.evaluate(h) == net.evaluate(g) and not same_segre(h, g)
+>>> net.evaluate(h) == net.evaluate(g) and not are_equivalent(h, g)
 True
 """
 from __future__ import annotations
@@ -61,10 +61,10 @@ from .lifting import LiftingOperator, lifting_operator
 from .models import LinearPiece, ModelCollection, full_model
 from .network import MultilinearMap
 from .rational import fraction_to_str
+from .segre import are_equivalent
 
 __all__ = [
     "Verdict",
-    "same_segre",
     "lifting_rank",
     "injectivity_witness",
     "find_nonidentifiability_witness",
@@ -133,34 +133,6 @@ def _jsonable(x):
 
 
 # ---------------------------------------------------------------------------- exact helpers
-def same_segre(h: Sequence[Sequence], g: Sequence[Sequence]) -> bool:
-    """P(h) == P(g), exactly, without forming the S^K tensor (Standard Fact 1).
-
-    P(h) = 0 iff some h_k = 0. Otherwise P(h) = P(g) iff every g_k = λ_k h_k with ∏ λ_k = 1.
-
-    >>> same_segre([[1, 2], [3, 0]], [[2, 4], [Fraction(3, 2), 0]])
-    True
-    >>> same_segre([[1, 2], [3, 0]], [[2, 4], [3, 0]])
-    False
-    """
-    h = [[Fraction(x) for x in hk] for hk in h]
-    g = [[Fraction(x) for x in gk] for gk in g]
-    if len(h) != len(g) or any(len(a) != len(b) for a, b in zip(h, g)):
-        raise ValueError("h and g must have the same shape")
-    h_zero = any(not any(hk) for hk in h)
-    g_zero = any(not any(gk) for gk in g)
-    if h_zero or g_zero:
-        return h_zero and g_zero
-    prod = Fraction(1)
-    for hk, gk in zip(h, g):
-        i = next(j for j, x in enumerate(hk) if x)
-        lam = gk[i] / hk[i]
-        if lam == 0 or any(b != lam * a for a, b in zip(hk, gk)):
-            return False
-        prod *= lam
-    return prod == 1
-
-
 def _dense(A: LiftingOperator, groups: list[list[tuple[int, ...]]]) -> list[list[Fraction]]:
     """Rows of A·B where column j of B is the sum of the basis tensors of groups[j]."""
     rows = [[Fraction(0)] * len(groups) for _ in range(A.n_rows)]
@@ -282,7 +254,7 @@ def verify_nonidentifiability_witness(net: MultilinearMap, model: ModelCollectio
     return (model.contains(h) and model.contains(g)
             and all(any(x) for x in h) and all(any(x) for x in g)
             and net.evaluate(h) == net.evaluate(g)
-            and not same_segre(h, g))
+            and not are_equivalent(h, g))
 
 
 def _shifted(net: MultilinearMap, base: Params, k: int, x: list[Fraction], support: Sequence[int]) -> tuple[Params, Params]:
@@ -391,7 +363,7 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
     >>> layer = {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}
     >>> net = MultilinearMap.from_spec({"layers": [layer, layer]})   # X = (a+b)(c+d)
     >>> h, g = find_nonidentifiability_witness(net)
-    >>> net.evaluate(h) == net.evaluate(g), same_segre(h, g)
+    >>> net.evaluate(h) == net.evaluate(g), are_equivalent(h, g)
     (True, False)
     """
     model = model or full_model(net)
