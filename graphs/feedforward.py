@@ -68,6 +68,7 @@ __all__ = [
     "iter_paths",
     "find_path_collision",
     "has_path_collision",
+    "find_unit_rescaling",
     "feedforward_verdict",
     "FEEDFORWARD_FIELDS",
 ]
@@ -349,11 +350,51 @@ def has_path_collision(ff: FeedforwardNetwork) -> bool:
     return find_path_collision(ff) is not None
 
 
+def find_unit_rescaling(ff: FeedforwardNetwork):
+    """A hidden-unit rescaling witness: the ambiguity the layer-wise classes ⟨h⟩ do not quotient.
+
+    Multiplying the weights into hidden unit u (forward layer l) by 2 and the weights out of u by
+    1/2 leaves every output unchanged (the activation pattern is fixed), but it is not a
+    layer-wise rescaling h_k -> λ_k h_k (section 3) as soon as layer l or l + 1 has an edge not
+    touching u. Then P(h) ≠ P(g) with equal products: not identifiable in the sense of
+    Definition 6.1 (the paper notes, after Proposition 4.2, that ~ is not adapted to such
+    invariances). h = all weights 1. Re-verified exactly.
+
+    >>> ff = parse_feedforward_spec({"kind": "feedforward", "widths": [1, 2, 1], "inputs": [[1]],
+    ...                              "activations": [[[1, 0]]]})
+    >>> h, g = find_unit_rescaling(ff)
+    >>> [[str(x) for x in layer] for layer in g]      # paper order: output weights first
+    [['1/2', '1'], ['2', '1']]
+    """
+    net = None
+    for l in range(1, ff.L):
+        for u in range(ff.widths[l]):
+            into = [p for p, (a, b) in enumerate(ff.edges[l - 1]) if b == u]
+            out = [p for p, (a, b) in enumerate(ff.edges[l]) if a == u]
+            if not into or not out:
+                continue
+            if len(into) == len(ff.edges[l - 1]) and len(out) == len(ff.edges[l]):
+                continue  # the rescaling is layer-wise: ⟨h⟩ already contains it
+            forward_h = [[Fraction(1)] * len(e) for e in ff.edges]
+            forward_g = [list(x) for x in forward_h]
+            for p in into:
+                forward_g[l - 1][p] = Fraction(2)
+            for p in out:
+                forward_g[l][p] = Fraction(1, 2)
+            h, g = forward_h[::-1], forward_g[::-1]
+            net = net or ff.to_multilinear()
+            if net.evaluate(h) == net.evaluate(g) and not are_equivalent(h, g):
+                return h, g
+            raise AssertionError("internal error: unit rescaling did not give a valid witness")
+    return None
+
+
 # ---------------------------------------------------------------------------- verdict
 def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
     """Identifiability of the weights (full model) of a feed-forward network, with the paper's tests.
 
-    Order: (1) the path criterion (refuted with a Dirac witness), (2) the general verdict of
+    Order: (1) the path criterion (refuted with a Dirac witness), (2) a hidden-unit rescaling
+    (:func:`find_unit_rescaling`, refuted), (3) the general verdict of
     :func:`algebra.identifiability.identifiability_verdict` (Ker A = {0} / injectivity → proved;
     exact witness search → refuted; else inconclusive). The details always report the rank of A,
     whether A is surjective (rank = m n, section 6), and the paper's inequalities
@@ -382,6 +423,15 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
         stmt = ("two distinct paths join the same input entry to the same output entry and are both active on "
                 "every sample: the Dirac parameters h, g on them give equal outputs with P(h) ≠ P(g)")
         return Verdict(claim, "refuted", stmt, ("Proposition 6.3", "section 6 (feed-forward example)"),
+                       {"h": h, "g": g}, ("exact over Q; holds over R", "paper-ordered layers: h_1 = output weights"),
+                       seed, details)
+    found = find_unit_rescaling(ff)
+    if found is not None:
+        h, g = found
+        stmt = ("scaling the weights into one hidden unit by 2 and out of it by 1/2 leaves every output unchanged "
+                "but is not a layer-wise rescaling: P(h) ≠ P(g) with equal products (the classes ⟨h⟩ of section 3 "
+                "do not quotient per-unit rescalings)")
+        return Verdict(claim, "refuted", stmt, ("Proposition 6.3", "Definition 6.1", "section 3 (equivalence ~)"),
                        {"h": h, "g": g}, ("exact over Q; holds over R", "paper-ordered layers: h_1 = output weights"),
                        seed, details)
     v = identifiability_verdict(net, full_model(net), seed)

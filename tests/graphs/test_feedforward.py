@@ -9,8 +9,8 @@ from algebra.errors import SpecError
 from algebra.identifiability import lifting_rank
 from algebra.lifting import lifting_operator
 from algebra.segre import are_equivalent
-from graphs.feedforward import (feedforward_verdict, find_path_collision, has_path_collision, iter_paths,
-                                parse_feedforward_spec)
+from graphs.feedforward import (feedforward_verdict, find_path_collision, find_unit_rescaling, has_path_collision,
+                                iter_paths, parse_feedforward_spec)
 from graphs.specs import parse_spec
 from tests.strategies import small_rationals
 
@@ -80,7 +80,7 @@ def test_relu_removes_the_collision():
     # X = [w1_0 * v_0, w1_1 * v_1]: A is surjective (rank 2 = m n), Ker A ≠ {0} (4 columns)
     v = feedforward_verdict(ff)
     assert v.details["surjective"] is True and v.details["rank_A"] == 2
-    # yet not identifiable: a zero output weight leaves its hidden weight free (exact search)
+    # yet not identifiable: a per-unit rescaling is not a layer-wise one
     assert v.status == "refuted"
     h, g = v.witness["h"], v.witness["g"]
     net = ff.to_multilinear()
@@ -141,3 +141,28 @@ def test_bad_specs_name_the_field(spec, field):
     with pytest.raises(SpecError) as exc:
         parse_feedforward_spec(dict(spec, kind="feedforward"))
     assert exc.value.field == field
+
+
+@given(feedforward_specs())
+@settings(max_examples=60, deadline=None)
+def test_unit_rescaling_witnesses_are_valid_and_found_when_expected(spec):
+    ff = parse_feedforward_spec(spec)
+    found = find_unit_rescaling(ff)
+    expected = any(
+        any(b == u for a, b in ff.edges[l - 1]) and any(a == u for a, b in ff.edges[l])
+        and not (all(b == u for a, b in ff.edges[l - 1]) and all(a == u for a, b in ff.edges[l]))
+        for l in range(1, ff.L) for u in range(ff.widths[l]))
+    assert (found is not None) == expected
+    if found:
+        net = ff.to_multilinear()
+        assert net.evaluate(found[0]) == net.evaluate(found[1]) and not are_equivalent(*found)
+
+
+def test_width_one_hidden_layer_goes_to_the_general_route():
+    """A chain 2 -> 1 -> 2 (no unit rescaling beyond ⟨h⟩, no path collision): X = w2 (w1 . x)."""
+    ff = parse_feedforward_spec({"kind": "feedforward", "widths": [2, 1, 2],
+                                 "inputs": [[1, 0], [0, 1], [1, 1]]})
+    assert find_unit_rescaling(ff) is None and find_path_collision(ff) is None
+    v = feedforward_verdict(ff)
+    # X = w2 w1^T [x_1 x_2 x_3]: A is injective on R^{2x2} (inputs span R^2): proved
+    assert v.status == "proved" and v.details["rank_A"] == 4
