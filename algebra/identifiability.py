@@ -73,6 +73,7 @@ __all__ = [
     "identifiability_verdict",
     "is_identifiable",
     "THEOREM_6_4_NOTE",
+    "verdict_assumptions",
 ]
 
 THEOREM_6_4_NOTE = "identifiable for almost every operator of this rank (Theorem 6.4)"
@@ -102,6 +103,8 @@ class Verdict:
         Seed of the random choices.
     details : dict
         Numbers behind the verdict (rank of A, join dimensions, S', ...).
+    assumptions : dict
+        The field, the equivalence, the model and any genericity the claim is stated under.
     """
 
     claim: str
@@ -112,12 +115,14 @@ class Verdict:
     notes: tuple[str, ...] = ()
     seed: int | None = None
     details: dict = field(default_factory=dict)
+    assumptions: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """JSON-ready form (rationals as "p/q" strings, index tuples as lists)."""
         return {"claim": self.claim, "status": self.status, "statement": self.statement,
                 "relies_on": list(self.relies_on), "witness": _jsonable(self.witness),
-                "notes": list(self.notes), "seed": self.seed, "details": _jsonable(self.details)}
+                "notes": list(self.notes), "seed": self.seed, "details": _jsonable(self.details),
+                "assumptions": _jsonable(self.assumptions)}
 
 
 def _jsonable(x):
@@ -133,6 +138,15 @@ def _jsonable(x):
 
 
 # ---------------------------------------------------------------------------- exact helpers
+def verdict_assumptions(model_description: str, generic: bool = False) -> dict:
+    """The assumptions every identifiability verdict states (DESIGN: field, equivalence, model)."""
+    return {"field": "R (every computation exact over Q; rational proofs and witnesses hold over R)",
+            "equivalence": "layer-wise classes <h> of section 3: h_k = λ_k g_k with ∏ λ_k = 1",
+            "model": model_description,
+            "genericity": ("Theorem 6.4 holds for almost every operator A of the given rank, not for a given A"
+                           if generic else "none")}
+
+
 def _dense(A: LiftingOperator, groups: list[list[tuple[int, ...]]]) -> list[list[Fraction]]:
     """Rows of A·B where column j of B is the sum of the basis tensors of groups[j]."""
     rows = [[Fraction(0)] * len(groups) for _ in range(A.n_rows)]
@@ -480,7 +494,7 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
                         f"contains every P(M^L) − P(M^L'); hence (6.2) holds (Proposition 6.3)")
                 rel = ("Proposition 6.3", "Corollary 5.2")
             return Verdict(claim, "proved", stmt, rel, wit,
-                           ("exact over Q; holds over R",), seed, details)
+                           ("exact over Q; holds over R",), seed, details, verdict_assumptions(model.describe()))
 
     info: dict = {}
     found = find_nonidentifiability_witness(net, model, seed, tries=tries, _info=info)
@@ -500,7 +514,8 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
         notes = ["exact over Q; holds over R", "re-verified exactly (equal products, non-equivalent Segre images)"]
         if not any(any(r) for r in X):
             notes.append("both products are 0")
-        return Verdict(claim, "refuted", stmt, tuple(rel), {"h": h, "g": g}, tuple(notes), seed, details)
+        return Verdict(claim, "refuted", stmt, tuple(rel), {"h": h, "g": g}, tuple(notes), seed, details,
+                       verdict_assumptions(model.describe()))
 
     notes = []
     if rank is not None:
@@ -526,8 +541,9 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
                          f"witness was found; that clause needs the two linear spaces to span 2 S' dimensions")
     stmt = ("neither injectivity of A on the model's span nor a non-identifiability witness was found"
             + (f" (seed {seed}, {tries} tries per layer)"))
-    return Verdict(claim, "inconclusive", stmt, ("Theorem 6.4",) if notes and THEOREM_6_4_NOTE in notes[0] else (),
-                   None, tuple(notes), seed, details)
+    generic = bool(notes) and THEOREM_6_4_NOTE in notes[0]
+    return Verdict(claim, "inconclusive", stmt, ("Theorem 6.4",) if generic else (),
+                   None, tuple(notes), seed, details, verdict_assumptions(model.describe(), generic))
 
 
 def is_identifiable(net: MultilinearMap, model: ModelCollection | None = None, seed: int = 0) -> bool | None:

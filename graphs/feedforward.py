@@ -55,7 +55,7 @@ import networkx as nx
 
 from algebra.dimensions import sigma2_dimension_formula
 from algebra.errors import BudgetExceeded, SpecError
-from algebra.identifiability import Verdict, identifiability_verdict, lifting_rank
+from algebra.identifiability import Verdict, identifiability_verdict, lifting_rank, verdict_assumptions
 from algebra.lifting import lifting_operator
 from algebra.models import full_model
 from algebra.network import Layer, MultilinearMap
@@ -69,6 +69,7 @@ __all__ = [
     "find_path_collision",
     "has_path_collision",
     "find_unit_rescaling",
+    "every_output_reached",
     "feedforward_verdict",
     "FEEDFORWARD_FIELDS",
 ]
@@ -350,6 +351,27 @@ def has_path_collision(ff: FeedforwardNetwork) -> bool:
     return find_path_collision(ff) is not None
 
 
+def every_output_reached(ff: FeedforwardNetwork) -> bool:
+    """Section 6's hypothesis: every output entry of every sample is reached by an active path
+    starting at a non-zero input entry.
+
+    The paper says this makes A surjective (rk(A) = m n). That is not true in general: with a
+    single path and two identical samples every entry is reached, yet the two rows of A are
+    equal (see the tests). tensorlift therefore always computes rk(A) exactly and reports
+    ``surjective`` from the rank, never from this test.
+
+    >>> ff = parse_feedforward_spec({"kind": "feedforward", "widths": [1, 1], "inputs": [[1], [1]]})
+    >>> every_output_reached(ff), lifting_rank(ff.to_multilinear()) == 2
+    (True, False)
+    """
+    reached = set()
+    for i, o, params in iter_paths(ff):
+        for s in range(ff.n_samples):
+            if ff.inputs[s][i] != 0 and _path_active(ff, params, s):
+                reached.add((o, s))
+    return len(reached) == ff.widths[-1] * ff.n_samples
+
+
 def find_unit_rescaling(ff: FeedforwardNetwork):
     """A hidden-unit rescaling witness: the ambiguity the layer-wise classes ⟨h⟩ do not quotient.
 
@@ -412,6 +434,7 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
         rank = None
     details["rank_A"] = rank
     details["surjective"] = None if rank is None else rank == m * n
+    details["every_output_reached"] = every_output_reached(ff)
     sigma2 = sigma2_dimension_formula(K, S)
     details["theorem_6_4_inequality"] = {"lhs": "m n", "rhs": "dim Σ_2", "mn": m * n, "dim_sigma2": sigma2,
                                          "holds": m * n >= sigma2}
@@ -424,7 +447,7 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
                 "every sample: the Dirac parameters h, g on them give equal outputs with P(h) ≠ P(g)")
         return Verdict(claim, "refuted", stmt, ("Proposition 6.3", "section 6 (feed-forward example)"),
                        {"h": h, "g": g}, ("exact over Q; holds over R", "paper-ordered layers: h_1 = output weights"),
-                       seed, details)
+                       seed, details, verdict_assumptions("the full model (every weight free)"))
     found = find_unit_rescaling(ff)
     if found is not None:
         h, g = found
@@ -433,7 +456,7 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
                 "do not quotient per-unit rescalings)")
         return Verdict(claim, "refuted", stmt, ("Proposition 6.3", "Definition 6.1", "section 3 (equivalence ~)"),
                        {"h": h, "g": g}, ("exact over Q; holds over R", "paper-ordered layers: h_1 = output weights"),
-                       seed, details)
+                       seed, details, verdict_assumptions("the full model (every weight free)"))
     v = identifiability_verdict(net, full_model(net), seed)
     notes = list(v.notes)
     if details["surjective"] and details["theorem_6_4_inequality"]["holds"] and v.status == "inconclusive":
@@ -444,4 +467,4 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
         notes.append("2S > m n: Theorem 6.5 states non-identifiability, but no explicit witness was constructed")
     merged = dict(v.details)
     merged.update(details)
-    return Verdict(claim, v.status, v.statement, v.relies_on, v.witness, tuple(notes), seed, merged)
+    return Verdict(claim, v.status, v.statement, v.relies_on, v.witness, tuple(notes), seed, merged, v.assumptions)

@@ -148,6 +148,8 @@ def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
     assert v.status == "inconclusive"
     assert THEOREM_6_4_NOTE in v.notes[0] and v.relies_on == ("Theorem 6.4",)
     assert v.details["theorem_6_4"]["condition"] == "holds"
+    assert "almost every" in v.assumptions["genericity"] and "layer-wise" in v.assumptions["equivalence"]
+    assert v.to_dict()["assumptions"]["field"].startswith("R")
 
 
 def test_witness_search_respects_supports():

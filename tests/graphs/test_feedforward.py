@@ -9,7 +9,7 @@ from algebra.errors import SpecError
 from algebra.identifiability import lifting_rank
 from algebra.lifting import lifting_operator
 from algebra.segre import are_equivalent
-from graphs.feedforward import (feedforward_verdict, find_path_collision, find_unit_rescaling, has_path_collision,
+from graphs.feedforward import (every_output_reached, feedforward_verdict, find_path_collision, find_unit_rescaling, has_path_collision,
                                 iter_paths, parse_feedforward_spec)
 from graphs.specs import parse_spec
 from tests.strategies import small_rationals
@@ -166,3 +166,21 @@ def test_width_one_hidden_layer_goes_to_the_general_route():
     v = feedforward_verdict(ff)
     # X = w2 w1^T [x_1 x_2 x_3]: A is injective on R^{2x2} (inputs span R^2): proved
     assert v.status == "proved" and v.details["rank_A"] == 4
+
+
+@given(feedforward_specs())
+@settings(max_examples=60, deadline=None)
+def test_surjectivity_needs_every_output_reached(spec):
+    """rk(A) = m n implies every output entry is reached (a zero row otherwise); the converse,
+    stated in section 6, fails (next test), so the verdict uses the exact rank."""
+    ff = parse_feedforward_spec(spec)
+    net = ff.to_multilinear()
+    if lifting_rank(net) == net.shape[0] * net.shape[1]:
+        assert every_output_reached(ff)
+
+
+def test_reached_outputs_do_not_imply_surjectivity():
+    ff = parse_feedforward_spec({"kind": "feedforward", "widths": [1, 2, 1], "inputs": [[1], [2], [3]]})
+    v = feedforward_verdict(ff)
+    assert v.details["every_output_reached"] is True
+    assert v.details["rank_A"] == 1 and v.details["surjective"] is False   # all samples proportional
