@@ -28,8 +28,10 @@ of [B_u | −B_v] lie in the range of A, so a non-zero solution exists whenever
 rk(A) < |T^L_k| + |T^L'_k| (e.g. 2 S_k on the full model). If y = 0 (or x = 0) the solution is a
 rank-one tensor in Ker A; since the kernel is a subspace we shift: h = u with x + x' at k,
 g = u with x' at k, for an x' with non-zero action. For a tie class {k1, k2} (h_k1 = h_k2) we use
-x ⊗ x − y ⊗ y = (w ⊗ z + z ⊗ w) / 2 with x = (w + z)/2, y = (z − w)/2: for a random z the
-condition is linear in w.
+x ⊗ x − y ⊗ y = (w ⊗ z + z ⊗ w) / 2 with x = (w + z)/2, y = (z − w)/2: for a fixed z the
+condition is linear in w; z is random, or chosen in the common kernel of the bilinear forms of
+a subset of rows (which settles real phase retrieval with N ≤ 2S − 2 measurements). Tie classes
+of three or more layers are not searched.
 
 Examples
 --------
@@ -323,27 +325,59 @@ def _search_untied(net, model, a: LinearPiece, b: LinearPiece, k: int, rng: rand
     return None
 
 
-def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: random.Random):
+def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: random.Random,
+                      max_subsets: int = 2000):
+    """Tie class {k1, k2}: find x ≠ ±y with A(P(.., x, .., x, ..) − P(.., y, .., y, ..)) = 0.
+
+    With x = (w + z)/2, y = (z − w)/2 the difference is (w ⊗ z + z ⊗ w)/2 at (k1, k2), so
+    row r of the condition is the bilinear form Σ_ij w_i z_j C_r[i][j] = 0 (C_r symmetric).
+    For fixed z it is linear in w. z is tried (1) at random, then (2) in the common kernel of
+    the forms C_r of a subset J of rows (which kills those rows for every w) -- the classical
+    construction for real phase retrieval with N ≤ 2S − 2 measurements, where C_r = a_r a_rᵀ.
+    """
     u = a.random_point(rng)
     T = a.supports[cls[0]]
     S = net.param_counts[cls[0]]
+    d = len(T)
     k1, k2 = cls
-    zc = [Fraction(rng.choice([-1, 1]) * rng.randint(1, 9)) for _ in T]
-    z = _lift(T, zc, S)
-    cols = []
-    for i in T:
-        e = _lift([i], [1], S)
-        c1 = _vec(net, _with(_with(u, [k1], e), [k2], z))
-        c2 = _vec(net, _with(_with(u, [k1], z), [k2], e))
-        cols.append([p + q for p, q in zip(c1, c2)])
-    rows = [list(r) for r in zip(*cols)]
-    for wc in _combos(_qq.nullspace(rows, len(cols)), rng):
-        w = _lift(T, wc, S)
-        x = [(p + q) / 2 for p, q in zip(w, z)]
-        y = [(q - p) / 2 for p, q in zip(w, z)]
-        h, g = _with(u, cls, x), _with(u, cls, y)
-        if verify_nonidentifiability_witness(net, model, h, g):
-            return h, g
+    E = {}
+    for i in range(d):
+        for j in range(d):
+            E[i, j] = _vec(net, _with(_with(u, [k1], _lift([T[i]], [1], S)), [k2], _lift([T[j]], [1], S)))
+    n_rows = len(E[0, 0]) if d else 0
+    C = [[[E[i, j][r] + E[j, i][r] for j in range(d)] for i in range(d)] for r in range(n_rows)]
+    live = [r for r in range(n_rows) if any(any(row) for row in C[r])]
+
+    def attempt(zc):
+        z = _lift(T, zc, S)
+        rows = [[sum(C[r][i][j] * zc[j] for j in range(d)) for i in range(d)] for r in live]
+        for wc in _combos(_qq.nullspace(rows, d), rng):
+            w = _lift(T, wc, S)
+            x = [(p + q) / 2 for p, q in zip(w, z)]
+            y = [(q - p) / 2 for p, q in zip(w, z)]
+            h, g = _with(u, cls, x), _with(u, cls, y)
+            if verify_nonidentifiability_witness(net, model, h, g):
+                return h, g
+        return None
+
+    found = attempt([Fraction(rng.choice([-1, 1]) * rng.randint(1, 9)) for _ in range(d)])
+    if found:
+        return found
+    tried = 0
+    for size in range(1, len(live)):
+        for J in itertools.combinations(live, size):
+            tried += 1
+            if tried > max_subsets:
+                return None
+            constraints = [C[r][i] for r in J for i in range(d)]
+            Z = _qq.nullspace(constraints, d)
+            if not Z:
+                continue
+            coeffs = [Fraction(rng.randint(1, 5)) for _ in Z]
+            zc = [sum(c * v[i] for c, v in zip(coeffs, Z)) for i in range(d)]
+            found = attempt(zc)
+            if found:
+                return found
     return None
 
 

@@ -134,6 +134,22 @@ def test_phase_retrieval_too_few_measurements_is_refuted_by_the_tied_search():
     assert_independent_witness(net, h, g)
 
 
+def test_phase_retrieval_threshold_2S_minus_1():
+    """Real phase retrieval is injective for N ≥ 2S − 1 generic measurements and not for N ≤ 2S − 2.
+    N = 4 = 2S − 2: the row-splitting search finds x, y (z ⊥ a_1, a_2; w ⊥ a_3, a_4).
+    N = 5: no witness, A not injective on Sym^2 (5 < 6): inconclusive with the Theorem 6.4 note."""
+    vecs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]
+    net, model = phase_retrieval(vecs)
+    v = identifiability_verdict(net, model)
+    assert v.status == "refuted"
+    x, y = v.witness["h"][0], v.witness["g"][0]
+    assert all(sum(a * b for a, b in zip(vec, x)) ** 2 == sum(a * b for a, b in zip(vec, y)) ** 2 for vec in vecs)
+    assert x != y and x != [-c for c in y]
+    net, model = phase_retrieval(vecs + [[1, 2, 3]])
+    v = identifiability_verdict(net, model)
+    assert v.status == "inconclusive" and THEOREM_6_4_NOTE in v.notes[0]
+
+
 def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
     """A random 8 x 9 operator on R^{3x3}: Ker A is spanned by a (generically) invertible matrix,
     rk(A) = 8 = dim Σ_2; Theorem 6.4 only says 'almost every A'."""
