@@ -149,8 +149,14 @@ def verdict_assumptions(model_description: str, generic: bool = False) -> dict:
                            if generic else "none")}
 
 
+# Dense exact matrices beyond this many entries are refused (BudgetExceeded), not attempted.
+MAX_DENSE_ENTRIES = 4_000_000
+
+
 def _dense(A: LiftingOperator, groups: list[list[tuple[int, ...]]]) -> list[list[Fraction]]:
     """Rows of A·B where column j of B is the sum of the basis tensors of groups[j]."""
+    if A.n_rows * len(groups) > MAX_DENSE_ENTRIES:
+        raise BudgetExceeded(f"a dense {A.n_rows} x {len(groups)} exact matrix exceeds {MAX_DENSE_ENTRIES} entries")
     rows = [[Fraction(0)] * len(groups) for _ in range(A.n_rows)]
     for j, grp in enumerate(groups):
         for t in grp:
@@ -502,14 +508,15 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
     details: dict = {"K": net.K, "shape": list(net.shape), "param_counts": list(net.param_counts),
                      "n_pieces": model.n_pieces()}
     A = None
+    rank = None
     try:
         A = lifting_operator(net, max_columns=max_columns)
-        rank = lifting_rank(net, A)
-        details["rank_A"] = rank
         details["nonzero_columns"] = len(A.columns)
         details["n_cols"] = A.n_cols
+        rank = lifting_rank(net, A)
+        details["rank_A"] = rank
     except BudgetExceeded as exc:
-        rank = None
+        A = None
         details["lifting"] = f"skipped: {exc}"
 
     if A is not None:
@@ -519,6 +526,9 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
             wit = None
             details["injectivity"] = f"skipped: {exc}"
         if wit is not None:
+            if wit["kind"] != "kernel-trivial":
+                wit["basis"] = ("orbit sums, under permutations of the index positions within each tie class, "
+                                "of the index tuples in the union of the pieces' support boxes")
             if wit["kind"] == "kernel-trivial":
                 stmt = (f"Ker A = {{0}}: A has full column rank {rank} = S_1...S_K, so "
                         f"Ker A ∩ (P(M^L) − P(M^L')) = {{0}} for every model (Proposition 6.3)")

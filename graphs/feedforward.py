@@ -434,13 +434,20 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
         rank = None
     details["rank_A"] = rank
     details["surjective"] = None if rank is None else rank == m * n
-    details["every_output_reached"] = every_output_reached(ff)
+    try:
+        details["every_output_reached"] = every_output_reached(ff)
+    except BudgetExceeded:
+        details["every_output_reached"] = None
     sigma2 = sigma2_dimension_formula(K, S)
     details["theorem_6_4_inequality"] = {"lhs": "m n", "rhs": "dim Σ_2", "mn": m * n, "dim_sigma2": sigma2,
                                          "holds": m * n >= sigma2}
     details["theorem_6_5_inequality"] = {"lhs": "2 S", "rhs": "m n", "2S": 2 * S, "mn": m * n, "holds": 2 * S > m * n}
     claim = "the weights of the feed-forward network are identifiable (Definition 6.1), full model"
-    found = find_path_collision(ff)
+    try:
+        found = find_path_collision(ff)
+    except BudgetExceeded as exc:
+        found = None
+        details["path_criterion"] = f"skipped: {exc}"
     if found is not None:
         h, g = found
         stmt = ("two distinct paths join the same input entry to the same output entry and are both active on "

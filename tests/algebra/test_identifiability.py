@@ -197,3 +197,12 @@ def test_verdict_routes_are_consistent(net, seed):
     if v.status == "refuted":
         assert_independent_witness(net, v.witness["h"], v.witness["g"])
     assert is_identifiable(net, seed=seed) == {"proved": True, "refuted": False}.get(v.status)
+
+
+def test_budget_on_the_lifting_still_allows_a_witness():
+    """The kernel search needs only net.evaluate, so a lifting over budget does not stop it."""
+    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    v = identifiability_verdict(net, max_columns=1)
+    assert "skipped" in v.details["lifting"] and "rank_A" not in v.details
+    assert v.status == "refuted"
+    assert_independent_witness(net, v.witness["h"], v.witness["g"])
