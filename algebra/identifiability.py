@@ -59,6 +59,7 @@ from typing import Sequence
 from . import _qq
 from .dimensions import JoinDimension, join_dimensions
 from .errors import BudgetExceeded
+from .exact import RankWitness, check_rank_witness, matrix_rank_witness, rank_witness, witness_to_json
 from .lifting import LiftingOperator, lifting_operator
 from .models import LinearPiece, ModelCollection, full_model
 from .network import MultilinearMap
@@ -136,6 +137,8 @@ def _jsonable(x):
         return [_jsonable(v) for v in x]
     if isinstance(x, JoinDimension):
         return x.to_dict()
+    if isinstance(x, RankWitness):
+        return witness_to_json(x)
     return x
 
 
@@ -149,24 +152,13 @@ def verdict_assumptions(model_description: str, generic: bool = False) -> dict:
                            if generic else "none")}
 
 
-# Dense exact matrices beyond this many entries are refused (BudgetExceeded), not attempted.
+# Exact matrices beyond this many (dense-equivalent) entries are refused (BudgetExceeded).
 MAX_DENSE_ENTRIES = 4_000_000
 
 
-def _dense(A: LiftingOperator, groups: list[list[tuple[int, ...]]]) -> list[list[Fraction]]:
-    """Rows of A·B where column j of B is the sum of the basis tensors of groups[j]."""
-    if A.n_rows * len(groups) > MAX_DENSE_ENTRIES:
-        raise BudgetExceeded(f"a dense {A.n_rows} x {len(groups)} exact matrix exceeds {MAX_DENSE_ENTRIES} entries")
-    rows = [[Fraction(0)] * len(groups) for _ in range(A.n_rows)]
-    for j, grp in enumerate(groups):
-        for t in grp:
-            for r, v in A.columns.get(t, {}).items():
-                rows[r][j] += v
-    return rows
-
-
-def lifting_rank(net: MultilinearMap, A: LiftingOperator | None = None) -> int:
-    """Exact rank of the lifting operator A (Corollary 5.2) over Q (= over R).
+def lifting_rank(net: MultilinearMap, A: LiftingOperator | None = None, seed: int = 0) -> int:
+    """Exact rank of the lifting operator A (Corollary 5.2) over Q (= over R), by
+    :func:`algebra.exact.rank_witness` (its kernel side re-checks the value exactly).
 
     >>> from algebra.network import MultilinearMap
     >>> net = MultilinearMap.from_spec({"layers": [{"rows": 1, "cols": 2, "params": 2,
@@ -175,10 +167,9 @@ def lifting_rank(net: MultilinearMap, A: LiftingOperator | None = None) -> int:
     2
     """
     A = A if A is not None else lifting_operator(net)
-    tuples = A.nonzero_tuples
-    if not tuples:
+    if not A.columns:
         return 0
-    return _qq.rank(_dense(A, [[t] for t in tuples]), len(tuples))
+    return rank_witness(A, seed=seed).rank
 
 
 def _model_span_groups(model: ModelCollection, limit: int | None = None) -> list[list[tuple[int, ...]]]:
@@ -213,36 +204,57 @@ def _model_span_groups(model: ModelCollection, limit: int | None = None) -> list
 
 
 def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = None,
-                        A: LiftingOperator | None = None, *, max_coordinates: int = 20_000) -> dict | None:
+                        A: LiftingOperator | None = None, *, max_coordinates: int = 20_000,
+                        seed: int = 0) -> dict | None:
     """A certificate that A is injective on span(∪_L P(M^L)), or None.
 
-    Returns ``{"kind", "minor_rows", "minor_cols"}`` with ``minor_cols`` a list of column groups
-    (lists of index tuples; A·B's column is the sum of A's columns of the group; singletons on
-    an untied model, so then ``minor_cols`` are just A's columns). The square minor
-    A·B[minor_rows, :] is non-singular; this is re-checked exactly before returning.
-    ``kind`` is ``"kernel-trivial"`` when the groups are every index tuple (Ker A = {0}).
+    Returns ``{"kind", "minor_rows", "minor_cols", "rank_witness"}``. ``minor_cols`` is a list
+    of column groups (lists of index tuples): column j of the matrix A·B is the sum of A's
+    columns over group j. On an untied model every group is one index tuple, so the columns are
+    A's own. The square minor A·B[minor_rows, :] is non-singular. ``rank_witness`` is the
+    :class:`algebra.exact.RankWitness` it comes from (checked with
+    :func:`algebra.exact.check_rank_witness` before returning; keys are index tuples for
+    ``"kernel-trivial"`` and group numbers otherwise). ``kind`` is ``"kernel-trivial"`` when the
+    groups are all S_1...S_K index tuples (Ker A = {0}), else ``"injective-on-model-span"``.
 
     >>> from algebra.network import MultilinearMap
     >>> net = MultilinearMap.from_spec({"layers": [{"rows": 2, "cols": 1, "params": 2,
     ...     "entries": [[0, 0, 0, 1], [1, 1, 0, 1], [1, 0, 0, 1]]}]})
-    >>> injectivity_witness(net)
-    {'kind': 'kernel-trivial', 'minor_rows': [0, 1], 'minor_cols': [[(0,)], [(1,)]]}
+    >>> w = injectivity_witness(net)
+    >>> w["kind"], w["minor_rows"], w["minor_cols"]
+    ('kernel-trivial', [0, 1], [[(0,)], [(1,)]])
     """
     model = model or full_model(net)
     A = A if A is not None else lifting_operator(net)
     groups = _model_span_groups(model, max_coordinates)
     if len(groups) > A.n_rows:  # more unknowns than equations: A cannot be injective there
         return None
-    dense = _dense(A, groups)
-    rows = _qq.independent_rows(dense, len(groups))
-    if len(rows) < len(groups):
+    if len(groups) == A.n_cols:  # every index tuple: is Ker A = {0}?
+        if len(A.columns) < A.n_cols:
+            return None  # a zero column is a kernel vector
+        w = rank_witness(A, seed=seed)
+        if w.rank < A.n_cols:
+            return None
+        check_rank_witness(A, w)
+        return {"kind": "kernel-trivial", "minor_rows": list(w.minor_rows),
+                "minor_cols": [[t] for t in w.minor_cols], "rank_witness": w}
+    if A.n_rows * len(groups) > MAX_DENSE_ENTRIES:
+        raise BudgetExceeded(f"A restricted to the model span is {A.n_rows} x {len(groups)}")
+    cols: dict[int, dict[int, Fraction]] = {}
+    for j, grp in enumerate(groups):
+        acc: dict[int, Fraction] = {}
+        for t in grp:
+            for r, v in A.columns.get(t, {}).items():
+                acc[r] = acc.get(r, 0) + v
+        cols[j] = {r: v for r, v in acc.items() if v}
+    if any(not c for c in cols.values()):
         return None
-    minor = [dense[r] for r in rows]
-    if _qq.determinant(minor) == 0:  # re-check what we claim
-        raise AssertionError("internal error: selected minor is singular")
-    full = len(groups) == A.n_cols
-    return {"kind": "kernel-trivial" if full else "injective-on-model-span",
-            "minor_rows": rows, "minor_cols": groups}
+    w = matrix_rank_witness(cols, A.n_rows, seed=seed)
+    if w.rank < len(groups):
+        return None
+    check_rank_witness(cols, w)
+    return {"kind": "injective-on-model-span", "minor_rows": list(w.minor_rows),
+            "minor_cols": [groups[j] for j in w.minor_cols], "rank_witness": w}
 
 
 # ---------------------------------------------------------------------------- witness search

@@ -1,6 +1,7 @@
 """Every bundled example whose description starts with "Verdict: <status>." gets that status
 when tensorlift computes it (the description is a claim, the test re-derives it)."""
 import itertools
+import json
 import math
 import re
 from pathlib import Path
@@ -33,6 +34,7 @@ def test_description_states_the_computed_verdict(path):
     claimed = re.match(r"Verdict: (\w+)\.", description).group(1)
     v = spec_verdict(loaded)
     assert v.status == claimed
+    json.loads(json.dumps(v.to_dict()))     # the verdict serialises (certificates embed it)
     for number in re.findall(r"rk\(A\) = (\d+)", description):
         assert v.details["rank_A"] == int(number)
     if "Theorem 6.4" in description and claimed == "inconclusive":
