@@ -16,8 +16,8 @@ What is computed:
   optimised T = P(h) − P(g) (any sampled T is admissible, so every sample bounds γ* below,
   up to floating-point error). Infinite/huge when the model is not identifiable.
 
-σ_min (smallest non-zero singular value of A) is computed in floating point here; the
-rigorous enclosure belongs to another part of issue 5 (exact fibres and σ_min enclosure).
+σ_min (smallest non-zero singular value of A) comes from :mod:`algebra.singular_values` in
+floating point, with the exact rank; a rigorous enclosure belongs to another part of issue 5.
 """
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ from .identifiability import injectivity_witness, lifting_rank
 from .lifting import LiftingOperator, lifting_operator, tuple_to_column
 from .models import ModelCollection, full_model
 from .network import MultilinearMap
-from .segre import d_p, segre_dense, segre_norm_inf, theorem_4_3_hypothesis
+from .segre import segre_dense, segre_norm_inf
+from .singular_values import sigma_min
 
 __all__ = [
     "DeepNSP",
@@ -68,7 +69,8 @@ def dense_lifting(net: MultilinearMap, A: LiftingOperator | None = None) -> np.n
 
 
 def sigma_min_numeric(net: MultilinearMap, A: LiftingOperator | None = None) -> float:
-    """Smallest non-zero singular value of A (floats; the count of non-zero ones is the exact rank).
+    """Smallest non-zero singular value of A: :func:`algebra.singular_values.sigma_min` given the
+    exact rank (so no tolerance decides which values count as zero). Floats: ``numeric``.
 
     >>> from algebra.network import MultilinearMap
     >>> net = MultilinearMap.from_spec({"layers": [{"rows": 2, "cols": 1, "params": 2,
@@ -80,8 +82,7 @@ def sigma_min_numeric(net: MultilinearMap, A: LiftingOperator | None = None) -> 
     r = lifting_rank(net, A)
     if r == 0:
         return math.inf
-    s = np.linalg.svd(dense_lifting(net, A), compute_uv=False)
-    return float(s[r - 1])
+    return float(sigma_min(A, rank=r).value)
 
 
 def _row_space_basis(dense: np.ndarray, rank: int) -> np.ndarray:
