@@ -30,6 +30,7 @@ The full model, K = 3, S = 2 fills its ambient space: dim Σ_2 = 2K(S − 1) + 2
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -181,8 +182,10 @@ def _sample(piece: LinearPiece, rng: random.Random, bound: int) -> list[list[Fra
 
 
 def _reachable_coordinates(a: LinearPiece, b: LinearPiece) -> int:
-    boxes = set(itertools.product(*a.box())) | set(itertools.product(*b.box()))
-    return len(boxes)
+    """|box(a) ∪ box(b)|; boxes are products, so their intersection is the product of intersections."""
+    size = lambda box: math.prod(len(t) for t in box)  # noqa: E731
+    inter = [tuple(set(x) & set(y)) for x, y in zip(a.box(), b.box())]
+    return size(a.box()) + size(b.box()) - size(inter)
 
 
 def join_dimension(a: LinearPiece, b: LinearPiece, *, seed: int = 0, bound: int = SAMPLE_BOUND,

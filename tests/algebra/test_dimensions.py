@@ -74,3 +74,13 @@ def test_join_dimensions_over_all_pairs_seeded_and_reproducible():
     first = join_dimensions(m, seed=7)
     assert len(first) == 3 * 4 // 2
     assert [j.to_dict() for j in first] == [j.to_dict() for j in join_dimensions(m, seed=7)]
+
+
+def test_reachable_coordinates_count_the_union_of_boxes():
+    import itertools
+    from algebra.dimensions import _reachable_coordinates
+    m = parse_model({"supports": [[[0, 1], [1, 2]], [[0], [0, 2]], None]}, chain(3, 3))
+    pieces = list(m.pieces())
+    for a, b in itertools.product(pieces, repeat=2):
+        union = set(itertools.product(*a.box())) | set(itertools.product(*b.box()))
+        assert _reachable_coordinates(a, b) == len(union)
