@@ -438,8 +438,12 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
     except BudgetExceeded:
         details["every_output_reached"] = None
     sigma2 = sigma2_dimension_formula(K, S)
+    # Section 6 writes the condition as m n ≥ 2K(S − 1) + 2; that is dim Σ_2 for K > 2 only
+    # (4(S − 1) for K = 2, section 4), so both are reported.
     details["theorem_6_4_inequality"] = {"lhs": "m n", "rhs": "dim Σ_2", "mn": m * n, "dim_sigma2": sigma2,
-                                         "holds": m * n >= sigma2}
+                                         "holds": m * n >= sigma2,
+                                         "as_stated_rhs": 2 * K * (S - 1) + 2,
+                                         "holds_as_stated": m * n >= 2 * K * (S - 1) + 2}
     details["theorem_6_5_inequality"] = {"lhs": "2 S", "rhs": "m n", "2S": 2 * S, "mn": m * n, "holds": 2 * S > m * n}
     claim = "the weights of the feed-forward network are identifiable (Definition 6.1), full model"
     try:
