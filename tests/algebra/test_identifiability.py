@@ -206,3 +206,35 @@ def test_budget_on_the_lifting_still_allows_a_witness():
     assert "skipped" in v.details["lifting"] and "rank_A" not in v.details
     assert v.status == "refuted"
     assert_independent_witness(net, v.witness["h"], v.witness["g"])
+
+
+@st.composite
+def networks_with_models(draw):
+    net = draw(networks(max_K=3, max_dim=2, max_params=3))
+    supports = []
+    for s in net.param_counts:
+        if draw(st.booleans()):
+            supports.append(None)
+        else:
+            alts = draw(st.lists(st.lists(st.integers(0, s - 1), min_size=1, max_size=s, unique=True),
+                                 min_size=1, max_size=2))
+            supports.append(alts)
+    tie = []
+    equal = [k for k in range(1, net.K) if net.param_counts[k] == net.param_counts[0]]
+    if equal and draw(st.booleans()):
+        tie = [[1, equal[0] + 1]]
+        supports[equal[0]] = None
+    return net, parse_model({"supports": supports, "tie": tie}, net)
+
+
+@given(networks_with_models(), st.integers(0, 3))
+@settings(max_examples=40, deadline=None)
+def test_verdicts_respect_models(net_model, seed):
+    net, model = net_model
+    v = identifiability_verdict(net, model, seed=seed)
+    if v.status == "refuted":
+        h, g = v.witness["h"], v.witness["g"]
+        assert model.contains(h) and model.contains(g)
+        assert_independent_witness(net, h, g)
+    if v.status == "proved":
+        assert find_nonidentifiability_witness(net, model, seed=seed + 7) is None
