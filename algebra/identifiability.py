@@ -13,7 +13,8 @@ Routes, each giving a :class:`Verdict` whose status is never overstated:
 * **refuted** -- an explicit pair h, g in the model with M_1(h_1)...M_K(h_K) =
   M_1(g_1)...M_K(g_K) and P(h) ≠ P(g), found by the constructive search below and re-verified
   exactly (net.evaluate and exact non-equivalence) before it is returned. Theorem 6.5 is the
-  reason such a pair must exist when 2 S' > rk(A); we only report ``refuted`` with the pair.
+  reason such a pair must exist when 2 S' > rk(A) (noted, and in ``details``); we only report
+  ``refuted`` with the pair, which rests on Proposition 6.3 alone.
 * **inconclusive** -- otherwise; when rk(A) ≥ dim J(P(M^L), P(M^L')) for all L, L' the note
   says "identifiable for almost every operator of this rank (Theorem 6.4)" -- a statement about
   generic operators, never a proof about this one.
@@ -556,6 +557,8 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
     found = find_nonidentifiability_witness(net, model, seed, tries=tries, _info=info)
     s_prime = _largest_linear_space(model)
     details["S_prime"] = s_prime
+    if rank is not None:
+        details["theorem_6_5"] = {"2S'": 2 * s_prime, "rank_A": rank, "inequality_holds": 2 * s_prime > rank}
     if found is not None:
         h, g = found
         X = net.evaluate(h)
@@ -565,9 +568,9 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
                 f"M_1(h_1)...M_K(h_K) = M_1(g_1)...M_K(g_K) and P(h) ≠ P(g): (6.2) fails "
                 f"(Proposition 6.3); found by the exact kernel search at {where}")
         rel = ["Proposition 6.3", "Definition 6.1"]
-        if rank is not None and 2 * s_prime > rank:
-            rel.append("Theorem 6.5")
         notes = ["exact over Q; holds over R", "re-verified exactly (equal products, non-equivalent Segre images)"]
+        if rank is not None and 2 * s_prime > rank:
+            notes.append(f"as Theorem 6.5 predicts: 2 S' = {2 * s_prime} > rk(A) = {rank}")
         if not any(any(r) for r in X):
             notes.append("both products are 0")
         return Verdict(claim, "refuted", stmt, tuple(rel), {"h": h, "g": g}, tuple(notes), seed, details,

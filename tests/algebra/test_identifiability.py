@@ -68,7 +68,9 @@ def test_same_segre_against_the_tensor():
 def test_full_matrix_product_is_refuted_with_a_checked_witness():
     net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     v = identifiability_verdict(net, seed=3)
-    assert v.status == "refuted" and "Theorem 6.5" in v.relies_on   # rk A = 4 < 2 S = 8
+    assert v.status == "refuted" and v.relies_on == ("Proposition 6.3", "Definition 6.1")
+    assert v.details["theorem_6_5"]["inequality_holds"]                 # rk A = 4 < 2 S = 8
+    assert any("Theorem 6.5" in n for n in v.notes)
     assert_independent_witness(net, v.witness["h"], v.witness["g"])
     assert v.details["rank_A"] == 4
     assert v.to_dict()["witness"]["h"][0][0].count("/") <= 1  # rationals as strings
