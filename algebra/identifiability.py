@@ -62,7 +62,7 @@ from .dimensions import JoinDimension, join_dimensions
 from .errors import BudgetExceeded
 from .exact import RankWitness, check_rank_witness, matrix_rank_witness, rank_witness, witness_to_json
 from .lifting import LiftingOperator, lifting_operator
-from .models import LinearPiece, ModelCollection, full_model
+from .models import LinearPiece, ModelCollection, full_model, parse_model
 from .network import MultilinearMap
 from .rational import fraction_to_str
 from .segre import are_equivalent
@@ -78,6 +78,9 @@ __all__ = [
     "is_identifiable",
     "THEOREM_6_4_NOTE",
     "verdict_assumptions",
+    "as_model",
+    "Theorem64",
+    "theorem_6_4",
 ]
 
 THEOREM_6_4_NOTE = "identifiable for almost every operator of this rank (Theorem 6.4)"
@@ -144,6 +147,15 @@ def _jsonable(x):
 
 
 # ---------------------------------------------------------------------------- exact helpers
+def as_model(model, net: MultilinearMap) -> ModelCollection:
+    """A ModelCollection from None (full model), a ModelCollection, or a spec's raw ``"model"`` dict."""
+    if model is None:
+        return full_model(net)
+    if isinstance(model, ModelCollection):
+        return model
+    return parse_model(model, net)
+
+
 def verdict_assumptions(model_description: str, generic: bool = False) -> dict:
     """The assumptions every identifiability verdict states (DESIGN: field, equivalence, model)."""
     return {"field": "R (every computation exact over Q; rational proofs and witnesses hold over R)",
@@ -225,7 +237,7 @@ def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = Non
     >>> w["kind"], w["minor_rows"], w["minor_cols"]
     ('kernel-trivial', [0, 1], [[(0,)], [(1,)]])
     """
-    model = model or full_model(net)
+    model = as_model(model, net)
     A = A if A is not None else lifting_operator(net)
     groups = _model_span_groups(model, max_coordinates)
     if len(groups) > A.n_rows:  # more unknowns than equations: A cannot be injective there
@@ -408,8 +420,8 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
     Parameters
     ----------
     net : MultilinearMap
-    model : ModelCollection, optional
-        Default: the full model.
+    model : ModelCollection or dict, optional
+        Default: the full model; a dict is a spec's ``"model"`` field (parsed).
     seed : int
         Seed of the random base points (the same seed gives the same witness).
     tries : int
@@ -433,7 +445,7 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
     >>> net.evaluate(h) == net.evaluate(g), are_equivalent(h, g)
     (True, False)
     """
-    model = model or full_model(net)
+    model = as_model(model, net)
     rng = random.Random(seed)
     info = _info if _info is not None else {}
     pieces = list(model.pieces())
@@ -479,6 +491,40 @@ def theorem_6_4_condition(rank: int, joins: list[JoinDimension]) -> tuple[str, s
     return "unknown", "probable"
 
 
+@dataclass(frozen=True)
+class Theorem64:
+    """Theorem 6.4's rank condition rk(A) ≥ dim J(P(M^L), P(M^L')) for all L, L'.
+
+    ``holds`` is True when the condition holds (``evidence`` says whether by the proved upper
+    bounds or by the sampled, probable, join dimensions). Even then the conclusion is only
+    "identifiable for almost every operator of this rank" -- never a proof for this A.
+    """
+
+    holds: bool
+    condition: str
+    evidence: str
+    rank: int
+    joins: tuple[JoinDimension, ...]
+    note: str | None
+
+
+def theorem_6_4(net: MultilinearMap, model=None, seed: int = 0) -> Theorem64:
+    """Evaluate Theorem 6.4's rank condition for ``net`` and ``model`` (exact rank, Terracini joins).
+
+    >>> from algebra.network import MultilinearMap
+    >>> layer = {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}
+    >>> r = theorem_6_4(MultilinearMap.from_spec({"layers": [layer, layer]}))
+    >>> r.holds, r.rank, r.joins[0].value        # rk(A) = 1 < dim Σ_2 = 4(S − 1) = 4
+    (False, 1, 4)
+    """
+    model = as_model(model, net)
+    rank = lifting_rank(net)
+    joins = tuple(join_dimensions(model, seed=seed))
+    condition, evidence = theorem_6_4_condition(rank, list(joins))
+    holds = condition == "holds"
+    return Theorem64(holds, condition, evidence, rank, joins, THEOREM_6_4_NOTE if holds else None)
+
+
 # ---------------------------------------------------------------------------- the verdict
 def _largest_linear_space(model: ModelCollection) -> int:
     """S' of Theorem 6.5: largest |T^L_k| over untied layers k (P(M^L) ⊃ u ⊗ ... ⊗ R^{T_k} ⊗ ... ⊗ u)."""
@@ -497,8 +543,8 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
     Parameters
     ----------
     net : MultilinearMap
-    model : ModelCollection, optional
-        Default: the full model R^{S_1} x ... x R^{S_K}.
+    model : ModelCollection or dict, optional
+        Default: the full model R^{S_1} x ... x R^{S_K}; a dict is a spec's ``"model"`` field.
     seed : int
         Seed of every random choice (written into the verdict).
     max_columns : int or None
@@ -516,7 +562,7 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
     Proofs and witnesses are exact over Q and hold over R (a rational kernel has the same
     dimension over R; a rational witness is a real one).
     """
-    model = model or full_model(net)
+    model = as_model(model, net)
     claim = f"{model.describe()} is identifiable (Definition 6.1), up to the layer-wise rescalings of section 3"
     details: dict = {"K": net.K, "shape": list(net.shape), "param_counts": list(net.param_counts),
                      "n_pieces": model.n_pieces()}

@@ -240,3 +240,20 @@ def test_verdicts_respect_models(net_model, seed):
         assert_independent_witness(net, h, g)
     if v.status == "proved":
         assert find_nonidentifiability_witness(net, model, seed=seed + 7) is None
+
+
+def test_raw_model_dicts_are_accepted():
+    """Callers holding a spec may pass its "model" field as it is."""
+    net, model = blind_deconvolution(8, [0, 1], [0, 2])
+    raw = {"supports": [[[0, 1]], [[0, 2]]]}
+    assert identifiability_verdict(net, raw).status == identifiability_verdict(net, model).status == "proved"
+    assert find_nonidentifiability_witness(net, model=raw, seed=0) is None
+
+
+def test_theorem_6_4_function_matches_the_verdict_note():
+    from algebra.identifiability import theorem_6_4
+    vecs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [1, 2, 3]]
+    net, model = phase_retrieval(vecs)
+    r = theorem_6_4(net, {"tie": [[1, 2]]})
+    assert r.holds and r.rank == 5 and r.note == THEOREM_6_4_NOTE
+    assert max(j.value for j in r.joins) == 2 * 3 - 1   # secant of x ⊗ x: symmetric rank <= 2
