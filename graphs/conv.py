@@ -258,7 +258,7 @@ class ConvNetwork:
     def kernel(self, edge: ConvEdge, h: Sequence[Sequence]) -> list:
         """T_e(h): the dense length-N kernel of ``edge`` under parameters h."""
         hk = h[edge.depth - 1]
-        out = [0 * hk[edge.offset]] * self.N if hk else [0] * self.N
+        out = [0] * self.N
         for j, s in enumerate(edge.support):
             out[s] = hk[edge.offset + j]
         return out

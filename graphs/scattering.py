@@ -33,6 +33,7 @@ __all__ = [
     "find_collisions",
     "Collision",
     "naive_scatter_vectors",
+    "suggest_separation",
 ]
 
 
@@ -272,3 +273,42 @@ def find_collision(net: ConvNetwork) -> Collision | None:
         return None
     found = find_collisions(net, limit=1)
     return found[0] if found else None
+
+
+def suggest_separation(net: ConvNetwork, collision: Collision, max_factor: int = 64,
+                       max_edges: int = 500) -> str | None:
+    """A concrete fix for a collision, verified by re-running Algorithm 8.1, or None.
+
+    Tries to dilate the support of one colliding edge about its smallest offset,
+    s -> s_min + m (s - s_min) for m = 2, 3, ... (the "algorithme à trous" spreading that makes
+    {1,2,3} * {1,10} scattered), keeping offsets in Z_N distinct, and returns the first change
+    that makes the whole topology sufficiently scattered.
+
+    >>> from graphs.builders import paper_unscattered_example
+    >>> net = paper_unscattered_example()
+    >>> suggest_separation(net, find_collision(net))
+    'dilating the support of edge x->v1 from [1, 2, 3] to [1, 4, 7] makes the topology sufficiently scattered'
+    """
+    from .conv import parse_conv_spec
+
+    if len(net.edges) > max_edges:
+        return None
+    i, j = collision.tuples
+    layers = [k for k in range(net.K) if i[k] != j[k]]
+    candidates = []
+    for path in collision.paths:
+        for e in sorted(path, key=lambda e: -e.depth):  # leaf side first
+            if e.depth - 1 in layers and len(e.support) >= 2 and e not in candidates:
+                candidates.append(e)
+    for e in candidates:
+        lo = min(e.support)
+        for m in range(2, max_factor + 1):
+            new = [lo + m * (x - lo) for x in e.support]
+            if max(new) >= net.N:
+                break
+            spec = net.spec
+            spec["edges"][e.index]["support"] = new
+            if is_scattered(parse_conv_spec(spec)):
+                return (f"dilating the support of edge {e.name} from {list(e.support)} to {new} "
+                        f"makes the topology sufficiently scattered")
+    return None

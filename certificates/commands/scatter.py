@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from algebra.errors import SpecError
-from graphs.scattering import algorithm_8_1, find_collisions
+from graphs.scattering import algorithm_8_1, find_collisions, suggest_separation
 from graphs.specs import load_spec
 
 __all__ = ["register", "run", "summary"]
@@ -55,10 +55,14 @@ def summary(net, vectors: dict[str, list[int]]) -> str:
     if not scattered:
         bad = sum(1 for y in vectors.values() for v in y if v >= 2)
         lines.append(f"collisions ({bad} offsets reached more than once):")
-        for c in find_collisions(net, limit=MAX_COLLISIONS_SHOWN):
+        found = find_collisions(net, limit=MAX_COLLISIONS_SHOWN)
+        for c in found:
             lines.append("  " + c.describe())
         if bad > MAX_COLLISIONS_SHOWN:
             lines.append(f"  ... {bad - MAX_COLLISIONS_SHOWN} more")
+        fix = suggest_separation(net, found[0])
+        if fix:
+            lines.append(f"suggestion: {fix}")
     return "\n".join(lines)
 
 

@@ -48,6 +48,7 @@ def test_readable_summary_names_colliding_offsets(capsys):
     code, out, _ = run(capsys, EXAMPLES / "paper-unscattered-123x123.json")
     assert code == 0 and "NOT sufficiently scattered" in out
     assert "offset 3" in out and "offset 4" in out and "offset 5" in out and "v1->r" in out
+    assert "suggestion: dilating the support of edge x->v1" in out
     code, out, _ = run(capsys, EXAMPLES / "haar-packet-J3-N16.json")
     assert "sufficiently scattered" in out and "NOT" not in out
 

@@ -151,3 +151,15 @@ def test_random_dag_is_valid_for_many_seeds():
 def test_circular_convolve_wraps():
     assert circular_convolve([0, 0, 1], [0, 1, 1], 3) == [1, 1, 0]  # z^2 (z + z^2) = z^3 + z^4 = 1 + z
     assert chain([[1]], 2).evaluate([[7]]) == [[0, 7], [7, 0]]
+
+
+def test_builders_write_loadable_specs(tmp_path):
+    from graphs.builders import random_tree, write_spec
+    from graphs.specs import load_spec
+
+    for net in [chain([[1, 2, 3], [1, 10]], 16), haar_packet_tree(2, 8), random_dag(3, 5, seed=4),
+                random_tree(3, 7, seed=2)]:
+        path = write_spec(net, tmp_path / f"{net.name}.json")
+        loaded = load_spec(path)
+        assert loaded.kind == "conv" and loaded.network.spec == net.spec
+        assert loaded.multilinear().param_counts == net.param_counts

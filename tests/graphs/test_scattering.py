@@ -112,3 +112,16 @@ def test_random_dags_spec_order_independent():
     for seed in range(5):
         net = random_dag(3, 6, seed=seed)
         assert algorithm_8_1(net) == {f: [int(v) for v in y] for f, y in naive_scatter_vectors(net)}
+
+
+def test_suggested_separation_really_separates():
+    from graphs.scattering import suggest_separation
+
+    net = blind_deconvolution(4, 3, 16, stride_2=1)
+    msg = suggest_separation(net, find_collision(net))
+    assert "x->v1" in msg and "[0, 4, 8]" in msg
+    fixed = chain([[0, 1, 2, 3], [0, 4, 8]], 16)
+    assert all(max(y) <= 1 for y in algorithm_8_1(fixed).values())
+    # no room to dilate in Z_3: no suggestion rather than a wrong one
+    tight = chain([[0, 1], [0, 1]], 3)
+    assert suggest_separation(tight, find_collision(tight)) is None
