@@ -32,7 +32,9 @@ g = u with x' at k, for an x' with non-zero action. For a tie class {k1, k2} (h_
 x ⊗ x − y ⊗ y = (w ⊗ z + z ⊗ w) / 2 with x = (w + z)/2, y = (z − w)/2: for a fixed z the
 condition is linear in w; z is random, or chosen in the common kernel of the bilinear forms of
 a subset of rows (which settles real phase retrieval with N ≤ 2S − 2 measurements). Tie classes
-of three or more layers are not searched.
+of three or more layers are not searched. Last, for K = 2 without ties, kernel tensors of A on a
+piece's box that have matrix rank ≤ 2 are factorised over Q into P(h) − P(g) -- complete when a
+layer has at most 2 free parameters (every matrix then has rank ≤ 2).
 
 Examples
 --------
@@ -412,6 +414,58 @@ def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: ran
     return None
 
 
+def _rank_factorization(T: list[list[Fraction]]) -> tuple[list[list[Fraction]], list[list[Fraction]]]:
+    """T = C R over Q with C = T[:, pivots] (columns) and R the non-zero rows of rref(T)."""
+    import flint
+
+    M = flint.fmpq_mat([[flint.fmpq(x.numerator, x.denominator) for x in row] for row in T])
+    R, r = M.rref()
+    rows = [[Fraction(int(R[i, j].p), int(R[i, j].q)) for j in range(len(T[0]))] for i in range(r)]
+    pivots = [next(j for j, x in enumerate(row) if x) for row in rows]
+    C = [[T[i][j] for j in pivots] for i in range(len(T))]
+    return C, rows
+
+
+def _search_kernel_rank2(net, model, piece: LinearPiece, rng: random.Random, tries: int = 4):
+    """K = 2, untied piece: a kernel tensor T of A on the piece's box with rank(T) ≤ 2 is
+    P(h) − P(g) for h, g in the piece (a rational rank factorisation T = c_1 r_1 + c_2 r_2).
+
+    Complete when min(|T_1|, |T_2|) ≤ 2: then every non-zero kernel tensor has rank ≤ 2, so
+    "no witness" means Ker A ∩ span(box) = {0}.
+    """
+    T1, T2 = piece.supports
+    S1, S2 = piece.param_counts
+    box = [(i, j) for i in T1 for j in T2]
+    cols = [_vec(net, [_lift([i], [1], S1), _lift([j], [1], S2)]) for i, j in box]
+    rows = [list(r) for r in zip(*cols)]
+    basis = _qq.nullspace(rows, len(box))
+    if not basis:
+        return None
+    for c in itertools.islice(_combos(basis, rng, extra=tries), len(basis) + tries):
+        T = [[Fraction(0)] * len(T2) for _ in T1]
+        for (i, j), v in zip(box, c):
+            T[T1.index(i)][T2.index(j)] = v
+        C, R = _rank_factorization(T)
+        if not 1 <= len(R) <= 2:
+            continue
+        a, b = _lift(T1, [row[0] for row in C], S1), _lift(T2, R[0], S2)
+        if len(R) == 2:  # T = a ⊗ b + c ⊗ d = P(a, b) − P(−c, d)
+            cc, d = _lift(T1, [-row[1] for row in C], S1), _lift(T2, R[1], S2)
+            candidates = [([a, b], [cc, d])]
+        else:  # T = a ⊗ b: shift by w ⊗ b with w of non-zero action if possible
+            candidates = []
+            for i in T1:
+                w = _lift([i], [1], S1)
+                if any(_vec(net, [w, b])):
+                    candidates.append(([[x + y for x, y in zip(a, w)], b], [w, b]))
+                    break
+            candidates.append(([[2 * x for x in a], b], [a, b]))
+        for h, g in candidates:
+            if verify_nonidentifiability_witness(net, model, h, g):
+                return h, g
+    return None
+
+
 def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection | None = None, seed: int = 0,
                                     *, tries: int = 2, max_pairs: int = 400,
                                     _info: dict | None = None) -> tuple[Params, Params] | None:
@@ -466,6 +520,12 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
                 if found:
                     info["tied_layers"] = cls
                     return found
+    if net.K == 2 and not model.has_ties:
+        for piece in pieces:
+            found = _search_kernel_rank2(net, model, piece, rng)
+            if found:
+                info["kernel_rank2"] = piece.supports
+                return found
     return None
 
 
@@ -608,8 +668,12 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
     if found is not None:
         h, g = found
         X = net.evaluate(h)
-        where = (f"layer {info['layer'] + 1} (1-based)" if "layer" in info
-                 else f"tied layers {[k + 1 for k in info['tied_layers']]} (1-based)")
+        if "layer" in info:
+            where = f"layer {info['layer'] + 1} (1-based)"
+        elif "tied_layers" in info:
+            where = f"tied layers {[k + 1 for k in info['tied_layers']]} (1-based)"
+        else:
+            where = "a rank ≤ 2 tensor of Ker A (K = 2), factorised over Q"
         stmt = (f"h and g lie in the model, have every layer non-zero, give the same product "
                 f"M_1(h_1)...M_K(h_K) = M_1(g_1)...M_K(g_K) and P(h) ≠ P(g): (6.2) fails "
                 f"(Proposition 6.3); found by the exact kernel search at {where}")

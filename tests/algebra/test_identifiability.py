@@ -257,3 +257,30 @@ def test_theorem_6_4_function_matches_the_verdict_note():
     r = theorem_6_4(net, {"tie": [[1, 2]]})
     assert r.holds and r.rank == 5 and r.note == THEOREM_6_4_NOTE
     assert max(j.value for j in r.joins) == 2 * 3 - 1   # secant of x ⊗ x: symmetric rank <= 2
+
+
+@given(networks(max_K=2, max_dim=3, max_params=4), st.integers(0, 3))
+@settings(max_examples=60, deadline=None)
+def test_k2_with_a_two_parameter_layer_is_always_decided(net, seed):
+    """K = 2, min(S_1, S_2) ≤ 2: every tensor has matrix rank ≤ 2, so Ker A ≠ {0} always gives
+    T = P(h) − P(g) in the kernel; the verdict must be proved or refuted, never inconclusive."""
+    if net.K != 2 or min(net.param_counts) > 2:
+        return
+    v = identifiability_verdict(net, seed=seed)
+    assert v.status in ("proved", "refuted")
+    assert (v.status == "proved") == (v.details["rank_A"] == net.param_counts[0] * net.param_counts[1])
+
+
+def test_kernel_rank2_route_directly():
+    """A 1 x 2 times 2 x 1 structure with X = a_0 b_0 + a_1 b_1 + a_0 b_1 (3 x 3 params, rank 1
+    kernel matrices exist) -- check the route's witness on its own."""
+    from algebra.identifiability import _search_kernel_rank2
+    from algebra.models import full_model
+    l1 = {"rows": 1, "cols": 2, "params": 3, "entries": [[0, 0, 0, 1], [1, 0, 1, 1], [2, 0, 0, 1], [2, 0, 1, 1]]}
+    l2 = {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]}
+    net = MultilinearMap.from_spec({"layers": [l1, l2]})
+    model = full_model(net)
+    (piece,) = model.pieces()
+    found = _search_kernel_rank2(net, model, piece, random.Random(0))
+    assert found is not None
+    assert_independent_witness(net, *found)
