@@ -39,6 +39,9 @@ def test_description_states_the_computed_verdict(path):
         assert v.details["rank_A"] == int(number)
     if "Theorem 6.4" in description and claimed == "inconclusive":
         assert any("almost every operator" in n for n in v.notes)
+    if "Theorem 6.4 would call" in description:   # a refuted model whose A passes 6.4's rank test
+        from algebra.identifiability import theorem_6_4
+        assert theorem_6_4(loaded.multilinear(), loaded.spec.get("model")).holds
     if v.status == "refuted":
         net = loaded.multilinear()
         h, g = v.witness["h"], v.witness["g"]
