@@ -19,7 +19,9 @@ Routes, each giving a :class:`Verdict` whose status is never overstated:
   says "identifiable for almost every operator of this rank (Theorem 6.4)" -- a statement about
   generic operators, never a proof about this one.
 
-Constructive witness search (Theorem 6.5 made explicit). Fix a layer k that is not tied, two
+Constructive witness search. First, Diracs: two admissible index tuples with proportional
+columns of A (or a zero column) give a witness at once (section 6's two-path criterion, in
+general form). Then (Theorem 6.5 made explicit): fix a layer k that is not tied, two
 pieces L, L', random base points u ∈ M^L, v ∈ M^L' and solve, exactly over Q,
 
     A(P(u with x at layer k) − P(v with y at layer k)) = 0,   i.e.  [B_u | −B_v] (x; y) = 0,
@@ -81,6 +83,7 @@ __all__ = [
     "THEOREM_6_4_NOTE",
     "verdict_assumptions",
     "as_model",
+    "kernel_line_witness",
     "Theorem64",
     "theorem_6_4",
 ]
@@ -272,6 +275,86 @@ def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = Non
             "minor_cols": [groups[j] for j in w.minor_cols], "rank_witness": w}
 
 
+def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = None,
+                        A: LiftingOperator | None = None, *, max_coordinates: int = 20_000,
+                        seed: int = 0) -> dict | None:
+    """Proof of identifiability when Ker A ∩ V is a line spanned by a tensor of high rank.
+
+    V is the span of P(M) (as in :func:`injectivity_witness`). Every T = P(h) − P(g) is a sum
+    of two rank-one tensors, so each flattening (layer k against the others) of T has matrix
+    rank ≤ 2. If Ker A ∩ V = span{T₀} and some flattening of T₀ has rank ≥ 3, the only element
+    of Ker A ∩ (P(M^L) − P(M^L')) is 0: (6.2) holds (Proposition 6.3).
+
+    Returns ``{"kind": "kernel-line-high-rank", "kernel_vector": [(index tuple, Fraction), ...],
+    "groups": [...], "rank_witness": RankWitness of A·B (rank = #groups − 1),
+    "flattening_layer": k (0-based), "flattening_minor": (row indices i_k, column index tuples of
+    the other layers)}`` with a non-singular 3 x 3 minor of the flattening, or None.
+
+    Examples
+    --------
+    X = a ⊗ b read through a 8 x 9 operator with a one-dimensional kernel spanned by the
+    identity matrix (rank 3): identifiable.
+
+    >>> from algebra.network import MultilinearMap
+    >>> rows = [[(0, 0), (1, 1)], [(1, 1), (2, 2)]] + [[(i, j)] for i in range(3) for j in range(3) if i != j]
+    >>> l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
+    >>> l2 = {"rows": 3, "cols": 8, "params": 3, "entries": [[j, i, c, (-1) ** n]
+    ...       for c, r in enumerate(rows) for n, (i, j) in enumerate(r)]}
+    >>> w = kernel_line_witness(MultilinearMap.from_spec({"layers": [l1, l2]}))
+    >>> w["kind"], w["kernel_vector"]
+    ('kernel-line-high-rank', [((0, 0), Fraction(1, 1)), ((1, 1), Fraction(1, 1)), ((2, 2), Fraction(1, 1))])
+    """
+    model = as_model(model, net)
+    A = A if A is not None else lifting_operator(net)
+    groups = _model_span_groups(model, max_coordinates)
+    if A.n_rows * len(groups) > MAX_DENSE_ENTRIES:
+        raise BudgetExceeded(f"A restricted to the model span is {A.n_rows} x {len(groups)}")
+    cols: dict[int, dict[int, Fraction]] = {}
+    for j, grp in enumerate(groups):
+        acc: dict[int, Fraction] = {}
+        for t in grp:
+            for r, v in A.columns.get(t, {}).items():
+                acc[r] = acc.get(r, 0) + v
+        cols[j] = {r: v for r, v in acc.items() if v}
+    zero = [j for j, c in cols.items() if not c]
+    nonzero = {j: c for j, c in cols.items() if c}
+    w = matrix_rank_witness(nonzero, A.n_rows, seed=seed, side="right") if nonzero else None
+    rank = w.rank if w else 0
+    if len(groups) - rank != 1:
+        return None
+    check_rank_witness(nonzero, w) if w else None
+    if zero:
+        coeffs = {zero[0]: Fraction(1)}
+    else:
+        coeffs = dict(w.kernel[0])
+    T: dict[tuple[int, ...], Fraction] = {}
+    for j, c in coeffs.items():
+        for t in groups[j]:
+            T[t] = T.get(t, 0) + c
+    T = {t: v for t, v in sorted(T.items()) if v}
+    if A.apply(T):
+        raise AssertionError("internal error: kernel vector not in Ker A")
+    for k in range(net.K):
+        row_keys = sorted({t[k] for t in T})
+        col_keys = sorted({t[:k] + t[k + 1:] for t in T})
+        if len(row_keys) < 3 or len(col_keys) < 3:
+            continue
+        M = [[T.get(ck[:k] + (rk,) + ck[k:], Fraction(0)) for ck in col_keys] for rk in row_keys]
+        rows = _qq.independent_rows(M, len(col_keys))
+        if len(rows) < 3:
+            continue
+        sub = [M[r] for r in rows[:3]]
+        cidx = _qq.independent_rows([list(c) for c in zip(*sub)], 3)[:3]
+        minor = [[sub[i][c] for c in cidx] for i in range(3)]
+        if _qq.determinant(minor) == 0:
+            raise AssertionError("internal error: flattening minor is singular")
+        return {"kind": "kernel-line-high-rank", "kernel_vector": sorted(T.items()), "groups": groups,
+                "rank_witness": w,
+                "flattening_layer": k,
+                "flattening_minor": ([row_keys[r] for r in rows[:3]], [col_keys[c] for c in cidx])}
+    return None
+
+
 # ---------------------------------------------------------------------------- witness search
 def _vec(net: MultilinearMap, h: Params) -> list[Fraction]:
     m, n = net.shape
@@ -414,6 +497,82 @@ def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: ran
     return None
 
 
+def _search_dirac_collisions(net, model: ModelCollection, max_columns: int = 200_000):
+    """Two index tuples t ≠ t' whose columns of A are proportional, A e_t = c A e_t' (c ≠ 0),
+    with t in the box of a piece M^L and t' in the box of a piece M^L': the Diracs
+    h = (e_{t_1}, ..., e_{t_K}) and g = (c e_{t'_1}, e_{t'_2}, ...) have equal products and
+    P(h) = e_t ≠ c e_t' = P(g). (The structured analogue of section 6's two-path criterion.)
+    Zero columns are :func:`_search_zero_columns`' job (tried last: their witnesses are degenerate).
+    Tied layers need equal indices at their positions (a Dirac x = e_i gives x ⊗ x = e_(i,i)).
+    """
+    try:
+        A = lifting_operator(net, max_columns=max_columns)
+    except BudgetExceeded:
+        return None
+    pieces = list(model.pieces())
+    tied = [c for c in model.classes if len(c) > 1]
+
+    def admissible(t):
+        if any(len({t[k] for k in cls}) > 1 for cls in tied):
+            return False
+        return any(all(i in supp for i, supp in zip(t, p.supports)) for p in pieces)
+
+    def dirac(t, scale=Fraction(1)):
+        h = [_lift([i], [1], s) for i, s in zip(t, net.param_counts)]
+        # scale a layer that is not tied (or, with every layer tied, no exact scaling exists)
+        k = next((c[0] for c in model.classes if len(c) == 1), None)
+        if scale != 1:
+            if k is None:
+                return None
+            h[k] = [scale * x for x in h[k]]
+        return h
+
+    groups: dict[tuple, list[tuple[tuple[int, ...], Fraction]]] = {}
+    for t, col in A.columns.items():
+        if not admissible(t):
+            continue
+        first_row = min(col)
+        lead = col[first_row]
+        key = tuple(sorted((r, v / lead) for r, v in col.items()))
+        groups.setdefault(key, []).append((t, lead))
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        (t, lt), (t2, lt2) = members[0], members[1]
+        h, g = dirac(t), dirac(t2, lt / lt2)   # A e_t = lt·v, A e_t2 = lt2·v
+        if g is not None and verify_nonidentifiability_witness(net, model, h, g):
+            return h, g
+    return None
+
+
+def _search_zero_columns(net, model: ModelCollection, max_columns: int = 200_000):
+    """An admissible index tuple t with A e_t = 0: P(Dirac t) ∈ Ker A; shift one untied layer
+    (the kernel is a subspace) to get h, g of equal, preferably non-zero, action."""
+    try:
+        A = lifting_operator(net, max_columns=max_columns)
+    except BudgetExceeded:
+        return None
+    if A.n_cols > max_columns or len(A.columns) == A.n_cols:
+        return None
+    pieces = list(model.pieces())
+    tied = [c for c in model.classes if len(c) > 1]
+    untied = [c[0] for c in model.classes if len(c) == 1]
+    if not untied:
+        return None
+    k = untied[0]
+    for t in itertools.product(*(range(s) for s in net.param_counts)):
+        if t in A.columns or any(len({t[j] for j in cls}) > 1 for cls in tied):
+            continue
+        piece = next((p for p in pieces if all(i in sp for i, sp in zip(t, p.supports))), None)
+        if piece is None:
+            continue
+        base = [_lift([i], [1], s) for i, s in zip(t, net.param_counts)]
+        h, g = _shifted(net, base, k, base[k], piece.supports[k])
+        if verify_nonidentifiability_witness(net, model, h, g):
+            return h, g
+    return None
+
+
 def _rank_factorization(T: list[list[Fraction]]) -> tuple[list[list[Fraction]], list[list[Fraction]]]:
     """T = C R over Q with C = T[:, pivots] (columns) and R the non-zero rows of rref(T)."""
     import flint
@@ -506,6 +665,10 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
     pairs = list(itertools.combinations_with_replacement(range(len(pieces)), 2))[:max_pairs]
     untied = [c[0] for c in model.classes if len(c) == 1]
     pairs_tied = [c for c in model.classes if len(c) == 2]
+    found = _search_dirac_collisions(net, model)
+    if found:
+        info["dirac"] = True
+        return found
     for _ in range(tries):
         for i, j in pairs:
             for k in untied:
@@ -526,6 +689,10 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
             if found:
                 info["kernel_rank2"] = piece.supports
                 return found
+    found = _search_zero_columns(net, model)
+    if found:
+        info["zero_column"] = True
+        return found
     return None
 
 
@@ -659,6 +826,19 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
             return Verdict(claim, "proved", stmt, rel, wit,
                            ("exact over Q; holds over R",), seed, details, verdict_assumptions(model.describe()))
 
+        if wit is None:
+            try:
+                line = kernel_line_witness(net, model, A, seed=seed)
+            except BudgetExceeded as exc:
+                line = None
+                details["kernel_line"] = f"skipped: {exc}"
+            if line is not None:
+                stmt = (f"Ker A ∩ span P(M) is the line spanned by one tensor whose flattening at layer "
+                        f"{line['flattening_layer'] + 1} (1-based) has rank ≥ 3 (exact 3 x 3 minor), while every "
+                        f"P(h) − P(g) has flattening rank ≤ 2; hence (6.2) holds (Proposition 6.3)")
+                return Verdict(claim, "proved", stmt, ("Proposition 6.3", "Corollary 5.2"), line,
+                               ("exact over Q; holds over R",), seed, details, verdict_assumptions(model.describe()))
+
     info: dict = {}
     found = find_nonidentifiability_witness(net, model, seed, tries=tries, _info=info)
     s_prime = _largest_linear_space(model)
@@ -670,6 +850,10 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
         X = net.evaluate(h)
         if "layer" in info:
             where = f"layer {info['layer'] + 1} (1-based)"
+        elif "zero_column" in info:
+            where = "a zero column of A (a Dirac tensor in Ker A, shifted along one layer)"
+        elif "dirac" in info:
+            where = "two index tuples with proportional columns of A (Dirac parameters)"
         elif "tied_layers" in info:
             where = f"tied layers {[k + 1 for k in info['tied_layers']]} (1-based)"
         else:

@@ -139,7 +139,8 @@ def test_phase_retrieval_too_few_measurements_is_refuted_by_the_tied_search():
 def test_phase_retrieval_threshold_2S_minus_1():
     """Real phase retrieval is injective for N ≥ 2S − 1 generic measurements and not for N ≤ 2S − 2.
     N = 4 = 2S − 2: the row-splitting search finds x, y (z ⊥ a_1, a_2; w ⊥ a_3, a_4).
-    N = 5: no witness, A not injective on Sym^2 (5 < 6): inconclusive with the Theorem 6.4 note."""
+    N = 5: Ker A ∩ Sym^2 is a line spanned by a symmetric matrix of rank 3, while every
+    x ⊗ x − y ⊗ y has rank ≤ 2: proved by the kernel-line route."""
     vecs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]
     net, model = phase_retrieval(vecs)
     v = identifiability_verdict(net, model)
@@ -149,12 +150,32 @@ def test_phase_retrieval_threshold_2S_minus_1():
     assert x != y and x != [-c for c in y]
     net, model = phase_retrieval(vecs + [[1, 2, 3]])
     v = identifiability_verdict(net, model)
-    assert v.status == "inconclusive" and THEOREM_6_4_NOTE in v.notes[0]
+    assert v.status == "proved" and v.witness["kind"] == "kernel-line-high-rank"
+    check_kernel_line(net, v.witness)
 
 
-def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
-    """A random 8 x 9 operator on R^{3x3}: Ker A is spanned by a (generically) invertible matrix,
-    rk(A) = 8 = dim Σ_2; Theorem 6.4 only says 'almost every A'."""
+def check_kernel_line(net, w):
+    """Re-check a kernel-line witness independently: A T = 0, T symmetric under the groups,
+    the 3 x 3 flattening minor non-singular, and dim Ker(A·B) = 1 by an independent rank."""
+    import sympy
+    A = lifting_operator(net)
+    T = dict(w["kernel_vector"])
+    assert T and A.apply(T) == {}
+    for grp in w["groups"]:
+        assert len({T.get(t, 0) for t in grp}) == 1
+    k = w["flattening_layer"]
+    rows, cols = w["flattening_minor"]
+    minor = sympy.Matrix([[T.get(c[:k] + (r,) + c[k:], 0) for c in cols] for r in rows])
+    assert minor.det() != 0
+    AB = sympy.Matrix([[sum(A.columns.get(t, {}).get(r, 0) for t in grp) for grp in w["groups"]]
+                       for r in range(A.n_rows)])
+    assert AB.rank() == len(w["groups"]) - 1
+
+
+def test_kernel_line_route_on_a_random_operator():
+    """A random 8 x 9 operator on R^{3x3}: Ker A is a line spanned by a (here) invertible matrix,
+    so no P(h) − P(g) (rank ≤ 2) lies in it: proved. (Theorem 6.4 alone would only say
+    'almost every A'.)"""
     rng = random.Random(11)
     C = [[[rng.randint(-9, 9) for _ in range(3)] for _ in range(3)] for _ in range(8)]
     l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
@@ -162,7 +183,35 @@ def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
           "entries": [[j, i, c, C[c][i][j]] for c in range(8) for i in range(3) for j in range(3)]}
     net = MultilinearMap.from_spec({"layers": [l1, l2]})
     v = identifiability_verdict(net, seed=4)
-    assert v.details["rank_A"] == 8
+    assert v.details["rank_A"] == 8 and v.status == "proved"
+    check_kernel_line(net, v.witness)
+
+
+def test_kernel_line_with_a_rank_two_kernel_is_refuted_instead():
+    """Same shape, but the kernel line is spanned by a rank-2 matrix: not identifiable."""
+    # rows measure every entry except through T = e0⊗e0 − e1⊗e1 directions: X_c = <C_c, H>
+    basis = [[(0, 0, 1), (1, 1, 1)]] + [[(i, j, 1)] for i in range(3) for j in range(3) if (i, j) not in [(0, 0), (1, 1)]]
+    l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
+    l2 = {"rows": 3, "cols": 8, "params": 3, "entries": [[j, i, c, v] for c, row in enumerate(basis) for i, j, v in row]}
+    net = MultilinearMap.from_spec({"layers": [l1, l2]})
+    v = identifiability_verdict(net)
+    assert v.status == "refuted"
+    assert_independent_witness(net, v.witness["h"], v.witness["g"])
+
+
+def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
+    """A random 20 x 27 operator on R^{3x3x3} (K = 3): Ker A has dimension 7, rk(A) = 20 ≥
+    dim Σ_2 = 14; no proof route and no witness: inconclusive with the Theorem 6.4 note."""
+    rng = random.Random(11)
+    C = [[[[rng.randint(-9, 9) for _ in range(3)] for _ in range(3)] for _ in range(3)] for _ in range(20)]
+    l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
+    l2 = {"rows": 3, "cols": 9, "params": 3, "entries": [[j, i, 3 * i + j, 1] for i in range(3) for j in range(3)]}
+    l3 = {"rows": 9, "cols": 20, "params": 3,
+          "entries": [[k, 3 * i + j, c, C[c][i][j][k]] for c in range(20) for i in range(3) for j in range(3)
+                      for k in range(3)]}
+    net = MultilinearMap.from_spec({"layers": [l1, l2, l3]})
+    v = identifiability_verdict(net, seed=4)
+    assert v.details["rank_A"] == 20
     assert v.status == "inconclusive"
     assert THEOREM_6_4_NOTE in v.notes[0] and v.relies_on == ("Theorem 6.4",)
     assert v.details["theorem_6_4"]["condition"] == "holds"
