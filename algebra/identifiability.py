@@ -10,6 +10,8 @@ Routes, each giving a :class:`Verdict` whose status is never overstated:
   P(M^L) (then Ker A ∩ (P(M^L) − P(M^L')) ⊂ Ker A ∩ V = {0}). Witness: row indices of a
   non-singular square minor of A restricted to a basis of V (the index tuples themselves on
   the full model; sums over the orbits of tied layers' index permutations otherwise).
+  Or: Ker A ∩ V is a line spanned by a tensor with a flattening of rank ≥ 3 -- no
+  P(h) − P(g) (flattening rank ≤ 2) lies on it (:func:`kernel_line_witness`).
 * **refuted** -- an explicit pair h, g in the model with M_1(h_1)...M_K(h_K) =
   M_1(g_1)...M_K(g_K) and P(h) ≠ P(g), found by the constructive search below and re-verified
   exactly (net.evaluate and exact non-equivalence) before it is returned. Theorem 6.5 is the
