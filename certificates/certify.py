@@ -264,6 +264,30 @@ def _model_span_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> di
                            "minor_rows": list(w["minor_rows"])}}
 
 
+def _kernel_line_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> dict | None:
+    """Ker A ∩ span P(M) is a line of flattening rank >= 3: from algebra.identifiability (issue 5)."""
+    try:
+        from algebra.identifiability import kernel_line_witness
+    except ImportError:
+        return None
+    try:
+        w = kernel_line_witness(net, spec.get("model"), A, seed=seed)
+    except BudgetExceeded:
+        return None
+    if not w or w.get("kind") != "kernel-line-high-rank":
+        return None
+    groups = w["groups"]
+    T = dict(w["kernel_vector"])
+    kernel = [[j, fraction_to_str(_fraction(T[g[0]]))] for j, g in enumerate(groups) if T.get(g[0])]
+    rw = w["rank_witness"]
+    rows, cols = w["flattening_minor"]
+    return {"kernel_line": {
+        "groups": [[list(t) for t in g] for g in groups],
+        "minor_rows": list(rw.minor_rows) if rw else [], "minor_groups": [int(j) for j in rw.minor_cols] if rw else [],
+        "kernel": kernel, "flattening_layer": int(w["flattening_layer"]),
+        "flattening_minor": {"rows": [int(i) for i in rows], "cols": [list(c) for c in cols]}}}
+
+
 def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0,
                                   A: LiftingOperator | None = None) -> Claim:
     """``identifiable`` w.r.t. <h> (Definition 6.1) for a structured network.
@@ -291,6 +315,16 @@ def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0
             f"Every class <h> is identifiable in {model}: A is injective on the {n_groups}-dimensional span of "
             f"the model's Segre images, which contains every P(h) - P(g).",
             relies_on=("Proposition 6.3", "Definition 6.1"), value=True, witness=span,
+            assumptions=("field: R (the proof holds over any field containing Q)", "equivalence: <h> (section 3)"))
+    line = _kernel_line_witness(net, spec, A, seed) if A is not None else None
+    if line is not None:
+        k = line["kernel_line"]["flattening_layer"]
+        return Claim(
+            "identifiable", "proved",
+            f"Every class <h> is identifiable in {model}: Ker A meets the span of the model's Segre images in "
+            f"a line spanned by a tensor whose flattening at layer {k + 1} has rank >= 3, while every "
+            f"P(h) - P(g) has flattening rank <= 2.",
+            relies_on=("Proposition 6.3", "Definition 6.1"), value=True, witness=line,
             assumptions=("field: R (the proof holds over any field containing Q)", "equivalence: <h> (section 3)"))
     found, why = _search_counterexample(net, spec, seed)
     if found is not None:

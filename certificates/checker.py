@@ -652,6 +652,52 @@ def _model_box_union(model, sizes) -> tuple[set, list]:
     return out, [c for c in classes if len(c) > 1]
 
 
+def _span_groups(raw, where: str, net: Structured) -> tuple[list, list]:
+    """Parse and check a basis of the model span: disjoint groups of index tuples, each inside
+    one orbit of the tie symmetries, covering every coordinate of span(U_L P(M^L)); returns the
+    groups and the columns of A B (column j = sum of A's columns over group j)."""
+    groups = []
+    for j, grp in enumerate(_list(raw, where)):
+        grp = [_index_tuple(t, f"{where}[{j}]", net.params) for t in _list(grp, f"{where}[{j}]")]
+        if not grp:
+            raise Malformed(f"{where}[{j}]", "empty group")
+        groups.append(grp)
+    span, tied = _model_box_union(net.model, net.params)
+
+    def orbit_key(t):
+        t = list(t)
+        for cls in tied:
+            for k, v in zip(cls, sorted(t[k] for k in cls)):
+                t[k] = v
+        return tuple(t)
+
+    seen: set = set()
+    for j, grp in enumerate(groups):
+        if seen & set(grp) or len(set(grp)) != len(grp):
+            raise Failed(f"group {j} overlaps another group")
+        seen |= set(grp)
+        if len({orbit_key(t) for t in grp}) != 1:
+            raise Failed(f"group {j} mixes index tuples of different tie orbits")
+    missing = span - seen
+    if missing:
+        raise Failed(f"the groups miss the model coordinate {list(min(missing))}")
+    columns = []
+    for grp in groups:
+        acc: dict = {}
+        for t in grp:
+            for r, v in net.column(t).items():
+                acc[r] = acc.get(r, Fraction(0)) + v
+        columns.append({r: v for r, v in acc.items() if v != 0})
+    return groups, columns
+
+
+def _check_minor(columns: list, rows: list, net: Structured, what: str) -> None:
+    if len(rows) != len(columns) or len(set(rows)) != len(rows) or any(r >= net.m * net.n for r in rows):
+        raise Failed(f"the minor needs {len(columns)} distinct rows in range")
+    if columns and _determinant([[col.get(i, Fraction(0)) for col in columns] for i in rows]) == 0:
+        raise Failed(f"the minor of {what} is singular")
+
+
 def _check_model_span(claim: dict, net: Structured) -> None:
     """Identifiable because A is injective on span(U_L P(M^L)) (Proposition 6.3).
 
@@ -662,44 +708,63 @@ def _check_model_span(claim: dict, net: Structured) -> None:
     """
     w = _obj(claim["witness"], "witness", ("model_span",))
     ms = _obj(w["model_span"], "witness.model_span", ("groups", "minor_rows"))
-    groups = []
-    for j, grp in enumerate(_list(ms["groups"], "witness.model_span.groups")):
-        grp = [_index_tuple(t, f"witness.model_span.groups[{j}]", net.params)
-               for t in _list(grp, f"witness.model_span.groups[{j}]")]
-        if not grp:
-            raise Malformed(f"witness.model_span.groups[{j}]", "empty group")
-        groups.append(grp)
+    _, columns = _span_groups(ms["groups"], "witness.model_span.groups", net)
     rows = [_int(r, "witness.model_span.minor_rows", 0) for r in _list(ms["minor_rows"], "witness.model_span.minor_rows")]
-    span, tied = _model_box_union(net.model, net.params)
-    seen = set()
-    for j, grp in enumerate(groups):
-        if seen & set(grp) or len(set(grp)) != len(grp):
-            raise Failed(f"group {j} overlaps another group")
-        seen |= set(grp)
+    _check_minor(columns, rows, net, "A on the model span")
 
-        def orbit_key(t):
-            t = list(t)
-            for cls in tied:
-                for k, v in zip(cls, sorted(t[k] for k in cls)):
-                    t[k] = v
-            return tuple(t)
 
-        if len({orbit_key(t) for t in grp}) != 1:
-            raise Failed(f"group {j} mixes index tuples of different tie orbits")
-    missing = span - seen
-    if missing:
-        raise Failed(f"the groups miss the model coordinate {list(min(missing))}")
-    if len(rows) != len(groups) or len(set(rows)) != len(rows) or any(r >= net.m * net.n for r in rows):
-        raise Failed(f"the minor needs {len(groups)} distinct rows in range")
-    columns = []
-    for grp in groups:
-        acc: dict = {}
-        for t in grp:
-            for r, v in net.column(t).items():
-                acc[r] = acc.get(r, Fraction(0)) + v
-        columns.append(acc)
-    if groups and _determinant([[col.get(i, Fraction(0)) for col in columns] for i in rows]) == 0:
-        raise Failed("the minor of A on the model span is singular")
+def _check_kernel_line(claim: dict, net: Structured) -> None:
+    """Identifiable because Ker A ∩ V is a line spanned by a tensor of flattening rank >= 3.
+
+    V = span(U_L P(M^L)) (basis: the groups, as for ``model_span``). A minor of A B on all groups
+    but one shows rank(A B) >= #groups - 1, the kernel vector c shows it is exactly that, so
+    Ker A ∩ V = span{T}, T = B c. A non-singular 3 x 3 minor of T's flattening at one layer
+    shows rank >= 3, while every P(h) - P(g) has flattening rank <= 2: P(h) - P(g) in Ker A ∩ V
+    forces P(h) = P(g) (Proposition 6.3).
+    """
+    w = _obj(claim["witness"], "witness", ("kernel_line",))
+    kl = _obj(w["kernel_line"], "witness.kernel_line",
+              ("groups", "minor_rows", "minor_groups", "kernel", "flattening_layer", "flattening_minor"))
+    groups, columns = _span_groups(kl["groups"], "witness.kernel_line.groups", net)
+    g = len(groups)
+    rows = [_int(r, "witness.kernel_line.minor_rows", 0) for r in _list(kl["minor_rows"], "witness.kernel_line.minor_rows")]
+    chosen = [_int(j, "witness.kernel_line.minor_groups", 0) for j in _list(kl["minor_groups"], "witness.kernel_line.minor_groups")]
+    if len(chosen) != g - 1 or len(set(chosen)) != len(chosen) or any(j >= g for j in chosen):
+        raise Failed(f"the minor must use {g - 1} distinct groups")
+    _check_minor([columns[j] for j in chosen], rows, net, "A on the model span")
+    c: dict = {}
+    for e in _list(kl["kernel"], "witness.kernel_line.kernel"):
+        if not isinstance(e, list) or len(e) != 2:
+            raise Malformed("witness.kernel_line.kernel", "expected entries [group, rational]")
+        j = _int(e[0], "witness.kernel_line.kernel", 0)
+        if j >= g or j in c:
+            raise Malformed("witness.kernel_line.kernel", f"group {j} out of range or repeated")
+        c[j] = _rational(e[1], "witness.kernel_line.kernel")
+    c = {j: x for j, x in c.items() if x != 0}
+    if not c:
+        raise Failed("the kernel vector is zero")
+    image: dict = {}
+    for j, x in c.items():
+        for r, v in columns[j].items():
+            image[r] = image.get(r, Fraction(0)) + v * x
+    if any(image.values()):
+        raise Failed("A B c != 0: the kernel vector is not in the kernel")
+    T: dict = {}
+    for j, x in c.items():
+        for t in groups[j]:
+            T[t] = x
+    k = _int(kl["flattening_layer"], "witness.kernel_line.flattening_layer", 0)
+    if k >= net.K:
+        raise Malformed("witness.kernel_line.flattening_layer", "layer out of range")
+    fm = _obj(kl["flattening_minor"], "witness.kernel_line.flattening_minor", ("rows", "cols"))
+    f_rows = [_int(i, "witness.kernel_line.flattening_minor.rows", 0) for i in _list(fm["rows"], "rows")]
+    others = net.params[:k] + net.params[k + 1:]
+    f_cols = [_index_tuple(t, "witness.kernel_line.flattening_minor.cols", others) for t in _list(fm["cols"], "cols")]
+    if len(f_rows) != 3 or len(f_cols) != 3 or len(set(f_rows)) != 3 or len(set(f_cols)) != 3:
+        raise Failed("the flattening minor must be 3 x 3 with distinct rows and columns")
+    minor = [[T.get(col[:k] + (i,) + col[k:], Fraction(0)) for col in f_cols] for i in f_rows]
+    if _determinant(minor) == 0:
+        raise Failed("the flattening minor of the kernel tensor is singular")
 
 
 def _check_counterexample_structured(claim: dict, net: Structured) -> None:
@@ -1049,6 +1114,8 @@ def _check_claim(claim: dict, net, results: dict, claims_by_id: dict) -> None:
             raise Failed(f"value {value} contradicts status {status}")
         if status == "proved" and net.kind == "structured" and "model_span" in (claim["witness"] or {}):
             _check_model_span(claim, net)
+        elif status == "proved" and net.kind == "structured" and "kernel_line" in (claim["witness"] or {}):
+            _check_kernel_line(claim, net)
         elif status == "proved" and net.kind == "structured":
             _from_claim(claim, results, claims_by_id, "lifting-rank", "proved")
             n_cols = 1

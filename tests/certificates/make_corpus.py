@@ -87,6 +87,15 @@ def invalid() -> dict:
     out["model-span-without-the-tie"] = rehash(d)
     d = load("model-span-sparse"); d["network"]["spec"]["model"]["supports"][0] = [[0, 2], [1]]
     out["model-span-support-widened"] = rehash(d)
+    d = load("kernel-line-identity"); kl = d["claims"][1]["witness"]["kernel_line"]
+    kl["kernel"][0][1] = "2"
+    out["kernel-line-vector-not-in-kernel"] = d
+    d = load("kernel-line-identity"); kl = d["claims"][1]["witness"]["kernel_line"]
+    kl["flattening_minor"]["cols"] = [kl["flattening_minor"]["cols"][0]] * 2 + [[9 % 3]]
+    out["kernel-line-flattening-minor-bad"] = d
+    d = load("kernel-line-identity"); kl = d["claims"][1]["witness"]["kernel_line"]
+    kl["minor_groups"] = kl["minor_groups"][:-1]
+    out["kernel-line-minor-too-small"] = d
     # regressions, named after the checker bugs the mutation tests caught
     d = load("format-example"); d["claims"][2]["value"] = True
     out["regression-stable-refuted-with-value-true"] = d
@@ -235,7 +244,24 @@ def model_span_valid() -> dict:
     return out
 
 
+def kernel_line_valid() -> dict:
+    """Ker A is the line spanned by the 3 x 3 identity (rank 3): identifiable (producer-made)."""
+    from certificates.certify import certify
+
+    rows = [[(0, 0), (1, 1)], [(1, 1), (2, 2)]] + [[(i, j)] for i in range(3) for j in range(3) if i != j]
+    spec = {"kind": "structured", "name": "kernel-line-identity",
+            "layers": [{"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]},
+                       {"rows": 3, "cols": 8, "params": 3,
+                        "entries": [[j, i, c, (-1) ** n] for c, r in enumerate(rows) for n, (i, j) in enumerate(r)]}]}
+    doc = certify(spec).document
+    doc.pop("timings")
+    assert "kernel_line" in doc["claims"][1]["witness"], "algebra.identifiability's kernel-line route is needed"
+    return {"kernel-line-identity": doc}
+
+
 def main():
+    for name, doc in kernel_line_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in model_span_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in feedforward_valid().items():

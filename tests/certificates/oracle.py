@@ -85,12 +85,10 @@ def _rank_true(claim, A, n_rows) -> bool:
     return not dense or sympy.Matrix(dense).rank() == len(dense)
 
 
-def _model_span_true(ms, model, net, A) -> bool:
-    """Brute force: the union of the boxes of the model's pieces, enumerated piece by piece."""
+def _groups_true(raw_groups, model, net):
+    """The groups of a model-span basis, or None if they do not form one (brute force)."""
     import itertools
 
-    if set(ms) != {"groups", "minor_rows"}:
-        return False
     sizes = net.param_counts
     K = len(sizes)
     supports = model.get("supports") or [None] * K
@@ -103,30 +101,77 @@ def _model_span_true(ms, model, net, A) -> bool:
             common = set.intersection(*(sets[k] for k in cls))
             for k in cls:
                 sets[k] = common
-        for t in itertools.product(*(sorted(x) for x in sets)):
-            if all(len({t[k] for k in cls}) >= 1 for cls in ties):
-                box_union.add(t)
-    groups = [[tuple(t) for t in g] for g in ms["groups"]]
+        box_union.update(itertools.product(*(sorted(x) for x in sets)))
+    groups = [[tuple(t) for t in g] for g in raw_groups]
     flat = [t for g in groups for t in g]
     if len(flat) != len(set(flat)) or not box_union <= set(flat) or any(not g for g in groups):
-        return False
+        return None
     for g in groups:  # one orbit: the tuples are permutations of each other within every tie class
         canon = {tuple(tuple(sorted(t[k] for k in cls)) for cls in ties) +
                  tuple(t[k] for k in range(K) if not any(k in cls for cls in ties)) for t in g}
         if len(canon) != 1:
-            return False
-    rows = ms["minor_rows"]
-    if len(rows) != len(groups) or len(set(rows)) != len(rows):
-        return False
-    full = A.to_sympy(full=True)
+            return None
+    for g in groups:
+        for t in g:
+            if len(t) != K or any(not 0 <= i < s for i, s in zip(t, sizes)):
+                return None
+    return groups
+
+
+def _AB(A, groups):
     B = sympy.zeros(A.n_cols, len(groups))
     for j, g in enumerate(groups):
         for t in g:
-            if len(t) != K or any(not 0 <= i < s for i, s in zip(t, sizes)):
-                return False
             B[A.column_index(t), j] = 1
-    AB = full * B
+    return A.to_sympy(full=True) * B
+
+
+def _model_span_true(ms, model, net, A) -> bool:
+    if set(ms) != {"groups", "minor_rows"}:
+        return False
+    groups = _groups_true(ms["groups"], model, net)
+    if groups is None:
+        return False
+    rows = ms["minor_rows"]
+    if len(rows) != len(groups) or len(set(rows)) != len(rows) or any(not 0 <= r < A.n_rows for r in rows):
+        return False
+    AB = _AB(A, groups)
     return AB.rank() == len(groups) and AB.extract(rows, list(range(len(groups)))).det() != 0
+
+
+def _kernel_line_true(kl, model, net, A) -> bool:
+    keys = {"groups", "minor_rows", "minor_groups", "kernel", "flattening_layer", "flattening_minor"}
+    if set(kl) != keys:
+        return False
+    groups = _groups_true(kl["groups"], model, net)
+    if groups is None:
+        return False
+    AB = _AB(A, groups)
+    g = len(groups)
+    rows, chosen = kl["minor_rows"], kl["minor_groups"]
+    if (len(rows) != g - 1 or len(chosen) != g - 1 or len(set(rows)) != len(rows) or len(set(chosen)) != len(chosen)
+            or any(not 0 <= r < A.n_rows for r in rows) or any(not 0 <= j < g for j in chosen)):
+        return False
+    if g > 1 and AB.extract(rows, chosen).det() == 0:
+        return False
+    c = sympy.zeros(g, 1)
+    seen = set()
+    for j, q in kl["kernel"]:
+        if j in seen or not 0 <= j < g:
+            return False
+        seen.add(j)
+        c[j] = sympy.Rational(str(_q(q)))
+    if c == sympy.zeros(g, 1) or AB * c != sympy.zeros(A.n_rows, 1) or AB.rank() != g - 1:
+        return False
+    T = {t: c[j] for j, grp in enumerate(groups) for t in grp}
+    k = kl["flattening_layer"]
+    fm = kl["flattening_minor"]
+    if set(fm) != {"rows", "cols"} or not 0 <= k < net.K or len(fm["rows"]) != 3 or len(fm["cols"]) != 3:
+        return False
+    if len(set(fm["rows"])) != 3 or len({tuple(x) for x in fm["cols"]}) != 3:
+        return False
+    M = sympy.Matrix([[T.get(tuple(col[:k]) + (i,) + tuple(col[k:]), 0) for col in fm["cols"]] for i in fm["rows"]])
+    return M.det() != 0
 
 
 def structured_certificate_is_true(doc: dict) -> bool:
@@ -152,6 +197,9 @@ def structured_certificate_is_true(doc: dict) -> bool:
             w = claim["witness"]
             if cid == "lifting-rank":
                 ok = _rank_true(claim, A, n_rows)
+            elif cid == "identifiable" and status == "proved" and "kernel_line" in w:
+                ok = claim["value"] is True and set(w) == {"kernel_line"} and _kernel_line_true(
+                    w["kernel_line"], spec.get("model") or {}, net, A)
             elif cid == "identifiable" and status == "proved" and "model_span" in w:
                 ok = claim["value"] is True and set(w) == {"model_span"} and _model_span_true(
                     w["model_span"], spec.get("model") or {}, net, A)
@@ -264,6 +312,9 @@ def conv_certificate_is_true(doc: dict) -> bool:
             elif cid == "lifting-rank":
                 ok = (status == "proved" and claim["value"] == sum(sum(1 for c in v if c) for v in y.values())
                       and w == {"classes_per_leaf": {f: sum(1 for c in v if c) for f, v in y.items()}})
+            elif cid == "identifiable" and status == "proved" and "kernel_line" in w:
+                ok = claim["value"] is True and set(w) == {"kernel_line"} and _kernel_line_true(
+                    w["kernel_line"], spec.get("model") or {}, net, A)
             elif cid == "identifiable" and status == "proved" and "model_span" in w:
                 ok = claim["value"] is True and set(w) == {"model_span"} and _model_span_true(
                     w["model_span"], spec.get("model") or {}, net, A)
