@@ -353,6 +353,35 @@ def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0
                  relies_on=("Proposition 6.3", "Theorem 6.4", "Theorem 6.5"), reason=why)
 
 
+def _sigma_min_evidence(A: LiftingOperator) -> dict | None:
+    """sigma_min(A) in floating point with its tolerance (algebra.singular_values, else numpy)."""
+    rank = len(A.columns)  # only called when Ker A = {0}: every column is independent
+    try:
+        from algebra.singular_values import sigma_min
+    except ImportError:
+        sigma_min = None
+    if sigma_min is not None:
+        try:
+            s = sigma_min(A, rank=rank)
+        except BudgetExceeded:
+            return None
+        if s.value is None:
+            return None
+        return {"sigma_min": float(s.value), "tolerance": float(s.tolerance), "method": s.method,
+                "rank_source": s.rank_source, "consistent": bool(s.consistent)}
+    if len(A.columns) > 4000 or A.n_rows > 4000:
+        return None
+    import numpy as np
+
+    dense = np.zeros((A.n_rows, len(A.columns)))
+    for j, t in enumerate(A.columns):
+        for r, v in A.columns[t].items():
+            dense[r, j] = float(v)
+    sv = np.linalg.svd(dense, compute_uv=False)
+    tol = 1e-9 * max(1.0, float(sv[0]) if sv.size else 1.0)
+    return {"sigma_min": float(sv[rank - 1]), "tolerance": tol, "method": "numpy.linalg.svd"}
+
+
 def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim) -> Claim:
     """``stable`` for a structured network (Theorem 7.2)."""
     if identifiable.status == "refuted":
@@ -362,24 +391,16 @@ def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim)
                      witness={"from_claim": "identifiable"})
     kernel_trivial = (identifiable.status == "proved" and A is not None
                       and identifiable.witness == {"from_claim": "lifting-rank"})  # Ker A = {0}
-    if kernel_trivial and len(A.columns) <= 4000 and A.n_rows <= 4000:
-        import numpy as np
-
-        dense = np.zeros((A.n_rows, len(A.columns)))
-        for j, t in enumerate(A.columns):
-            for r, v in A.columns[t].items():
-                dense[r, j] = float(v)
-        sv = np.linalg.svd(dense, compute_uv=False)
-        tol = 1e-9 * max(1.0, float(sv[0]) if sv.size else 1.0)
-        smin = float(min(s for s in sv if s > tol)) if sv.size else float("nan")
-        return Claim(
-            "stable", "numeric",
-            f"Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf), so Theorem 7.2 gives stable "
-            f"recovery with sigma_min(A) ~ {smin:.6g} (floating point).",
-            relies_on=("Theorem 7.2", "Definition 7.1", "identifiable"),
-            value={"gamma": "1", "rho": "inf", "sigma_min": smin},
-            evidence={"sigma_min": smin, "method": "numpy.linalg.svd", "tolerance": tol},
-        )
+    if kernel_trivial:
+        evidence = _sigma_min_evidence(A)
+        if evidence is not None:
+            smin = evidence["sigma_min"]
+            return Claim(
+                "stable", "numeric",
+                f"Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf), so Theorem 7.2 gives stable "
+                f"recovery with sigma_min(A) ~ {smin:.6g} (floating point).",
+                relies_on=("Theorem 7.2", "Definition 7.1", "identifiable"),
+                value={"gamma": "1", "rho": "inf", "sigma_min": smin}, evidence=evidence)
     return Claim("stable", "inconclusive", "Stability of the recovery is not decided.",
                  relies_on=("Theorem 7.2",),
                  reason="deep-NSP constants are only known here when Ker A = {0}")
