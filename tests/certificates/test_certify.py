@@ -137,14 +137,20 @@ json_specs = st.recursive(
     st.none() | st.booleans() | st.integers(-2, 4) | st.sampled_from(["1/2", "structured", "conv", "x", 0.5]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
         st.sampled_from(["kind", "layers", "rows", "cols", "params", "entries", "N", "root", "edges",
-                         "from", "to", "support", "model", "name"]), inner, max_size=5),
+                         "from", "to", "support", "model", "name", "widths", "inputs", "activations",
+                         "supports", "tie"]), inner, max_size=5),
     max_leaves=25,
 )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
-@given(st.one_of(json_specs, st.fixed_dictionaries({"kind": st.just("structured"), "layers": json_specs})))
+@given(st.one_of(
+    json_specs,
+    st.fixed_dictionaries({"kind": st.just("structured"), "layers": json_specs}),
+    st.fixed_dictionaries({"kind": st.just("conv"), "N": json_specs, "root": json_specs, "edges": json_specs}),
+    st.fixed_dictionaries({"kind": st.just("feedforward"), "widths": json_specs, "inputs": json_specs}),
+))
 def test_fuzzed_specs_give_a_certificate_or_a_clean_exit_2(tmp_path, value):
     spec = tmp_path / "fuzz.json"
     spec.write_text(json.dumps(value))
