@@ -263,3 +263,18 @@ def test_examples_readme_statuses_for_structured_and_feedforward_examples():
         assert check_certificate(doc).exit_code == 0, name
         if status == "inconclusive":  # the generic theorem is a note, never a proof
             assert "Theorem 6.4" in claims["identifiable"]["reason"]
+
+
+def test_conv_time_limit_turns_the_witness_search_into_inconclusive(monkeypatch):
+    import time as _time
+
+    import certificates.certify as producer
+    from graphs.specs import load_spec
+
+    monkeypatch.setattr(producer, "_nonidentifiability", lambda net: _time.sleep(5))
+    loaded = load_spec(ROOT / "examples" / "conv" / "paper-unscattered-123x123.json")
+    doc = certify(loaded, time_limit=0.5).document
+    status = {c["id"]: c["status"] for c in doc["claims"]}
+    assert status == {"lifting-rank": "proved", "scattered": "refuted", "identifiable": "inconclusive",
+                      "stable": "inconclusive"}
+    assert check_certificate(doc).exit_code == 0
