@@ -264,6 +264,18 @@ def _stability_formula(value) -> str:
     return sympy.latex(expr)
 
 
+def formula_png(latex: str) -> bytes | None:
+    """The formula rendered by matplotlib's mathtext (no TeX needed); None if it cannot parse it."""
+    plt = _plt()
+    fig = plt.figure(figsize=(0.01, 0.01))
+    fig.text(0, 0, f"${latex}$", fontsize=14)
+    try:
+        return _png(fig)
+    except ValueError:  # a construct mathtext does not know
+        plt.close(fig)
+        return None
+
+
 def _collisions(outputs) -> list[tuple[str, int, int]]:
     return [(f, i, c) for f, entries in outputs.items() for i, c in entries if c > 1]
 
@@ -437,7 +449,11 @@ def _render_html(info, figs, names) -> str:
         L += [f"<li>{H(label)}: {H(text)}</li>" for label, text in _witness_lines(c, info["spec"])]
         L.append("</ul>")
         if c["id"] == "stable" and c["status"] == "proved":
-            L.append(f"<p>Bound (LaTeX): <code>{H(_stability_formula(c['value']))}</code></p>")
+            bound = r"\delta_p(\{h^*\}, \{\bar h\}) \leq " + _stability_formula(c["value"])
+            png = formula_png(bound) if figs else None
+            if png:
+                L.append(f"<p><img alt='{H(bound)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'></p>")
+            L.append(f"<p>Bound (LaTeX): <code>{H(bound)}</code></p>")
         if c["id"] == "scattered" and "scatter" in figs:
             L.append(f"<img alt='Algorithm 8.1 output' src='data:image/png;base64,"
                      f"{base64.b64encode(figs['scatter']).decode()}'>")

@@ -31,7 +31,7 @@ def test_markdown_lists_every_claim_with_status_theorem_and_collisions():
 def test_html_is_standalone_with_embedded_png_figures():
     page = render(load("valid", "conv-paper-scattered"), "html")
     images = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", page)
-    assert len(images) == 2  # the DAG and the Algorithm 8.1 plot
+    assert len(images) == 3  # the DAG, the Algorithm 8.1 plot and the Theorem 8.4 bound (mathtext)
     assert all(base64.b64decode(i).startswith(b"\x89PNG\r\n\x1a\n") for i in images)
     assert "http://" not in page and "https://" not in page
     assert ">proved</span>" in page and "collisions: none" in page
