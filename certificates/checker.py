@@ -632,6 +632,8 @@ def _model_box_union(model, sizes) -> tuple[set, list]:
     classes += [[k] for k in range(K) if k not in placed]
     per_class = []
     for cls in classes:
+        if sizes[cls[0]] ** len(cls) > MAX_SPAN_TUPLES:
+            raise Failed(f"the model span is too large for this checker (budget {MAX_SPAN_TUPLES} coordinates)")
         options = []
         for values in product(range(sizes[cls[0]]), repeat=len(cls)):
             if all(_support_allowed(set(values), supports[k], k) for k in cls):
