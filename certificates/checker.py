@@ -47,6 +47,7 @@ import json
 import re
 import sys
 from itertools import combinations, product
+from math import comb
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -73,7 +74,7 @@ CLAIM_IDS = ("lifting-rank", "scattered", "identifiable", "stable")
 
 # Guards against certificates built to exhaust the checker (not against honest large cases).
 MAX_RATIONAL_CHARS = 4000
-MAX_PATHS = 200_000
+MAX_SPAN_TUPLES = 200_000  # coordinates of a model span the checker enumerates
 
 
 class Malformed(Exception):
@@ -567,6 +568,8 @@ def _support_allowed(supp: set, item, k: int) -> bool:
         # supp must be covered by at most `active` groups; try every choice (groups are few)
         groups = [set(gr) for gr in item["groups"]]
         need = [i for i, gr in enumerate(groups) if gr & supp]
+        if sum(comb(len(need), a) for a in range(min(item["active"], len(need)) + 1)) > MAX_SPAN_TUPLES:
+            raise Failed(f"model.supports[{k}]: too many group choices for this checker")
         return any(supp <= set().union(*(groups[i] for i in combo))
                    for a in range(0, min(item["active"], len(need)) + 1)
                    for combo in combinations(need, a))
@@ -604,9 +607,6 @@ def _check_model(model, h, sizes, who: str) -> None:
             raise Malformed("spec.model.tie", "expected groups of 1-based layer numbers")
         if any(h[a - 1] != h[group[0] - 1] for a in group):
             raise Failed(f"{who} violates the tie {group} (tied layers must be equal)")
-
-
-MAX_SPAN_TUPLES = 200_000
 
 
 def _model_box_union(model, sizes) -> tuple[set, list]:
