@@ -523,6 +523,18 @@ def conv_identifiable_claim(net, scattered: Claim) -> Claim:
         extra={"construction": construction, "all_kernels_nonzero": nonzero})
 
 
+def _count_paths(net) -> int:
+    """|P|, the number of leaf-root paths, by dynamic programming level by level from the root."""
+    out: dict = {}
+    for e in net.edges:
+        out.setdefault(e.source, []).append(e.target)
+    count = {net.root: 1}
+    for level in net.levels[1:]:  # level k: the nodes k edges away from the root
+        for v in level:
+            count[v] = sum(count[w] for w in out[v])
+    return sum(count[f] for f in net.leaves)
+
+
 def conv_stable_claim(net, scattered: Claim) -> Claim:
     """``stable``: Theorem 8.4's bound when scattered, refuted (not identifiable) otherwise."""
     if scattered.status != "proved":
@@ -530,13 +542,19 @@ def conv_stable_claim(net, scattered: Claim) -> Claim:
                      relies_on=("Theorem 8.4", "identifiable"), value=False,
                      witness={"from_claim": "identifiable"})
     K, s_prime, N = net.K, net.S_prime, net.N
+    value = {"K": K, "S_prime": s_prime, "N": N, "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"}
+    single_path = _count_paths(net) == 1
+    if single_path:  # Proposition 8.3
+        value["proposition_8_3"] = {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}
     return Claim(
         "stable", "proved",
         f"Stable recovery (Theorem 8.4): delta_p({{h*}}, {{h}}) <= 7 (K S')^(1/p) eps^(1-K) (delta+eta)/sqrt(N) "
         f"with K = {K}, S' = {s_prime}, N = {N}, whenever every edge kernel has sup-norm >= eps and "
-        f"delta + eta <= sqrt(N) eps^K / 2.",
-        relies_on=("Theorem 8.4", "scattered"),
-        value={"K": K, "S_prime": s_prime, "N": N, "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"},
+        f"delta + eta <= sqrt(N) eps^K / 2."
+        + (f" One path (Proposition 8.3): Ker A = {{0}}, deep-NSP constants (1, +inf), sigma_min(A) = sqrt({N})."
+           if single_path else ""),
+        relies_on=("Theorem 8.4", "scattered") + (("Proposition 8.3",) if single_path else ()),
+        value=value,
         witness={"from_claim": "scattered"},
         assumptions=("||T_e(h)||_inf >= eps for every edge e", "delta + eta <= sqrt(N) eps^K / 2"))
 

@@ -1141,12 +1141,19 @@ def _check_claim(claim: dict, net, results: dict, claims_by_id: dict) -> None:
         if net.kind != "conv":
             raise Failed("a proved 'stable' claim is defined for conv networks only (Theorem 8.4)")
         _from_claim(claim, results, claims_by_id, "scattered", "proved")
-        value = _obj(claim.get("value"), "value", ("K", "S_prime", "N", "formula"))
+        value = _obj(claim.get("value"), "value", ("K", "S_prime", "N", "formula"), ("proposition_8_3",))
         s_prime = max(len(sup) for _, _, sup in net.edges)
         got = (_int(value["K"], "value.K"), _int(value["S_prime"], "value.S_prime"), _int(value["N"], "value.N"))
         if got != (net.K, s_prime, net.N):
             raise Failed(f"(K, S', N) is {(net.K, s_prime, net.N)} for this network, not {got}")
         _str(value["formula"], "value.formula")
+        if "proposition_8_3" in value:
+            # Proposition 8.3 (one path, scattered): Ker A = {0}, deep-NSP (1, +inf), sigma_min = sqrt(N)
+            if value["proposition_8_3"] != {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}:
+                raise Malformed("value.proposition_8_3", 'expected {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}')
+            n_paths = sum(y.get(0, 0) for _, y in net.leaf_stream(lambda j: {0: 1}))
+            if n_paths != 1:
+                raise Failed(f"Proposition 8.3 needs exactly one leaf-root path, the network has {n_paths}")
 
 
 def check_certificate(text) -> CheckReport:

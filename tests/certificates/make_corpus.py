@@ -76,6 +76,9 @@ def invalid() -> dict:
     out["conv-witness-path-not-a-path"] = d
     d = load("conv-paper-scattered"); d["claims"][3]["value"]["S_prime"] = 2
     out["conv-stable-constants-wrong"] = d
+    d = load("conv-haar-tree"); d["claims"][3]["value"]["proposition_8_3"] = {"gamma": "1", "rho": "inf",
+                                                                              "sigma_min": "sqrt(N)"}
+    out["conv-proposition-8-3-on-a-tree"] = d
     d = load("conv-paper-unscattered"); d["network"]["spec"]["edges"][1]["support"] = [1, 2, 4]
     out["conv-spec-edited-and-rehashed"] = rehash(d)
     d = load("model-span-tied"); d["claims"][1]["witness"]["model_span"]["groups"] = [[[0, 0]], [[0, 1]], [[1, 1]]]
@@ -162,6 +165,10 @@ def conv_certificate(spec, witness=None):
                        "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"},
              "witness": {"from_claim": "scattered"}},
         ]
+        from .oracle import _conv_paths
+
+        if len(_conv_paths(spec)) == 1:  # Proposition 8.3
+            claims[-1]["value"]["proposition_8_3"] = {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}
     else:
         claims += [
             {"id": "identifiable", "status": "refuted", "statement": "Not identifiable.",

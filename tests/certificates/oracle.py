@@ -343,7 +343,10 @@ def conv_certificate_is_true(doc: dict) -> bool:
             elif cid == "stable" and status == "proved":
                 v = claim["value"]
                 ok = (w == {"from_claim": "scattered"} and truth.get("scattered") and scattered
-                      and isinstance(v, dict) and set(v) == {"K", "S_prime", "N", "formula"}
+                      and isinstance(v, dict) and set(v) - {"proposition_8_3"} == {"K", "S_prime", "N", "formula"}
+                      and (v.get("proposition_8_3", {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"})
+                           == {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"})
+                      and ("proposition_8_3" not in v or len(_conv_paths(spec)) == 1)
                       and (v["K"], v["S_prime"], v["N"]) == (K, max(len(e["support"]) for e in edges), N)
                       and isinstance(v["formula"], str) and v["formula"] != "")
             elif cid == "stable":
