@@ -514,7 +514,9 @@ def conv_identifiable_claim(net, scattered: Claim) -> Claim:
     return Claim(
         "identifiable", "refuted",
         "Not identifiable (Theorem 8.4): h and g give the same network action but P(h^p) != P(g^p) on the "
-        f"path {names}" + ("; every edge kernel of h and g is non-zero." if nonzero else "."),
+        f"path {names}" + ("; every edge kernel of h and g is non-zero." if nonzero else
+                           "; some edge kernel of the witness is zero, so this refutes identifiability "
+                           "over all of R^{S x K} only, not for parameters whose kernels are all non-zero."),
         relies_on=("Theorem 8.4", "Proposition 8.2", "scattered"), value=False,
         witness={"h": [[fraction_to_str(x) for x in hk] for hk in h],
                  "g": [[fraction_to_str(x) for x in gk] for gk in g],
