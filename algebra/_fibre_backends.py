@@ -13,6 +13,7 @@ evaluation row vector ev_p = (b(p))_{b in B} of a point p satisfies ev_p M_f = f
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -164,8 +165,12 @@ def _flint_quotient(polys: Sequence[Polynomial], nvars: int) -> Quotient:
 
 
 # ------------------------------------------------------------------------------ Singular
+# The normal forms are computed a whole ideal at a time (reduce(var(i) * B, G)) and printed as
+# polynomial strings: per-element loops in Singular's interpreter were 40x slower (2 s against
+# 0.05 s on the 252-point blind-deconvolution fibre).
 _SINGULAR_SCRIPT = """\
 ring r = 0, (x(1..{n})), dp;
+short = 0;
 option(redSB);
 ideal I = {polys};
 ideal G = std(I);
@@ -173,22 +178,43 @@ int d = dim(G);
 "DIM " + string(d);
 if (d == 0) {{
   ideal B = kbase(G);
-  int i; int j; int k; poly f; poly m;
-  for (j = 1; j <= size(B); j++) {{ "B " + string(leadexp(B[j])); }}
+  "B " + string(ncols(B));
+  string(B);
+  int i;
   for (i = 1; i <= {n}; i++) {{
-    for (j = 1; j <= size(B); j++) {{
-      m = var(i) * B[j];
-      f = reduce(m, G);
-      if (f != m) {{
-        "N " + string(i) + " " + string(j);
-        for (k = 1; k <= size(f); k++) {{ "T " + string(leadcoef(f[k])) + " " + string(leadexp(f[k])); }}
-      }}
-    }}
+    "N " + string(i);
+    string(reduce(var(i) * B, G));
   }}
 }}
 "END";
 quit;
 """
+
+_TERM = re.compile(r"^x\((\d+)\)(?:\^(\d+))?$")
+
+
+def _parse_singular_poly(text: str, nvars: int) -> Polynomial:
+    """Parse Singular's ``short = 0`` output of one polynomial, e.g. ``-3/4*x(1)^2*x(3)+5``."""
+    out: Polynomial = {}
+    text = text.strip()
+    if text == "0":
+        return out
+    for term in re.split(r"(?=[+-])", text):
+        if not term:
+            continue
+        sign = -1 if term[0] == "-" else 1
+        term = term.lstrip("+-")
+        coef = Fraction(sign)
+        exps = [0] * nvars
+        for factor in term.split("*"):
+            m = _TERM.match(factor)
+            if m:
+                exps[int(m.group(1)) - 1] += int(m.group(2) or 1)
+            else:
+                coef *= Fraction(factor)
+        mono = tuple(exps)
+        out[mono] = out.get(mono, 0) + coef
+    return {m: c for m, c in out.items() if c}
 
 
 def _singular_poly(p: Polynomial) -> str:
@@ -214,31 +240,24 @@ def _singular_quotient(polys: Sequence[Polynomial], nvars: int, timeout: float |
     lines = proc.stdout.splitlines()
     if proc.returncode != 0 or "END" not in lines:
         raise RuntimeError(f"Singular failed (exit {proc.returncode}): {proc.stderr.strip() or proc.stdout[-500:]}")
-    dimension = None
-    basis: list[Monomial] = []
-    nfs: dict[tuple[int, int], Polynomial] = {}
-    current: Polynomial | None = None
-    for line in lines:
-        tag, _, rest = line.partition(" ")
-        if tag == "DIM":
-            dimension = int(rest)
-        elif tag == "B":
-            basis.append(tuple(int(e) for e in rest.split(",")))
-        elif tag == "N":
-            i, j = (int(x) for x in rest.split())
-            current = nfs.setdefault((i - 1, j - 1), {})
-        elif tag == "T":
-            coef, exps = rest.split()
-            current[tuple(int(e) for e in exps.split(","))] = Fraction(coef)
-    if dimension is None:
-        raise RuntimeError("Singular output lacks the DIM line")  # pragma: no cover
+    dimension = int(next(l for l in lines if l.startswith("DIM "))[4:])
     if dimension != 0:
         return Quotient(nvars, 1 if dimension > 0 else -1)
-    order = sorted(range(len(basis)), key=lambda j: grevlex_key(basis[j]))
-    sorted_basis = [basis[j] for j in order]
+    at = lines.index(next(l for l in lines if l.startswith("B ")))
+    D = int(lines[at][2:])
+    basis = [tuple(m) for p in lines[at + 1].split(",") for m in _parse_singular_poly(p, nvars)]
+    nfs: dict[tuple[int, int], Polynomial] = {}
+    for i in range(nvars):
+        assert lines[at + 2 + 2 * i] == f"N {i + 1}"
+        polys_i = lines[at + 3 + 2 * i].split(",")
+        if len(basis) != D or len(polys_i) != D:
+            raise RuntimeError("Singular output: unexpected number of basis elements")  # pragma: no cover
+        for j, p in enumerate(polys_i):
+            nfs[(i, j)] = _parse_singular_poly(p, nvars)
+    order = sorted(range(D), key=lambda j: grevlex_key(basis[j]))
     position = {j: r for r, j in enumerate(order)}
     by_new = {(i, position[j]): p for (i, j), p in nfs.items()}
-    return _assemble(nvars, sorted_basis, lambda i, j: by_new.get((i, j), {}))
+    return _assemble(nvars, [basis[j] for j in order], lambda i, j: by_new[(i, j)])
 
 
 # ------------------------------------------------------------------------------ dispatch
