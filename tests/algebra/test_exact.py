@@ -1,0 +1,274 @@
+"""Exact rank with witnesses (algebra.exact): closed forms, cross-checks, rejected witnesses."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import algebra.exact as exact
+from algebra.exact import (
+    RankWitness,
+    WitnessCheckFailed,
+    bareiss_determinant,
+    check_rank_witness,
+    matrix_rank_witness,
+    rank_witness,
+    witness_from_json,
+    witness_to_json,
+)
+from algebra.lifting import lifting_operator
+from algebra.network import MultilinearMap
+from tests.strategies import full_layer, networks, nonzero_rationals
+
+
+def sympy_rank(A) -> int:
+    """Peer rank: sympy's Matrix.rank on the non-zero columns (independent of algebra.exact)."""
+    if not A.columns or A.n_rows == 0:
+        return 0
+    return A.to_sympy().rank()
+
+
+# --- closed forms -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("m, r, n", [(1, 1, 1), (2, 1, 3), (2, 2, 2), (3, 2, 2), (2, 3, 4)])
+def test_full_factors_give_rank_m_times_n(m, r, n):
+    # Every entry of the m x r and r x n factors is a parameter: X = H1 H2 reaches every
+    # m x n matrix (take H1 = [I 0] padded, or any rank-1 X = u v^T), so A is onto: rk = m n.
+    net = MultilinearMap.from_spec({"layers": [full_layer(m, r), full_layer(r, n)]})
+    A = lifting_operator(net)
+    w = rank_witness(A)
+    assert w.rank == m * n
+    check_rank_witness(A, w)
+
+
+@st.composite
+def single_entry_networks(draw):
+    """Each parameter of each layer sits at one entry of its factor, distinct parameters at
+    distinct entries (the parameters of a factor share no support), non-zero coefficients."""
+    K = draw(st.integers(1, 4))
+    dims = [draw(st.integers(1, 3)) for _ in range(K + 1)]
+    layers, supports = [], []
+    for k in range(K):
+        rows, cols = dims[k], dims[k + 1]
+        cells = [(i, j) for i in range(rows) for j in range(cols)]
+        chosen = draw(st.lists(st.sampled_from(cells), min_size=1, unique=True))
+        coeffs = [draw(nonzero_rationals) for _ in chosen]
+        layers.append({"rows": rows, "cols": cols, "params": len(chosen),
+                       "entries": [[p, i, j, str(c)] for p, ((i, j), c) in enumerate(zip(chosen, coeffs))]})
+        pattern = np.zeros((rows, cols), dtype=int)
+        for i, j in chosen:
+            pattern[i, j] = 1
+        supports.append(pattern)
+    return MultilinearMap.from_spec({"layers": layers}), supports
+
+
+@settings(max_examples=60, deadline=None)
+@given(single_entry_networks())
+def test_disjoint_single_entry_supports_closed_form(case):
+    # Closed form. If every basis matrix M_k(e_p) is c_p E_{a_p b_p} (one entry), a column of A is
+    # vec(prod_k c_{i_k} E_{a b}) = (prod c) e_{(a_1, b_K)} when the entries chain (b_k = a_{k+1})
+    # and 0 otherwise. So A's non-zero columns are non-zero multiples of unit vectors and
+    #     rk A = #{(i, j) : some chain i -> ... -> j through the supports}
+    #          = number of non-zero entries of the boolean product B_1 B_2 ... B_K
+    # of the 0/1 support patterns -- computed here with numpy, independently of A.
+    net, supports = case
+    reach = supports[0]
+    for B in supports[1:]:
+        reach = (reach @ B > 0).astype(int)
+    expected = int(np.count_nonzero(reach))
+    A = lifting_operator(net)
+    w = rank_witness(A)
+    assert w.rank == expected
+    check_rank_witness(A, w)
+
+
+def test_zero_network_has_rank_zero():
+    net = MultilinearMap.from_spec({"layers": [{"rows": 2, "cols": 2, "params": 2, "entries": []}]})
+    A = lifting_operator(net)
+    w = rank_witness(A)
+    assert (w.rank, w.nonzero_columns, w.kernel) == (0, 0, ())  # right: all columns are zero
+    check_rank_witness(A, w)
+    w = rank_witness(A, side="left")
+    assert w.kernel == ({0: 1}, {1: 1}, {2: 1}, {3: 1})
+    check_rank_witness(A, w)
+
+
+def test_k1_rank_is_rank_of_m1():
+    rng = random.Random(5)
+    entries = [[rng.randrange(4), rng.randrange(3), rng.randrange(3), rng.randint(-2, 2)] for _ in range(7)]
+    net = MultilinearMap.from_spec({"layers": [{"rows": 3, "cols": 3, "params": 4, "entries": entries}]})
+    M = sympy.zeros(9, 4)
+    for p, i, j, c in entries:
+        M[i * 3 + j, p] += c
+    assert rank_witness(lifting_operator(net)).rank == M.rank()
+
+
+# --- random networks: witnesses check, routes agree, canonical -----------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(networks(max_K=3, max_dim=3, max_params=3), st.sampled_from([None, "left", "right"]))
+def test_fast_route_agrees_with_sympy_and_witnesses_check(net, side):
+    A = lifting_operator(net)
+    fast = rank_witness(A, side=side)
+    ref = rank_witness(A, side=side, method="sympy")
+    assert fast.rank == ref.rank == sympy_rank(A)
+    check_rank_witness(A, fast)
+    check_rank_witness(A, ref)
+    # Given the same minor, the kernel normalised to 1 on the free coordinates is unique; with
+    # a random 62-bit prime the modular pivots are the rational ones (failure ~ 2^-55).
+    assert dataclasses.replace(fast, method="sympy", prime=None) == ref
+    if side is None:
+        expected_side = "left" if A.n_rows <= len(A.columns) else "right"
+        assert fast.kernel_side == expected_side
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks(max_K=3, max_dim=3, max_params=3))
+def test_witness_is_deterministic_and_json_round_trips(net):
+    A = lifting_operator(net)
+    w1, w2 = rank_witness(A), rank_witness(lifting_operator(net))
+    assert w1 == w2
+    text = json.dumps(witness_to_json(w1), sort_keys=True)
+    assert text == json.dumps(witness_to_json(w2), sort_keys=True)
+    assert witness_from_json(json.loads(text)) == w1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 7), st.integers(0, 4), st.integers(0, 2**32))
+def test_generic_matrix_rank_against_sympy(n_rows, n_cols, k, seed):
+    # A = U V with U n_rows x k, V k x n_cols sparse: rank <= k, often < min(n_rows, n_cols).
+    rng = random.Random(seed)
+    U = [[F(rng.randint(-3, 3), rng.randint(1, 3)) for _ in range(k)] for _ in range(n_rows)]
+    V = [[F(rng.randint(-3, 3)) if rng.random() < 0.6 else F(0) for _ in range(n_cols)] for _ in range(k)]
+    M = [[sum((U[i][t] * V[t][j] for t in range(k)), F(0)) for j in range(n_cols)] for i in range(n_rows)]
+    cols = {j: {i: M[i][j] for i in range(n_rows) if M[i][j]} for j in range(n_cols)}
+    expected = sympy.Matrix(n_rows, n_cols, lambda i, j: M[i][j]).rank() if n_rows and n_cols else 0
+    for side in (None, "left", "right"):
+        w = matrix_rank_witness(cols, n_rows, side=side)
+        assert w.rank == expected
+        assert w.n_cols == n_cols and w.nonzero_columns == sum(1 for c in cols.values() if c)
+        check_rank_witness(cols, w)
+        if w.kernel_side == "right":
+            # zero columns are implicit: never listed in a kernel vector
+            zero = {j for j, c in cols.items() if not c}
+            assert not any(zero & set(v) for v in w.kernel)
+
+
+def test_unlucky_prime_is_detected_and_retried(monkeypatch):
+    # [[1, 1], [1, 4]] has det 3: rank 2 over Q but rank 1 modulo 3. The modular pivots give a
+    # 1 x 1 minor; the exact kernel check must fail and the next prime must be used.
+    real = exact._primes
+
+    def primes(seed):
+        yield 3
+        yield from real(seed)
+
+    monkeypatch.setattr(exact, "_primes", primes)
+    cols = {0: {0: F(1), 1: F(1)}, 1: {0: F(1), 1: F(4)}}
+    for side in ("left", "right"):
+        w = matrix_rank_witness(cols, 2, side=side)
+        assert w.rank == 2 and w.prime != 3
+        check_rank_witness(cols, w)
+    # a column that vanishes modulo the first prime
+    w = matrix_rank_witness({0: {0: F(3)}}, 1, side="right")
+    assert w.rank == 1 and w.prime != 3
+
+
+# --- wrong witnesses are rejected -------------------------------------------------------------
+
+
+def _example():
+    # 3 x 4, rank 2: row 2 = row 0 + 2 row 1; column 3 = column 0 - column 1 / 2; column 2 zero
+    cols = {0: {0: F(1), 2: F(1)}, 1: {1: F(2), 2: F(4)}, 2: {}, 3: {0: F(1), 1: F(-1), 2: F(-1)}}
+    return cols
+
+
+def test_example_witnesses():
+    cols = _example()
+    left = matrix_rank_witness(cols, 3, side="left")
+    assert left.rank == 2 and left.kernel == ({0: F(-1), 1: F(-2), 2: F(1)},)
+    right = matrix_rank_witness(cols, 3, side="right")
+    assert right.kernel == ({0: F(-1), 1: F(1, 2), 3: F(1)},)
+    check_rank_witness(cols, left)
+    check_rank_witness(cols, right)
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda w: dataclasses.replace(w, kernel=({0: F(-1), 1: F(-3), 2: F(1)},)), "not in the left kernel"),
+    (lambda w: dataclasses.replace(w, minor_cols=(0, 3), minor_rows=(0, 2)), None),  # still fine
+    (lambda w: dataclasses.replace(w, minor_rows=(0, 1), minor_cols=(1, 1)), "repeat"),
+    (lambda w: dataclasses.replace(w, rank=3, minor_rows=(0, 1, 2), minor_cols=(0, 1, 3), kernel=()),
+     "singular"),
+    (lambda w: dataclasses.replace(w, minor_cols=(0, 2)), "zero"),
+    (lambda w: dataclasses.replace(w, kernel=()), "expected 1"),
+    (lambda w: dataclasses.replace(w, kernel=({0: F(-2), 1: F(-4), 2: F(2)},)), "no free coordinate"),
+    (lambda w: dataclasses.replace(w, kernel=({0: F(-1), 1: F(-2), 7: F(1)},)), "invalid coordinate"),
+    (lambda w: dataclasses.replace(w, kernel_side="up"), "kernel_side"),
+    (lambda w: dataclasses.replace(w, rank=1, minor_rows=(0,), minor_cols=(0,),
+                                   kernel=({1: F(1)}, {0: F(-1), 2: F(1)})), "not in the left kernel"),
+])
+def test_mutated_left_witness(mutate, message):
+    cols = _example()
+    w = mutate(matrix_rank_witness(cols, 3, side="left"))
+    if message is None:
+        check_rank_witness(cols, w)  # another valid minor: accepted
+        return
+    with pytest.raises(WitnessCheckFailed, match=message):
+        check_rank_witness(cols, w)
+
+
+def test_mutated_right_witness():
+    cols = _example()
+    w = matrix_rank_witness(cols, 3, side="right")
+    bad = dataclasses.replace(w, kernel=({0: F(-1), 1: F(1, 3), 3: F(1)},))
+    with pytest.raises(WitnessCheckFailed, match="not in the kernel"):
+        check_rank_witness(cols, bad)
+    # two copies of one vector: independence not evident
+    bad = dataclasses.replace(w, rank=1, minor_rows=(0,), minor_cols=(0,), kernel=w.kernel * 2)
+    with pytest.raises(WitnessCheckFailed, match="no free coordinate"):
+        check_rank_witness(cols, bad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks(max_K=3, max_dim=3, max_params=3), st.data())
+def test_random_kernel_mutation_is_rejected(net, data):
+    A = lifting_operator(net)
+    w = rank_witness(A)
+    vectors = [(t, k) for t, v in enumerate(w.kernel) for k in v]
+    if not vectors:
+        return
+    t, k = data.draw(st.sampled_from(vectors))
+    kernel = [dict(v) for v in w.kernel]
+    kernel[t][k] += data.draw(nonzero_rationals)
+    with pytest.raises(WitnessCheckFailed):
+        check_rank_witness(A, dataclasses.replace(w, kernel=tuple(kernel)))
+
+
+def test_lifting_shape_mismatch_rejected():
+    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    A = lifting_operator(net)
+    w = dataclasses.replace(rank_witness(A), n_cols=15)
+    with pytest.raises(WitnessCheckFailed, match="shape"):
+        check_rank_witness(A, w)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.integers(-4, 4), min_size=4, max_size=4), min_size=4, max_size=4),
+       st.integers(1, 4))
+def test_bareiss_matches_sympy(rows, n):
+    M = [r[:n] for r in rows[:n]]
+    assert bareiss_determinant(M) == sympy.Matrix(M).det()
+
+
+def test_rank_witness_type():
+    assert isinstance(rank_witness(lifting_operator(MultilinearMap.from_spec(
+        {"layers": [full_layer(1, 1)]}))), RankWitness)
