@@ -261,19 +261,25 @@ def available_backends() -> tuple[str, ...]:
 
 
 def choose_backend(n_unknowns: int) -> str:
-    """The ``auto`` route: the fastest available backend, by measurement.
+    """The ``auto`` route: the fastest available backend for a system with this many unknowns.
 
-    Singular first whenever present: on the blind-deconvolution fibres of
-    ``tests/benchmarks/bench_fibres.py`` (a = b = 3..6, 6 to 252 points) it was the fastest
-    on every case (0.016 s at 70 points against 0.04 s for python-flint and 12-16 s for sympy;
-    1.3 s at 252 points against 5 s for python-flint; one case python-flint > 60 s, Singular
-    0.7 s). Without Singular, python-flint (always >= 100x faster than sympy from 6 points
-    on). sympy only when neither is there, or for n_unknowns <= 2 where every route is
-    instantaneous and the reference route costs nothing.
+    Thresholds from ``tests/benchmarks/bench_fibres.py`` (2-core machine, Singular 4.3,
+    python-flint 0.9), Gröbner + normal forms of the main stratum:
+
+    * up to 8 unknowns python-flint wins, because Singular pays ~25 ms to start a process:
+      blind deconvolution a = b = 3 / 4 (5 / 7 unknowns): flint 0.001 / 0.007 s, Singular
+      0.020 / 0.038 s; chains (3, 3, 3) / (3, 4, 3) (8 / 9 unknowns): flint 0.14 / 0.84 s,
+      Singular 0.26 / 1.6 s;
+    * beyond, Singular: python-flint's Buchberger is the naive one (no pair-selection
+      strategy) and can blow up -- a = 4, b = 7 (10 unknowns): flint 14 s, Singular 0.30 s;
+      a = b = 6 (252 points, 11 unknowns): flint 2.8 s, Singular 0.94 s. (The lead measured
+      one more case at flint > 60 s against Singular 0.7 s.)
+
+    sympy (the readable reference: 0.35 s at 20 points, 13.6 s at 70) only when neither fast
+    route is installed.
     """
-    if n_unknowns <= 2:
-        return "sympy"
-    for name in ("singular", "flint"):
+    order = ("flint", "singular") if n_unknowns <= 8 else ("singular", "flint")
+    for name in order:
         if backends.is_available(name):
             return name
     return "sympy"
@@ -299,18 +305,15 @@ def _squarefree_part(p: flint.fmpq_poly) -> flint.fmpq_poly:
     return q
 
 
-def _count_real_roots(p: flint.fmpq_poly, method: str) -> int:
-    """Distinct real roots of a squarefree rational polynomial, exactly."""
+def _count_real_roots(p: flint.fmpq_poly) -> int:
+    """Distinct real roots of a squarefree rational polynomial, exactly.
+
+    arb root isolation (``arb_fmpz_poly_complex_roots``): certified disjoint enclosures, and
+    real roots are returned with an exactly zero imaginary part. The tests cross-check it with
+    sympy's Sturm-sequence ``count_roots`` (which took 80 s at degree 70, hence not used here).
+    """
     if p.degree() <= 0:
         return 0
-    if method == "sympy":  # Sturm sequences, exact
-        import sympy
-
-        x = sympy.Symbol("x")
-        coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in reversed(p.coeffs())]
-        return int(sympy.Poly(coeffs, x, domain="QQ").count_roots())
-    # arb root isolation: certified disjoint enclosures, real roots flagged with exact zero
-    # imaginary part (arb_fmpz_poly_complex_roots).
     den = p.denom()
     num = flint.fmpz_poly([int((c * den).p) for c in p.coeffs()])
     return sum(1 for z, _ in num.complex_roots() if z.imag.is_zero())
@@ -404,7 +407,7 @@ def _count_stratum(
     if chi is None or not _is_squarefree(chi):
         raise RuntimeError("no separating linear form found among 8 seeded tries")  # pragma: no cover
     distinct = current.dim
-    real = _count_real_roots(chi, "sympy" if backend == "sympy" else "flint")
+    real = _count_real_roots(chi)
     rational_points = []
     if nvars and known_point is not None:
         t_bar = sum((c * x for c, x in zip(coeffs, known_point)), Fraction(0))
@@ -491,12 +494,13 @@ def exact_fibre(
 
     strata: list[StratumResult] = []
     witness = None
-    chosen = None
+    # One route for all strata, chosen on the main stratum's number of unknowns.
+    main_unknowns = sum(net.param_counts) - (net.K - 1) - sum(norm)
+    name = backend if backend != "auto" else choose_backend(main_unknowns)
+    chosen = name
     for combo in itertools.product(*orders):
         combo = tuple(combo)
         polys, unknowns, fixed = fibre_system(net, h_bar, combo)
-        name = backend if backend != "auto" else choose_backend(len(unknowns))
-        chosen = chosen or name
         main = combo == norm
         known = [h_bar[k][i] for k, i in unknowns] if main else None
         count = _count_stratum(polys, len(unknowns), name, tuple(combo), seed, known, witness is None)
@@ -512,12 +516,12 @@ def exact_fibre(
             None, None, None, None, "inconclusive",
             "C: the complex fibre is positive-dimensional (infinitely many classes over C); "
             "whether extra real classes exist is not decided",
-            chosen or backend, seconds, norm, tuple(strata), witness,
+            chosen, seconds, norm, tuple(strata), witness,
             "not identifiable over C; over R undecided" if witness is None else
             "a rational witness shows ⟨h̄⟩ is not identifiable",
         ) if witness is None else FibreResult(
             None, None, None, False, "refuted", "R and C: the witness is rational",
-            chosen or backend, seconds, norm, tuple(strata), witness,
+            chosen, seconds, norm, tuple(strata), witness,
             "positive-dimensional complex fibre; a rational witness shows ⟨h̄⟩ is not identifiable",
         )
     points = sum(s.points for s in strata if s.dimension == 0)
@@ -531,5 +535,5 @@ def exact_fibre(
     else:
         status, fld = "refuted", "R: an extra real class exists (exact real root count)"
         note = f"{real - 1} extra real class(es)" + ("; rational witness given" if witness else "; no rational witness (algebraic)")
-    return FibreResult(points, mult, real, real == 1, status, fld, chosen or backend, seconds,
+    return FibreResult(points, mult, real, real == 1, status, fld, chosen, seconds,
                        norm, tuple(strata), witness, note)

@@ -274,3 +274,26 @@ def test_blind_deconvolution_70_points(backend):
     h_bar = [poly_from_roots(roots[:4]), poly_from_roots(roots[4:])]
     r = exact_fibre(linear_conv_chain([5, 5]), h_bar, backend=backend)
     assert r.points == r.real_points == 70
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-6, 6), min_size=1, max_size=4), st.lists(st.integers(-20, 20), min_size=1, max_size=4))
+def test_real_root_count_matches_sturm(roots, extra):
+    """arb's certified isolation (used by every route) against sympy's Sturm count."""
+    import flint
+    import sympy
+
+    from algebra.fibres import _count_real_roots, _squarefree_part
+
+    p = flint.fmpq_poly([int(c) for c in poly_mul(poly_from_roots(roots), extra + [1])])
+    sq = _squarefree_part(p)
+    z = sympy.Symbol("z")
+    expected = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(sq.coeffs())], z).count_roots()
+    assert _count_real_roots(sq) == expected
+
+
+def test_auto_route_is_recorded_and_agrees():
+    """``auto`` picks a route by size (see choose_backend) and gives the closed-form count."""
+    r = exact_fibre(linear_conv_chain([2, 3]), [poly_from_roots([1]), poly_from_roots([2, 3])])
+    assert r.backend == choose_backend(3) and r.points == 3
+    assert choose_backend(4) in available_backends()
