@@ -58,19 +58,20 @@ driven through a script file). ``auto`` chooses by measurement, see :func:`choos
 """
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Mapping, Sequence
+from typing import Sequence
 
 import flint
 
 from .errors import BackendUnavailable, SpecError
 from .network import MultilinearMap
 from . import _fibre_backends as backends
-from ._fibre_backends import Monomial, Polynomial, Quotient
+from ._fibre_backends import Polynomial, Quotient
 
 __all__ = [
     "FibreResult",
@@ -137,6 +138,8 @@ class FibreResult:
     witness : list of list of Fraction or None
         An exact rational h with M(h) = M(h̄) and P(h) ≠ P(h̄), when one was found.
     note : str
+    seed : int
+        Seed of the separating linear forms (the counts do not depend on it).
     """
 
     points: int | None
@@ -151,6 +154,7 @@ class FibreResult:
     strata: tuple[StratumResult, ...]
     witness: list[list[Fraction]] | None = None
     note: str = ""
+    seed: int = 0
 
 
 # --------------------------------------------------------------------------------- system
@@ -336,8 +340,10 @@ def _point_for_root(q: Quotient, t_mat: flint.fmpq_mat, tau: Fraction) -> list[F
     coordinate x_i(p) is (ev_p M_{x_i})[1] / ev_p[1].
     """
     D = q.dim
-    a = t_mat.transpose() - flint.fmpq_mat(D, D, [flint.fmpq(tau.numerator, tau.denominator) if i == j else 0 for i in range(D) for j in range(D)])
-    rref, rank = a.rref()
+    shift = flint.fmpq_mat(D, D)
+    for i in range(D):
+        shift[i, i] = flint.fmpq(tau.numerator, tau.denominator)
+    rref, rank = (t_mat.transpose() - shift).rref()
     assert rank == D - 1, "eigenvalue of a separating form must be simple"
     pivots = []
     row = 0
@@ -360,6 +366,18 @@ def _point_for_root(q: Quotient, t_mat: flint.fmpq_mat, tau: Fraction) -> list[F
     return coords
 
 
+def _seidenberg_radical(polys: list[Polynomial], q: Quotient) -> list[Polynomial]:
+    """Generators of √I: I + (squarefree part of χ_{x_i}(x_i), every i) (Seidenberg's lemma;
+    χ_{x_i}(x_i) ∈ I by Cayley-Hamilton on Q[x]/I)."""
+    n = q.nvars
+    out = list(polys)
+    for i in range(n):
+        sq = _squarefree_part(q.mult[i].charpoly())
+        out.append({tuple(d if j == i else 0 for j in range(n)): Fraction(int(c.p), int(c.q))
+                    for d, c in enumerate(sq.coeffs()) if c != 0})
+    return out
+
+
 @dataclass
 class _StratumCount:
     result: StratumResult
@@ -380,39 +398,26 @@ def _count_stratum(
         return _StratumCount(StratumResult(pivots, -1, 0, 0, 0))
     if q.dimension > 0:
         return _StratumCount(StratumResult(pivots, q.dimension, None, None, None))
-    multiplicity_count = q.dim
+    if nvars == 0:  # every coordinate fixed, and the system is consistent: one real point
+        return _StratumCount(StratumResult(pivots, 0, 1, 1, 1))
     rng = random.Random(seed)
     current = q
-    chi = None
     for attempt in range(8):
-        coeffs = [rng.randint(1, 10 * (attempt + 1) * max(nvars, 1)) for _ in range(nvars)]
-        if nvars == 0:
-            coeffs = []
-        if current.dim == 0:
-            break
-        chi = _charpoly(current.mult, coeffs) if nvars else flint.fmpq_poly([0, 1])
-        if _is_squarefree(chi):
+        coeffs = [rng.randint(1, 10 * (attempt + 1) * nvars) for _ in range(nvars)]
+        chi = _charpoly(current.mult, coeffs)
+        if _is_squarefree(chi):  # radical ideal and t separates its points
             break
         if current is q:
-            # Seidenberg: the radical is I + (squarefree part of χ_{x_i}(x_i) for every i).
-            extra = list(polys)
-            for i in range(nvars):
-                sq = _squarefree_part(_charpoly(q.mult, [1 if j == i else 0 for j in range(nvars)]))
-                extra.append({tuple(d if j == i else 0 for j in range(nvars)): Fraction(int(c.p), int(c.q))
-                              for d, c in enumerate(sq.coeffs()) if c != 0})
-            current = backends.quotient(backend, extra, nvars)
-        chi = None
-    if current.dim == 0:
-        return _StratumCount(StratumResult(pivots, 0, multiplicity_count, 0, 0))
-    if chi is None or not _is_squarefree(chi):
-        raise RuntimeError("no separating linear form found among 8 seeded tries")  # pragma: no cover
+            current = backends.quotient(backend, _seidenberg_radical(polys, q), nvars)
+    else:  # pragma: no cover - needs 8 unlucky seeded forms in a row
+        raise RuntimeError(f"no separating linear form found among 8 seeded tries (seed {seed})")
     distinct = current.dim
     real = _count_real_roots(chi)
     rational_points = []
-    if nvars and known_point is not None:
+    if known_point is not None:
         t_bar = sum((c * x for c, x in zip(coeffs, known_point)), Fraction(0))
         assert chi(flint.fmpq(t_bar.numerator, t_bar.denominator)) == 0, "h̄ must lie in its own fibre"
-    if want_rational_points and nvars:
+    if want_rational_points:
         t_mat = flint.fmpq_mat(current.dim, current.dim)
         for c, M in zip(coeffs, current.mult):
             t_mat = t_mat + M * c
@@ -421,7 +426,7 @@ def _count_stratum(
             if known_point is None or point != known_point:
                 rational_points.append(point)
                 break
-    return _StratumCount(StratumResult(pivots, 0, multiplicity_count, distinct, real), rational_points)
+    return _StratumCount(StratumResult(pivots, 0, q.dim, distinct, real), rational_points)
 
 
 # --------------------------------------------------------------------------------- driver
@@ -478,20 +483,20 @@ def exact_fibre(
         raise SpecError("backend", f"expected one of auto, {', '.join(BACKENDS)}; got {backend!r}")
     if backend != "auto" and not backends.is_available(backend):
         raise BackendUnavailable(backends.unavailable_message(backend))
-    norm = _normalised_coordinates(h_bar) if net.evaluate_sparse(h_bar) else ()
     if not net.evaluate_sparse(h_bar):
         witness = [list(hk) for hk in h_bar[:-1]] + [[Fraction(0)] * net.layers[-1].params]
         return FibreResult(
-            None, None, None, False, "refuted",
-            "R and C: the witness is rational", backend, time.perf_counter() - start, norm, (),
-            witness, "M(h̄) = 0: setting the last layer to 0 gives the same product with P(h) = 0 ≠ P(h̄)",
+            points=None, points_with_multiplicity=None, real_points=None, only_real_solution=False,
+            status="refuted", field="R and C: the witness is rational", backend=backend,
+            seconds=time.perf_counter() - start, normalisation=(), strata=(), witness=witness,
+            note="M(h̄) = 0: setting the last layer to 0 gives the same product with P(h) = 0 ≠ P(h̄)",
+            seed=seed,
         )
+    norm = _normalised_coordinates(h_bar)
     orders = [range(l.params) for l in net.layers[:-1]]
     n_strata = math.prod(len(o) for o in orders)
     if n_strata > max_strata:
         raise SpecError("max_strata", f"{n_strata} pivot strata exceed the limit {max_strata}")
-    import itertools
-
     strata: list[StratumResult] = []
     witness = None
     # One route for all strata, chosen on the main stratum's number of unknowns.
@@ -510,23 +515,23 @@ def exact_fibre(
             for (k, i), x in zip(unknowns, count.rational_points[0]):
                 witness[k][i] = x
             assert net.evaluate_sparse(witness) == net.evaluate_sparse(h_bar)
-    seconds = time.perf_counter() - start
+    common = dict(backend=chosen, normalisation=norm, strata=tuple(strata), witness=witness, seed=seed)
     if any(s.dimension > 0 for s in strata):
+        if witness is None:
+            return FibreResult(
+                points=None, points_with_multiplicity=None, real_points=None, only_real_solution=None,
+                status="inconclusive",
+                field="C: the complex fibre is positive-dimensional (infinitely many classes over C); "
+                      "whether extra real classes exist is not decided",
+                seconds=time.perf_counter() - start, note="not identifiable over C; over R undecided", **common)
         return FibreResult(
-            None, None, None, None, "inconclusive",
-            "C: the complex fibre is positive-dimensional (infinitely many classes over C); "
-            "whether extra real classes exist is not decided",
-            chosen, seconds, norm, tuple(strata), witness,
-            "not identifiable over C; over R undecided" if witness is None else
-            "a rational witness shows ⟨h̄⟩ is not identifiable",
-        ) if witness is None else FibreResult(
-            None, None, None, False, "refuted", "R and C: the witness is rational",
-            chosen, seconds, norm, tuple(strata), witness,
-            "positive-dimensional complex fibre; a rational witness shows ⟨h̄⟩ is not identifiable",
-        )
-    points = sum(s.points for s in strata if s.dimension == 0)
-    mult = sum(s.points_with_multiplicity for s in strata if s.dimension == 0)
-    real = sum(s.real_points for s in strata if s.dimension == 0)
+            points=None, points_with_multiplicity=None, real_points=None, only_real_solution=False,
+            status="refuted", field="R and C: the witness is rational", seconds=time.perf_counter() - start,
+            note="positive-dimensional complex fibre; a rational witness shows ⟨h̄⟩ is not identifiable",
+            **common)
+    points = sum(s.points for s in strata)
+    mult = sum(s.points_with_multiplicity for s in strata)
+    real = sum(s.real_points for s in strata)
     if points == 1:
         status, fld, note = "proved", "C, hence R: the complex fibre is the single class ⟨h̄⟩", ""
     elif real == 1:
@@ -534,6 +539,8 @@ def exact_fibre(
         note = f"{points - 1} extra class(es) over C, none real: identifiable over R, not over C"
     else:
         status, fld = "refuted", "R: an extra real class exists (exact real root count)"
-        note = f"{real - 1} extra real class(es)" + ("; rational witness given" if witness else "; no rational witness (algebraic)")
-    return FibreResult(points, mult, real, real == 1, status, fld, chosen, seconds,
-                       norm, tuple(strata), witness, note)
+        note = f"{real - 1} extra real class(es)" + (
+            "; rational witness given" if witness else "; no rational witness (the extra classes are algebraic)")
+    return FibreResult(points=points, points_with_multiplicity=mult, real_points=real,
+                       only_real_solution=real == 1, status=status, field=fld,
+                       seconds=time.perf_counter() - start, note=note, **common)

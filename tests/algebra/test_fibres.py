@@ -297,3 +297,19 @@ def test_auto_route_is_recorded_and_agrees():
     r = exact_fibre(linear_conv_chain([2, 3]), [poly_from_roots([1]), poly_from_roots([2, 3])])
     assert r.backend == choose_backend(3) and r.points == 3
     assert choose_backend(4) in available_backends()
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_irrational_extra_real_classes_refute_without_witness(backend):
+    """p = (z - 1)(z² - 2), a = 2: 3 real classes (A = z - 1, z - √2, z + √2); the extra ones
+    are real but irrational: refuted by the exact real root count, no rational witness."""
+    r = exact_fibre(linear_conv_chain([2, 3]), [poly_from_roots([1]), [-2, 0, 1]], backend=backend)
+    assert (r.points, r.real_points, r.status, r.witness) == (3, 3, "refuted", None)
+    assert "algebraic" in r.note
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_counts_do_not_depend_on_the_seed(seed):
+    h_bar = [poly_from_roots([1, -2]), poly_mul([1, 0, 1], poly_from_roots([3]))]
+    r = exact_fibre(linear_conv_chain([3, 4]), h_bar, seed=seed)
+    assert (r.points, r.real_points, r.seed) == (10, 4, seed)
