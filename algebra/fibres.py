@@ -123,7 +123,8 @@ class FibreResult:
     real_points : int or None
         Number of real classes (⟨h̄⟩ included); None if not decided.
     only_real_solution : bool or None
-        True iff ⟨h̄⟩ is the only real class of the fibre; None if not decided.
+        True iff no real class other than ⟨h̄⟩ lies in the fibre (within the model): the
+        condition of Proposition 6.3 (1); None if not decided.
     status : str
         ``proved`` (⟨h̄⟩ identifiable: one point over C, or over R all extra points non-real),
         ``refuted`` (an extra real class exists, or M(h̄) = 0), ``inconclusive``
@@ -140,6 +141,9 @@ class FibreResult:
     note : str
     seed : int
         Seed of the separating linear forms (the counts do not depend on it).
+    h_bar_in_model : bool
+        Whether h̄ lies in the model given by ``supports`` (always True for the full model);
+        if not, ⟨h̄⟩ is not among the counted classes and every class found is extra.
     """
 
     points: int | None
@@ -155,9 +159,28 @@ class FibreResult:
     witness: list[list[Fraction]] | None = None
     note: str = ""
     seed: int = 0
+    h_bar_in_model: bool = True
 
 
 # --------------------------------------------------------------------------------- system
+def _check_supports(net: MultilinearMap, supports: Sequence[Sequence[int]] | None) -> list[tuple[int, ...]]:
+    """Validated per-layer supports (sorted, unique); None means the full model."""
+    if supports is None:
+        return [tuple(range(l.params)) for l in net.layers]
+    if len(supports) != net.K:
+        raise SpecError("supports", f"expected {net.K} supports (one per layer), got {len(supports)}")
+    out = []
+    for k, (s, layer) in enumerate(zip(supports, net.layers)):
+        s = tuple(sorted(set(s)))
+        if not s:
+            raise SpecError(f"supports[{k}]", "empty support (the layer would be 0)")
+        bad = [i for i in s if not (isinstance(i, int) and 0 <= i < layer.params)]
+        if bad:
+            raise SpecError(f"supports[{k}]", f"coordinates {bad} out of range 0..{layer.params - 1}")
+        out.append(s)
+    return out
+
+
 def _normalised_coordinates(h_bar: Sequence[Sequence[Fraction]]) -> tuple[int, ...]:
     """j_k: the first non-zero coordinate of h̄_k in each layer k < K."""
     return tuple(next(j for j, x in enumerate(hk) if x != 0) for hk in h_bar[:-1])
@@ -167,6 +190,7 @@ def fibre_system(
     net: MultilinearMap,
     h_bar: Sequence[Sequence],
     pivots: Sequence[int] | None = None,
+    supports: Sequence[Sequence[int]] | None = None,
 ) -> tuple[list[Polynomial], list[tuple[int, int]], dict[tuple[int, int], Fraction]]:
     """The normalised polynomial system of one stratum of the fibre of ``h_bar``.
 
@@ -175,6 +199,7 @@ def fibre_system(
     net : MultilinearMap
     h_bar : list of K parameter vectors (exact rationals)
     pivots : pivot coordinate p_k for each layer k < K; default: the main stratum p_k = j_k.
+    supports : optional model M^L as per-layer supports: h_{k,i} = 0 for i not in supports[k].
 
     Returns
     -------
@@ -201,8 +226,12 @@ def fibre_system(
     norm = _normalised_coordinates(h_bar)
     if pivots is None:
         pivots = norm
-    fixed: dict[tuple[int, int], Fraction] = {}
+    sup = _check_supports(net, supports)
+    fixed: dict[tuple[int, int], Fraction] = {
+        (k, i): Fraction(0) for k in range(K) for i in range(net.layers[k].params) if i not in sup[k]}
     for k in range(K - 1):
+        if pivots[k] not in sup[k]:
+            raise SpecError(f"pivots[{k}]", f"coordinate {pivots[k]} is outside the support {list(sup[k])}")
         for q in range(pivots[k]):
             fixed[(k, q)] = Fraction(0)
         fixed[(k, pivots[k])] = h_bar[k][norm[k]] if pivots[k] == norm[k] else Fraction(1)
@@ -436,6 +465,7 @@ def exact_fibre(
     backend: str = "auto",
     seed: int = 0,
     max_strata: int = 4096,
+    supports: Sequence[Sequence[int]] | None = None,
 ) -> FibreResult:
     """Decide exactly whether ⟨h̄⟩ is the only class with M(h) = M(h̄) (Proposition 6.3, 1).
 
@@ -446,6 +476,9 @@ def exact_fibre(
     backend : "auto", "sympy", "flint" or "singular"
     seed : seed of the separating linear forms (the answer does not depend on it)
     max_strata : refuse (SpecError) networks with more than this many pivot strata
+    supports : optional model M^L given by per-layer supports (h_{k,i} = 0 off supports[k]);
+        the fibre is then intersected with M^L, as in Proposition 6.3 (1) for one L. h̄ itself
+        need not lie in M^L (then every class found is an extra one).
 
     Returns
     -------
@@ -483,30 +516,35 @@ def exact_fibre(
         raise SpecError("backend", f"expected one of auto, {', '.join(BACKENDS)}; got {backend!r}")
     if backend != "auto" and not backends.is_available(backend):
         raise BackendUnavailable(backends.unavailable_message(backend))
+    for k, hk in enumerate(h_bar):
+        if not any(hk):
+            raise SpecError(f"h_bar[{k}]", "layer is zero: h̄ must lie in R_*^{S×K} (paper, (3.1))")
     if not net.evaluate_sparse(h_bar):
-        witness = [list(hk) for hk in h_bar[:-1]] + [[Fraction(0)] * net.layers[-1].params]
+        witness = [[Fraction(0)] * l.params for l in net.layers]  # 0 lies in every (linear) model
         return FibreResult(
             points=None, points_with_multiplicity=None, real_points=None, only_real_solution=False,
             status="refuted", field="R and C: the witness is rational", backend=backend,
             seconds=time.perf_counter() - start, normalisation=(), strata=(), witness=witness,
-            note="M(h̄) = 0: setting the last layer to 0 gives the same product with P(h) = 0 ≠ P(h̄)",
-            seed=seed,
+            note="M(h̄) = 0: h = 0 gives the same product with P(h) = 0 ≠ P(h̄)",
+            seed=seed, h_bar_in_model=True,
         )
     norm = _normalised_coordinates(h_bar)
-    orders = [range(l.params) for l in net.layers[:-1]]
+    sup = _check_supports(net, supports)
+    in_model = all(x == 0 for k, hk in enumerate(h_bar) for i, x in enumerate(hk) if i not in sup[k])
+    orders = sup[:-1]
     n_strata = math.prod(len(o) for o in orders)
     if n_strata > max_strata:
         raise SpecError("max_strata", f"{n_strata} pivot strata exceed the limit {max_strata}")
     strata: list[StratumResult] = []
     witness = None
-    # One route for all strata, chosen on the main stratum's number of unknowns.
-    main_unknowns = sum(net.param_counts) - (net.K - 1) - sum(norm)
-    name = backend if backend != "auto" else choose_backend(main_unknowns)
+    # One route for all strata, chosen on the size of the largest system (the first pivots).
+    largest = sum(len(s) for s in sup) - (net.K - 1)
+    name = backend if backend != "auto" else choose_backend(largest)
     chosen = name
     for combo in itertools.product(*orders):
         combo = tuple(combo)
-        polys, unknowns, fixed = fibre_system(net, h_bar, combo)
-        main = combo == norm
+        polys, unknowns, fixed = fibre_system(net, h_bar, combo, sup)
+        main = combo == norm and in_model
         known = [h_bar[k][i] for k, i in unknowns] if main else None
         count = _count_stratum(polys, len(unknowns), name, tuple(combo), seed, known, witness is None)
         strata.append(count.result)
@@ -515,7 +553,8 @@ def exact_fibre(
             for (k, i), x in zip(unknowns, count.rational_points[0]):
                 witness[k][i] = x
             assert net.evaluate_sparse(witness) == net.evaluate_sparse(h_bar)
-    common = dict(backend=chosen, normalisation=norm, strata=tuple(strata), witness=witness, seed=seed)
+    common = dict(backend=chosen, normalisation=norm, strata=tuple(strata), witness=witness, seed=seed,
+                  h_bar_in_model=in_model)
     if any(s.dimension > 0 for s in strata):
         if witness is None:
             return FibreResult(
@@ -532,15 +571,16 @@ def exact_fibre(
     points = sum(s.points for s in strata)
     mult = sum(s.points_with_multiplicity for s in strata)
     real = sum(s.real_points for s in strata)
-    if points == 1:
-        status, fld, note = "proved", "C, hence R: the complex fibre is the single class ⟨h̄⟩", ""
-    elif real == 1:
+    extra, extra_real = points - in_model, real - in_model
+    if extra == 0:
+        status, fld, note = "proved", "C, hence R: the complex fibre holds no class but ⟨h̄⟩", ""
+    elif extra_real == 0:
         status, fld = "proved", "R only: the extra classes are all non-real (exact real root count)"
-        note = f"{points - 1} extra class(es) over C, none real: identifiable over R, not over C"
+        note = f"{extra} extra class(es) over C, none real: identifiable over R, not over C"
     else:
         status, fld = "refuted", "R: an extra real class exists (exact real root count)"
-        note = f"{real - 1} extra real class(es)" + (
+        note = f"{extra_real} extra real class(es)" + (
             "; rational witness given" if witness else "; no rational witness (the extra classes are algebraic)")
     return FibreResult(points=points, points_with_multiplicity=mult, real_points=real,
-                       only_real_solution=real == 1, status=status, field=fld,
+                       only_real_solution=extra_real == 0, status=status, field=fld,
                        seconds=time.perf_counter() - start, note=note, **common)

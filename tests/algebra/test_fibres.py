@@ -185,10 +185,19 @@ def scalar_net(S1=1):
 
 
 def test_zero_product_is_refuted_with_witness():
-    net = linear_conv_chain([2, 2])
-    r = exact_fibre(net, [[1, 1], [0, 0]], backend="sympy")
+    """M(h̄) = 0 with h̄ in R_*: h = 0 has the same product and P(0) ≠ P(h̄)."""
+    net = MultilinearMap.from_spec({"layers": [
+        {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]},
+        {"rows": 2, "cols": 1, "params": 1, "entries": [[0, 1, 0, 1]]}]})
+    h_bar = [[1, 0], [1]]  # (1, 0) . (0, 1)^T = 0
+    r = exact_fibre(net, h_bar, backend="sympy")
     assert r.status == "refuted" and r.only_real_solution is False
-    assert net.evaluate(r.witness) == net.evaluate([[1, 1], [0, 0]])
+    check_witness(net, h_bar, r)
+
+
+def test_zero_layer_is_a_spec_error():
+    with pytest.raises(SpecError, match=r"h_bar\[1\]"):
+        exact_fibre(linear_conv_chain([2, 2]), [[1, 1], [0, 0]])
 
 
 @pytest.mark.parametrize("backend", ALL)
@@ -253,7 +262,7 @@ def _summary(r):
 def test_routes_agree_on_random_networks(data):
     """sympy, python-flint and Singular give the same fibre on random small networks."""
     net = data.draw(networks(max_K=2, max_dim=2, max_params=3))
-    h_bar = data.draw(parameters(net))
+    h_bar = data.draw(parameters(net, values=st.fractions(-5, 5, max_denominator=4).filter(bool)))
     results = [_summary(exact_fibre(net, h_bar, backend=b)) for b in ALL]
     assert all(r == results[0] for r in results)
 
@@ -313,3 +322,42 @@ def test_counts_do_not_depend_on_the_seed(seed):
     h_bar = [poly_from_roots([1, -2]), poly_mul([1, 0, 1], poly_from_roots([3]))]
     r = exact_fibre(linear_conv_chain([3, 4]), h_bar, seed=seed)
     assert (r.points, r.real_points, r.seed) == (10, 4, seed)
+
+
+# ----------------------------------------------------------------------------- models (supports)
+@pytest.mark.parametrize("backend", ALL)
+@pytest.mark.parametrize("b_roots,expected", [([2, 3], 1), ([2, -2], 2)])
+def test_sparse_support_counts_root_pairs(backend, b_roots, expected):
+    """Model: A = a_0 + a_2 z² (support {0, 2}), B of length 3. An even A has roots ±r, so the
+    classes in the model are the pairs {r, -r} among the roots of p = A B:
+    p roots {±1, 2, 3} -> 1 class (⟨h̄⟩ only: proved); {±1, ±2} -> 2 classes (refuted)."""
+    net = linear_conv_chain([3, 3])
+    h_bar = [poly_from_roots([1, -1]), poly_from_roots(b_roots)]
+    r = exact_fibre(net, h_bar, backend=backend, supports=[[0, 2], [0, 1, 2]])
+    assert r.h_bar_in_model and (r.points, r.real_points) == (expected, expected)
+    assert r.status == ("proved" if expected == 1 else "refuted")
+    if r.witness is not None:
+        assert r.witness[0][1] == 0
+        check_witness(net, h_bar, r)
+
+
+@pytest.mark.parametrize("backend", ALL)
+def test_h_bar_outside_the_model(backend):
+    """h̄: A = (z - 1)(z - 2) (odd coefficient ≠ 0), B = (z + 1)(z + 2); in the model
+    A = a_0 + a_2 z² the fibre has the classes A = z² - 1, z² - 4: two, both extra."""
+    net = linear_conv_chain([3, 3])
+    h_bar = [poly_from_roots([1, 2]), poly_from_roots([-1, -2])]
+    r = exact_fibre(net, h_bar, backend=backend, supports=[[0, 2], [0, 1, 2]])
+    assert not r.h_bar_in_model
+    assert (r.points, r.real_points, r.only_real_solution, r.status) == (2, 2, False, "refuted")
+    check_witness(net, h_bar, r)
+
+
+def test_bad_supports_are_spec_errors():
+    net = linear_conv_chain([2, 2])
+    with pytest.raises(SpecError, match="supports"):
+        exact_fibre(net, [[1, 1], [1, 1]], supports=[[0]])
+    with pytest.raises(SpecError, match=r"supports\[1\]"):
+        exact_fibre(net, [[1, 1], [1, 1]], supports=[[0, 1], [5]])
+    with pytest.raises(SpecError, match=r"supports\[0\]"):
+        exact_fibre(net, [[1, 1], [1, 1]], supports=[[], [0]])
