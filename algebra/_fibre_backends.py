@@ -198,7 +198,11 @@ _TERM = re.compile(r"^x\((\d+)\)(?:\^(\d+))?$")
 
 
 def _parse_singular_poly(text: str, nvars: int) -> Polynomial:
-    """Parse Singular's ``short = 0`` output of one polynomial, e.g. ``-3/4*x(1)^2*x(3)+5``."""
+    """Parse Singular's ``short = 0`` output of one polynomial.
+
+    >>> _parse_singular_poly("-3/4*x(1)^2*x(3)+x(2)-5", 3)
+    {(2, 0, 1): Fraction(-3, 4), (0, 1, 0): Fraction(1, 1), (0, 0, 0): Fraction(-5, 1)}
+    """
     out: Polynomial = {}
     text = text.strip()
     if text == "0":
