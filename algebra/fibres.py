@@ -70,6 +70,7 @@ import flint
 
 from .errors import BackendUnavailable, SpecError
 from .network import MultilinearMap
+from .rational import fraction_to_str
 from . import _fibre_backends as backends
 from ._fibre_backends import Polynomial, Quotient
 
@@ -160,6 +161,26 @@ class FibreResult:
     note: str = ""
     seed: int = 0
     h_bar_in_model: bool = True
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (rationals as "p/q" strings), for certificates and reports.
+
+        >>> FibreResult(1, 1, 1, True, "proved", "C", "sympy", 0.0, (0,), ()).to_dict()["status"]
+        'proved'
+        """
+        out = {
+            "points": self.points, "points_with_multiplicity": self.points_with_multiplicity,
+            "real_points": self.real_points, "only_real_solution": self.only_real_solution,
+            "status": self.status, "field": self.field, "backend": self.backend,
+            "seconds": self.seconds, "normalisation": list(self.normalisation), "seed": self.seed,
+            "h_bar_in_model": self.h_bar_in_model, "note": self.note,
+            "strata": [{"pivots": list(s.pivots), "dimension": s.dimension,
+                        "points_with_multiplicity": s.points_with_multiplicity,
+                        "points": s.points, "real_points": s.real_points} for s in self.strata],
+            "witness": None if self.witness is None else [[fraction_to_str(x) for x in hk] for hk in self.witness],
+            "relies_on": "Proposition 6.3 (1)",
+        }
+        return out
 
 
 # --------------------------------------------------------------------------------- system

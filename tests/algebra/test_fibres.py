@@ -361,3 +361,14 @@ def test_bad_supports_are_spec_errors():
         exact_fibre(net, [[1, 1], [1, 1]], supports=[[0, 1], [5]])
     with pytest.raises(SpecError, match=r"supports\[0\]"):
         exact_fibre(net, [[1, 1], [1, 1]], supports=[[], [0]])
+
+
+def test_to_dict_is_json_and_witness_is_exact():
+    import json
+
+    net = linear_conv_chain([2, 2])
+    r = exact_fibre(net, [poly_from_roots([1]), poly_from_roots([2])], backend="sympy")
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["points"] == 2 and d["status"] == "refuted"
+    w = [[Fraction(x) for x in hk] for hk in d["witness"]]
+    assert net.evaluate(w) == net.evaluate([poly_from_roots([1]), poly_from_roots([2])])
