@@ -58,15 +58,18 @@ class SigmaEnclosure:
     rank : int
         The exact rank of A (number of non-zero singular values, with multiplicity).
     multiplicity : int
-        How many singular values equal σ_min (multiplicity of λ_min as a root of q).
+        When ``exact``: how many singular values equal σ_min. Otherwise: how many singular
+        values (with multiplicity) have their square in (lo, hi] -- an upper bound on the
+        multiplicity of σ_min (a distinct eigenvalue closer than the interval width would be
+        counted too).
     numeric : float or None
         σ_min from numpy (dense SVD), for comparison.
     gram_side : "AtA" or "AAt"
     degree : int
         deg q = rank.
     status : str
-        ``proved`` (exact arithmetic only), or ``numeric``-free ``proved`` with A = 0 meaning
-        no non-zero singular value (lo = hi = 0, rank 0).
+        Always ``proved``: every bound rests on exact arithmetic only (the floats are guesses
+        that the exact tests accept or reject). A = 0 gives rank 0 and lo = hi = 0.
     seconds : float
     """
 
