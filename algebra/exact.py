@@ -124,7 +124,9 @@ class RankWitness:
 def _nonzero_columns(columns: Mapping[Hashable, Mapping[int, Fraction]]) -> tuple[list, list[dict[int, Fraction]]]:
     keys, cols = [], []
     for key, col in columns.items():
-        col = {int(r): Fraction(v) for r, v in col.items() if v}
+        # lifting operators already hold non-zero Fractions: skip the (slow) re-conversion
+        if not all(type(v) is Fraction and v for v in col.values()):
+            col = {int(r): Fraction(v) for r, v in col.items() if v}
         if col:
             keys.append(key)
             cols.append(col)
@@ -135,8 +137,11 @@ def _integer_columns(cols: Sequence[Mapping[int, Fraction]]) -> tuple[list[dict[
     """Scale each column by the lcm d_j of its denominators: A_int = A diag(d)."""
     int_cols, scales = [], []
     for col in cols:
-        d = math.lcm(*(v.denominator for v in col.values())) if col else 1
-        int_cols.append({r: v.numerator * (d // v.denominator) for r, v in col.items()})
+        d = math.lcm(*[v.denominator for v in col.values()]) if col else 1
+        if d == 1:
+            int_cols.append({r: v.numerator for r, v in col.items()})
+        else:
+            int_cols.append({r: v.numerator * (d // v.denominator) for r, v in col.items()})
         scales.append(d)
     return int_cols, scales
 
