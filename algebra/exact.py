@@ -156,20 +156,6 @@ def _integer_transpose(cols: Sequence[Mapping[int, Fraction]], n_rows: int):
     return At, scales
 
 
-def _canonical_left(n_rows: int, R: Sequence[int], solve) -> tuple[dict[int, Fraction], ...]:
-    """Left-kernel basis: for each free row f, y_f = 1, y_R from the minor (``solve``)."""
-    free = [i for i in range(n_rows) if i not in set(R)]
-    if not free:
-        return ()
-    Y = solve(free)  # Y[t][i] = y_{R[i]} for free row free[t]
-    out = []
-    for t, f in enumerate(free):
-        vec = {R[i]: Y[t][i] for i in range(len(R)) if Y[t][i]}
-        vec[f] = Fraction(1)
-        out.append(dict(sorted(vec.items())))
-    return tuple(out)
-
-
 # ---------------------------------------------------------------------------------------------
 # The fast route: modular pivots + exact kernel over Q (python-flint)
 # ---------------------------------------------------------------------------------------------
