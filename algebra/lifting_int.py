@@ -14,6 +14,11 @@ Python integers (exact, slower).
 Sparse propagation is kept: only non-zero partial products are extended, and prefixes are
 processed in chunks so that at most ``chunk_entries`` integers are alive per step.
 
+Memory: every kept partial product is a dense rows x cols integer matrix, so this suits
+networks whose products are dense-ish (random structured layers). For very sparse products of
+large matrices (convolutional networks on long signals) the dict-based
+:func:`algebra.lifting.lifting_operator` stores far less; the tensorlift commands keep using it.
+
 Measured (tests/benchmarks/bench_lifting_rank.py, K = 4, S = 8, 4x4 factors, 30 % density):
 about 4-5x faster than :func:`algebra.lifting.lifting_operator`; the remaining time is mostly
 the creation of the Fraction entries the :class:`LiftingOperator` stores.
