@@ -24,7 +24,7 @@ test-slow: install
 	$(PY) -m pytest -q -m slow
 
 bench: install
-	$(PY) -m pytest -q -s tests/benchmarks -m 'slow or not slow' -p no:cacheprovider
+	$(PY) -m pytest -q -s -p no:cacheprovider -m 'slow or not slow' -o python_files='bench_*.py' tests/benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

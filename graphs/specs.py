@@ -47,7 +47,12 @@ def _parse_structured(spec: Mapping) -> MultilinearMap:
     unknown = set(spec) - STRUCTURED_FIELDS
     if unknown:
         raise SpecError("spec", f"unknown field(s) {sorted(unknown)} for kind 'structured'")
-    return MultilinearMap.from_spec(spec)
+    net = MultilinearMap.from_spec(spec)
+    if spec.get("model") is not None:  # validate now, so a bad model fails at load time
+        from algebra.models import parse_model
+
+        parse_model(spec["model"], net, field="model")
+    return net
 
 
 def to_multilinear(network: Any) -> MultilinearMap:

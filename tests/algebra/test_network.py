@@ -64,3 +64,13 @@ def test_wrong_parameter_shape():
     net = MultilinearMap.from_spec({"layers": [full_layer(1, 2)]})
     with pytest.raises(SpecError, match=r"h\[0\]: expected 2 values"):
         net.evaluate([[1, 2, 3]])
+
+
+def test_bad_model_is_rejected_when_the_spec_is_loaded():
+    from graphs.specs import parse_spec
+
+    spec = {"kind": "structured", "layers": [full_layer(1, 2), full_layer(2, 1)],
+            "model": {"tie": [[1, 5]]}}
+    with pytest.raises(SpecError) as info:
+        parse_spec(spec)
+    assert info.value.field.startswith("model")
