@@ -43,11 +43,19 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the modular primes (default 0)")
     p.add_argument("--witness", action="store_true",
                    help="with --json, include the minor and kernel witnesses")
+    p.add_argument("--generic", action="store_true",
+                   help="always build A and compute the rank with witnesses, even when the "
+                        "network knows its rank structurally (a cross-check)")
     p.set_defaults(func=run)
 
 
 def _structural(network):
-    """(rank, extra fields) from ``network.structural_rank()`` or None when not applicable."""
+    """(rank, extra fields) from ``network.structural_rank()`` or None when not applicable.
+
+    Accepts an int, a tuple whose first item is the rank, or an object with ``.rank`` (e.g.
+    :class:`graphs.conv_structure.StructuralRank`: its ``n_valid`` is the number of non-zero
+    columns, its ``method`` names the proposition the rank rests on).
+    """
     method = getattr(network, "structural_rank", None)
     if method is None:
         return None
@@ -60,16 +68,21 @@ def _structural(network):
     if rank is None:
         rank = result[0]
     extra = {}
-    for name in ("status", "reason", "nonzero_columns"):
+    for name, key in (("status", "status"), ("n_valid", "nonzero_columns"),
+                      ("nonzero_columns", "nonzero_columns"), ("method", "reason"),
+                      ("reason", "reason")):
         value = getattr(result, name, None)
         if value is not None:
-            extra[name] = value
+            extra[key] = value
     return int(rank), extra
 
 
 def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS, seed: int = 0,
-                with_witness: bool = False) -> dict:
-    """The JSON-ready result of ``tensorlift rank`` (raises SpecError / BudgetExceeded)."""
+                with_witness: bool = False, generic: bool = False) -> dict:
+    """The JSON-ready result of ``tensorlift rank`` (raises SpecError / BudgetExceeded).
+
+    ``generic`` skips a network's ``structural_rank()`` and always builds A (cross-check).
+    """
     loaded = load_spec(spec_path)
     net = loaded.multilinear()
     m, n = net.shape
@@ -79,12 +92,13 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
         "shape": [m * n, math.prod(net.param_counts)],
         "theorem": "Corollary 5.2 (lifting operator)",
     }
-    structural = _structural(loaded.network)
+    structural = None if generic else _structural(loaded.network)
     if structural is not None:
         rank, extra = structural
         report.update({"rank": rank, "status": extra.pop("status", "proved"),
                        "method": "structural", "nonzero_columns": extra.pop("nonzero_columns", None)})
         report.update(extra)
+        report["kernel_dimension"] = report["shape"][1] - rank
         return report
     A = lifting_operator(net, max_columns=max_columns)
     w = rank_witness(A, seed=seed)
@@ -101,7 +115,7 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
 
 def run(args) -> int:
     report = rank_report(args.spec, max_columns=args.max_columns, seed=args.seed,
-                         with_witness=args.witness)
+                         with_witness=args.witness, generic=args.generic)
     if args.json:
         json.dump(report, sys.stdout)
         sys.stdout.write("\n")
@@ -112,7 +126,10 @@ def run(args) -> int:
     nz_text = f", {nz} non-zero columns" if nz is not None else ""
     print(f"lifting operator A: {rows} x {cols}{nz_text}")
     print(f"rank(A) = {report['rank']}  [{report['status']}, method {report['method']}]")
-    if report["method"] != "structural":
+    if report["method"] == "structural":
+        print(f"from the network's structure: {report.get('reason', 'structural_rank()')}")
+        print(f"dim Ker A = {cols - report['rank']}")
+    else:
         side = report["kernel_side"]
         print(f"witnesses: a non-singular {report['rank']} x {report['rank']} minor (rank >= "
               f"{report['rank']}) and {side}-kernel vectors (rank <= {report['rank']}), "
