@@ -1,8 +1,9 @@
 """``tensorlift rank SPEC``: the exact rank of the lifting operator A (Corollary 5.2).
 
-Route: a network object that knows its rank structurally (a ``structural_rank()`` method, e.g.
-a sufficiently scattered convolutional network, Proposition 8.2) answers directly; otherwise A
-is built from its non-zero columns and :func:`algebra.exact.rank_witness` computes the rank
+Routes. With ``--probes R``: Proposition 5.3 (R exact random rank-1 probes, status
+``probable``) without building A. Otherwise a network object that knows its rank structurally
+(a ``structural_rank()`` method, e.g. a convolutional network, Proposition 8.2) answers
+directly; otherwise A is built from its non-zero columns and :func:`algebra.exact.rank_witness` computes the rank
 over Q with a minor (rank >= r) and a kernel basis (rank <= r), which is re-checked exactly
 before anything is printed -- so the status is ``proved``.
 """
@@ -15,6 +16,7 @@ import sys
 
 from algebra.exact import check_rank_witness, rank_witness, witness_to_json
 from algebra.lifting import lifting_operator
+from algebra.probes import probe_rank_exact
 from graphs.specs import load_spec
 
 __all__ = ["register", "run", "rank_report"]
@@ -43,6 +45,9 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the modular primes (default 0)")
     p.add_argument("--witness", action="store_true",
                    help="with --json, include the minor and kernel witnesses")
+    p.add_argument("--probes", type=_positive_int, metavar="R",
+                   help="do not build A: rank from R random integer rank-1 probes "
+                        "(Proposition 5.3; status probable, with its failure bound and seed)")
     p.add_argument("--generic", action="store_true",
                    help="always build A and compute the rank with witnesses, even when the "
                         "network knows its rank structurally (a cross-check)")
@@ -78,10 +83,13 @@ def _structural(network):
 
 
 def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS, seed: int = 0,
-                with_witness: bool = False, generic: bool = False) -> dict:
+                with_witness: bool = False, generic: bool = False, probes: int | None = None) -> dict:
     """The JSON-ready result of ``tensorlift rank`` (raises SpecError / BudgetExceeded).
 
-    ``generic`` skips a network's ``structural_rank()`` and always builds A (cross-check).
+    ``generic`` skips a network's ``structural_rank()`` and always builds A (cross-check);
+    ``probes`` = R uses Proposition 5.3 instead of A: R exact integer probes span min(R, rk A)
+    dimensions except with probability <= the reported bound. If all R are independent only
+    rk A >= R is known and the status is ``inconclusive``.
     """
     loaded = load_spec(spec_path)
     net = loaded.multilinear()
@@ -92,6 +100,19 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
         "shape": [m * n, math.prod(net.param_counts)],
         "theorem": "Corollary 5.2 (lifting operator)",
     }
+    if probes is not None:
+        p = probe_rank_exact(net, probes, seed=seed)
+        report.update({"method": p.method, "n_probes": probes, "seed": seed,
+                       "failure_bound": p.failure_bound, "sample_size": p.sample_size,
+                       "rank_at_least": p.rank, "theorem": "Proposition 5.3 (random rank-1 probes)",
+                       "nonzero_columns": None})
+        if p.rank < probes:
+            report.update({"rank": p.rank, "status": "probable"})
+        else:
+            report.update({"rank": None, "status": "inconclusive",
+                           "reason": f"all {probes} probes are independent: rk A >= {probes} "
+                                     f"(proved); use more probes"})
+        return report
     structural = None if generic else _structural(loaded.network)
     if structural is not None:
         rank, extra = structural
@@ -115,7 +136,7 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
 
 def run(args) -> int:
     report = rank_report(args.spec, max_columns=args.max_columns, seed=args.seed,
-                         with_witness=args.witness, generic=args.generic)
+                         with_witness=args.witness, generic=args.generic, probes=args.probes)
     if args.json:
         json.dump(report, sys.stdout)
         sys.stdout.write("\n")
@@ -125,8 +146,15 @@ def run(args) -> int:
     nz = report.get("nonzero_columns")
     nz_text = f", {nz} non-zero columns" if nz is not None else ""
     print(f"lifting operator A: {rows} x {cols}{nz_text}")
+    if report["rank"] is None:
+        print(f"rank(A) >= {report['rank_at_least']}  [{report['status']}: {report['reason']}]")
+        return 0
     print(f"rank(A) = {report['rank']}  [{report['status']}, method {report['method']}]")
-    if report["method"] == "structural":
+    if report.get("n_probes") is not None:
+        print(f"Proposition 5.3 with {report['n_probes']} integer probes (seed {report['seed']}): "
+              f"rank >= {report['rank_at_least']} proved, equality fails with probability <= "
+              f"{report['failure_bound']:.2g}")
+    elif report["method"] == "structural":
         print(f"from the network's structure: {report.get('reason', 'structural_rank()')}")
         print(f"dim Ker A = {cols - report['rank']}")
     else:

@@ -19,22 +19,23 @@ independent :func:`algebra.exact.check_rank_witness` separately. Peer: ``sympy.M
 Measured on the 2-core development machine, load ~2.5 from other jobs (Nov 2026, python-flint
 0.9, sympy 1.14). Times in seconds; ratio = peer / (lifting + rank_witness):
 
-======================  ===============  =======  ===========  ====  =====  ======  =========  =========
-case                    A (non-zero)     lifting  lifting_int  rank  check  peer    ratio      ratio int
-======================  ===============  =======  ===========  ====  =====  ======  =========  =========
-K=4 S=8  4x4            16x4096 (3954)   0.155    0.053        0.020 0.030  2.9     17x        40x
-K=3 S=16 4x4            16x4096 (4048)   0.166    0.027        0.022 0.072  2.1     11x        42x
-K=4 S=8  circulant 4x4  16x4096 (4096)   0.076    0.037        0.015 0.089  1.2     13x        23x
-K=4 S=8  8x8            64x4096 (4096)   1.525    0.264        0.167 0.401  >=120   >=71x      >=278x
-K=3 S=16 8x8            64x4096 (4096)   1.732    0.267        0.173 0.490  >=120   >=63x      >=273x
-======================  ===============  =======  ===========  ====  =====  ======  =========  =========
+======================  ===============  =======  ===========  =====  =====  ======  =======  =========
+case                    A (non-zero)     lifting  lifting_int  rank   check  peer    ratio    ratio int
+======================  ===============  =======  ===========  =====  =====  ======  =======  =========
+K=4 S=8  4x4            16x4096 (3954)   0.156    0.016        0.028  0.073  3.1     17x      69x
+K=3 S=16 4x4            16x4096 (4048)   0.104    0.012        0.022  0.034  1.6     12x      46x
+K=4 S=8  circulant 4x4  16x4096 (4096)   0.071    0.009        0.015  0.087  1.2     14x      49x
+K=4 S=8  8x8            64x4096 (4096)   1.529    0.093        0.244  0.622  >=120   >=68x    >=356x
+K=3 S=16 8x8            64x4096 (4096)   1.596    0.088        0.148  0.463  >=120   >=69x    >=510x
+======================  ===============  =======  ===========  =====  =====  ======  =======  =========
 
-Reading: the K = 4, S = 8 case takes well under 10 s in every variant. rank_witness alone is
-75-150x faster than the peer even on 16-row A. On 16-row A the peer needs only 1-3 s (its cost
-grows like rows^2 x cols), so the 50x target there depends on the lifting: the dict/Fraction
-lifting dominates (about 75 % of our time) and the batched integer lifting brings the ratio to
-~40x, its own remaining cost being mostly the creation of the Fraction entries that
-LiftingOperator stores. On 64-row A every variant is >= 63x (peer capped).
+Reading: the K = 4, S = 8 case takes well under 10 s in every variant (<= 1.8 s). rank_witness
+alone is 70-110x faster than the peer even on 16-row A, and >= 490x on 64-row A. On 16-row A
+the peer needs only 1-3 s (its cost grows like rows^2 x cols), so the 50x target there hinges
+on the lifting: the dict/Fraction :func:`algebra.lifting.lifting_operator` is ~80 % of our
+time (12-17x overall); with the batched integer :func:`algebra.lifting_int.lifting_operator_int`
+the ratio is 46-69x (at the target, within the noise of this shared machine). On 64-row A
+every variant is >= 68x against a peer capped at 120 s.
 """
 from __future__ import annotations
 

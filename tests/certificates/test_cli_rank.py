@@ -148,3 +148,18 @@ def test_structural_readable_summary(capsys):
         pytest.skip("conv examples not present")
     code, out, _ = run_cli(capsys, conv)
     assert code == 0 and "rank(A) = 5" in out and "structural" in out
+
+
+def test_probes_route(capsys):
+    # rk A = 4 for the bundled example: 10 probes span 4 dimensions (probable, with the bound);
+    # 3 probes are all independent, which only proves rk A >= 3 (inconclusive).
+    code, out, _ = run_cli(capsys, EXAMPLE, "--json", "--probes", "10", "--seed", "5")
+    report = json.loads(out)
+    assert code == 0
+    assert (report["rank"], report["status"], report["seed"], report["n_probes"]) == (4, "probable", 5, 10)
+    assert 0 < report["failure_bound"] <= 4 * 2 / 2**32  # min(R, m n) K / |T|
+    code, out, _ = run_cli(capsys, EXAMPLE, "--json", "--probes", "3")
+    report = json.loads(out)
+    assert (report["rank"], report["status"], report["rank_at_least"]) == (None, "inconclusive", 3)
+    code, out, _ = run_cli(capsys, EXAMPLE, "--probes", "3")
+    assert "rank(A) >= 3" in out
