@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except TensorliftError as exc:
         print(f"tensorlift {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `tensorlift examples | head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"tensorlift {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -93,7 +93,7 @@ def parse_spec(spec: Mapping) -> LoadedSpec:
     if not isinstance(spec, Mapping):
         raise SpecError("spec", "expected a JSON object")
     kind = spec.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise SpecError("kind", f"expected one of {sorted(KINDS)}, got {kind!r}")
     module_name, func_name = KINDS[kind].split(":")
     try:

@@ -74,3 +74,11 @@ def test_bad_model_is_rejected_when_the_spec_is_loaded():
     with pytest.raises(SpecError) as info:
         parse_spec(spec)
     assert info.value.field.startswith("model")
+
+
+@pytest.mark.parametrize("kind", [[], {}, None, 3, "convolution"])
+def test_bad_kind_is_a_spec_error(kind):
+    from graphs.specs import parse_spec
+
+    with pytest.raises(SpecError, match="^kind: expected one of"):
+        parse_spec({"kind": kind})

@@ -1,0 +1,739 @@
+"""The certificate producer: spec -> claims -> certificate (format version 1).
+
+The producer is heavy and untrusted; :mod:`certificates.checker` re-checks what it writes.
+One small function per claim id, each wired to the implementation that computes it:
+
+* ``lifting-rank`` -- structured: exact rank of A with a non-singular minor and kernel vectors
+  (:func:`algebra.exact.rank_witness`, or a sympy DomainMatrix route when that is absent);
+  conv: the structural count of distinct (leaf, offset-sum) classes (Proposition 8.2).
+* ``scattered`` -- conv only: Algorithm 8.1 / Definition 8.1.
+* ``identifiable`` -- structured: Ker A = {0} -> proved (Proposition 6.3), a constructive
+  counterexample -> refuted, otherwise inconclusive with the reason; conv: Theorem 8.4.
+* ``stable`` -- conv: Theorem 8.4's bound when scattered; structured: Theorem 7.2 with the
+  deep-NSP constants (1, +inf) when Ker A = {0} (sigma_min is floating point: ``numeric``).
+
+Examples
+--------
+>>> spec = {"kind": "structured", "layers": [
+...     {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]},
+...     {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]}]}
+>>> cert = certify(spec)  # X = h_1 h_2^T: A is the identity, Ker A = {0}
+>>> [(c["id"], c["status"]) for c in cert.document["claims"]][:2]
+[('lifting-rank', 'proved'), ('identifiable', 'proved')]
+>>> from certificates.checker import check_certificate
+>>> check_certificate(cert.document).exit_code
+0
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from algebra.errors import BudgetExceeded, SpecError
+from algebra.lifting import LiftingOperator, lifting_operator
+from algebra.rational import fraction_to_str
+from graphs.specs import LoadedSpec, parse_spec, read_spec_file
+
+from .checker import FORMAT, VERSION, spec_sha256
+from .claims import Claim
+
+__all__ = [
+    "Certification",
+    "certify",
+    "certify_file",
+    "write_certificate",
+    "dumps_certificate",
+    "default_certificate_path",
+    "lifting_rank_claim",
+    "identifiable_structured_claim",
+    "stable_structured_claim",
+    "conv_claims",
+    "scattered_claim",
+    "conv_rank_claim",
+    "conv_identifiable_claim",
+    "conv_stable_claim",
+    "TOOL_VERSION",
+]
+
+TOOL_VERSION = "0.1.0"
+MAX_SCATTER_ENTRIES = 100_000  # non-zero Algorithm 8.1 entries written into a certificate
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Certification:
+    """The result of :func:`certify`: the certificate document and what the report needs."""
+
+    document: dict
+    claims: list[Claim]
+    loaded: LoadedSpec
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.loaded.name
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Raise :class:`_TimeUp` inside the block after ``seconds`` (main thread, POSIX only)."""
+    usable = (seconds is not None and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise _TimeUp()
+
+    old = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+# ============================================================================ rank witnesses
+def _fraction(x) -> Fraction:
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, int):
+        return Fraction(x)
+    num, den = getattr(x, "numerator", None), getattr(x, "denominator", None)
+    if num is not None and den is not None:
+        num = num() if callable(num) else num
+        den = den() if callable(den) else den
+        return Fraction(int(num), int(den))
+    return Fraction(str(x))
+
+
+def _rank_witness_sympy(A: LiftingOperator):
+    """Exact rank, minor and kernel with sympy's DomainMatrix over QQ (fallback route)."""
+    from sympy import QQ
+    from sympy.polys.matrices import DomainMatrix
+
+    keys = list(A.columns)
+    n_rows, n_nz = A.n_rows, len(keys)
+    if n_nz == 0:
+        return 0, (), (), "right", (), "sympy"
+    data: dict = {}
+    for j, t in enumerate(keys):
+        for r, v in A.columns[t].items():
+            data.setdefault(r, {})[j] = QQ(v.numerator, v.denominator)
+    M = DomainMatrix(data, (n_rows, n_nz), QQ)
+    _, pivots = M.rref()
+    r = len(pivots)
+    sub = M.extract(list(range(n_rows)), list(pivots))
+    _, row_pivots = sub.transpose().rref()
+    side = "left" if n_rows - r < n_nz - r else "right"
+    basis = (M.transpose() if side == "left" else M).nullspace().to_Matrix().tolist() if (
+        (n_rows if side == "left" else n_nz) - r) else []
+    kernel = []
+    for vec in basis:
+        v = {}
+        for i, x in enumerate(vec):
+            if x != 0:
+                v[i if side == "left" else keys[i]] = Fraction(int(x.p), int(x.q))
+        kernel.append(v)
+    return r, tuple(row_pivots), tuple(keys[j] for j in pivots), side, tuple(kernel), "sympy"
+
+
+def _rank_witness(A: LiftingOperator, seed: int):
+    """(rank, minor rows, minor cols, side, kernel vectors, method) -- adapter over exact.py."""
+    try:
+        from algebra.exact import rank_witness
+    except ImportError:
+        return _rank_witness_sympy(A)
+    w = rank_witness(A, seed=seed)
+    kernel = tuple({k: _fraction(v) for k, v in vec.items()} for vec in w.kernel)
+    method = w.method + (f" (prime {w.prime})" if getattr(w, "prime", None) else "")
+    return w.rank, tuple(w.minor_rows), tuple(tuple(c) for c in w.minor_cols), w.kernel_side, kernel, method
+
+
+def _sparse_vector_json(vec: Mapping, side: str) -> list:
+    keys = sorted(vec)
+    return [[k if side == "left" else list(k), fraction_to_str(vec[k])] for k in keys if vec[k] != 0]
+
+
+def lifting_rank_claim(A: LiftingOperator, seed: int = 0, route=None) -> Claim:
+    """``lifting-rank`` for a structured network: rank A with both witnesses (Corollary 5.2).
+
+    ``route`` (tests only) replaces the rank-witness computation, e.g. by the sympy fallback.
+    """
+    r, rows, cols, side, kernel, method = route(A) if route else _rank_witness(A, seed)
+    witness = {
+        "minor": {"rows": list(rows), "cols": [list(c) for c in cols]},
+        "kernel": {"side": side, "vectors": [_sparse_vector_json(v, side) for v in kernel]},
+    }
+    n_cols = A.n_cols
+    return Claim(
+        "lifting-rank", "proved",
+        f"The lifting operator A ({A.n_rows} x {n_cols}, {len(A.columns)} non-zero columns) has rank {r} over Q.",
+        relies_on=("Corollary 5.2",), value=r, witness=witness,
+        evidence={"method": method, "seed": seed},
+        extra={"method": method, "n_rows": A.n_rows, "n_cols": n_cols, "nonzero_columns": len(A.columns)},
+    )
+
+
+# ============================================================================ structured claims
+def _search_counterexample(net, spec: Mapping, seed: int):
+    """Ask algebra.identifiability (issue 5) for (h, g, note); None when absent/none found.
+
+    Adapter: accepts a function returning ``None``, a pair ``(h, g)`` or an object with
+    ``.h``/``.g`` attributes, under the names the identifiability module may use.
+    """
+    try:
+        import algebra.identifiability as ident
+    except ImportError:
+        return None, "no constructive witness search in this version (algebra.identifiability absent)"
+    finder = None
+    for name in ("find_nonidentifiability_witness", "nonidentifiability_witness", "find_witness"):
+        finder = getattr(ident, name, None)
+        if finder:
+            break
+    if finder is None:
+        return None, "algebra.identifiability offers no witness search"
+    model = spec.get("model")
+    try:
+        try:
+            found = finder(net, model=model, seed=seed)
+        except TypeError:
+            found = finder(net)
+    except BudgetExceeded as exc:
+        return None, f"witness search over budget: {exc}"
+    if found is None:
+        return None, "the constructive witness search (every layer, random rational base points) found no counterexample"
+    if isinstance(found, tuple):
+        h, g = found[0], found[1]
+    else:
+        h, g = found.h, found.g
+    return (h, g), None
+
+
+def _theorem_6_4_note(net, spec, seed: int) -> str | None:
+    """The Theorem 6.4 reading when algebra.identifiability provides it (never a proof)."""
+    try:
+        import algebra.identifiability as ident
+    except ImportError:
+        return None
+    fn = getattr(ident, "theorem_6_4", None)
+    if fn is None:
+        return None
+    try:
+        res = fn(net, model=spec.get("model"), seed=seed)
+    except Exception:  # an optional note: its absence must not break a certificate
+        return None
+    holds = getattr(res, "holds", res if isinstance(res, bool) else None)
+    if holds:
+        evidence = getattr(res, "evidence", None)
+        how = f" (rank condition {evidence})" if evidence else ""
+        return "identifiable for almost every operator of this rank (Theorem 6.4)" + how
+    return None
+
+
+def _model_span_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> dict | None:
+    """A is injective on span(U_L P(M^L)): from algebra.identifiability.injectivity_witness (issue 5)."""
+    try:
+        from algebra.identifiability import injectivity_witness
+    except ImportError:
+        return None
+    try:
+        w = injectivity_witness(net, spec.get("model"), A, seed=seed)
+    except BudgetExceeded:
+        return None
+    if not w or w.get("kind") != "injective-on-model-span":
+        return None
+    return {"model_span": {"groups": [[list(t) for t in g] for g in w["minor_cols"]],
+                           "minor_rows": list(w["minor_rows"])}}
+
+
+def _kernel_line_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> dict | None:
+    """Ker A ∩ span P(M) is a line of flattening rank >= 3: from algebra.identifiability (issue 5)."""
+    try:
+        from algebra.identifiability import kernel_line_witness
+    except ImportError:
+        return None
+    try:
+        w = kernel_line_witness(net, spec.get("model"), A, seed=seed)
+    except BudgetExceeded:
+        return None
+    if not w or w.get("kind") != "kernel-line-high-rank":
+        return None
+    groups = w["groups"]
+    T = dict(w["kernel_vector"])
+    kernel = [[j, fraction_to_str(_fraction(T[g[0]]))] for j, g in enumerate(groups) if T.get(g[0])]
+    rw = w["rank_witness"]
+    rows, cols = w["flattening_minor"]
+    return {"kernel_line": {
+        "groups": [[list(t) for t in g] for g in groups],
+        "minor_rows": list(rw.minor_rows) if rw else [], "minor_groups": [int(j) for j in rw.minor_cols] if rw else [],
+        "kernel": kernel, "flattening_layer": int(w["flattening_layer"]),
+        "flattening_minor": {"rows": [int(i) for i in rows], "cols": [list(c) for c in cols]}}}
+
+
+def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0,
+                                  A: LiftingOperator | None = None) -> Claim:
+    """``identifiable`` w.r.t. <h> (Definition 6.1) for a structured network.
+
+    Ker A = {0} (rank A = S_1 ... S_K) -> proved (Proposition 6.3); a counterexample (h, g) with
+    equal action and P(h) != P(g) -> refuted; otherwise inconclusive with the reason.
+    """
+    from algebra.segre import are_equivalent
+
+    n_cols = math.prod(net.param_counts)
+    model = "the model of the spec" if spec.get("model") else "the full model R^{S_1} x ... x R^{S_K}"
+    if rank.status == "proved" and rank.value == n_cols:
+        return Claim(
+            "identifiable", "proved",
+            f"Every class <h> is identifiable in {model}: Ker A = {{0}} since rank A = S_1...S_K = {n_cols}.",
+            relies_on=("Proposition 6.3", "Definition 6.1", "lifting-rank"), value=True,
+            witness={"from_claim": "lifting-rank"},
+            assumptions=("field: R (the proof holds over any field containing Q)", "equivalence: <h> (section 3)"),
+        )
+    span = _model_span_witness(net, spec, A, seed) if spec.get("model") and A is not None else None
+    if span is not None:
+        n_groups = len(span["model_span"]["groups"])
+        return Claim(
+            "identifiable", "proved",
+            f"Every class <h> is identifiable in {model}: A is injective on the {n_groups}-dimensional span of "
+            f"the model's Segre images, which contains every P(h) - P(g).",
+            relies_on=("Proposition 6.3", "Definition 6.1"), value=True, witness=span,
+            assumptions=("field: R (the proof holds over any field containing Q)", "equivalence: <h> (section 3)"))
+    line = _kernel_line_witness(net, spec, A, seed) if A is not None else None
+    if line is not None:
+        k = line["kernel_line"]["flattening_layer"]
+        return Claim(
+            "identifiable", "proved",
+            f"Every class <h> is identifiable in {model}: Ker A meets the span of the model's Segre images in "
+            f"a line spanned by a tensor whose flattening at layer {k + 1} has rank >= 3, while every "
+            f"P(h) - P(g) has flattening rank <= 2.",
+            relies_on=("Proposition 6.3", "Definition 6.1"), value=True, witness=line,
+            assumptions=("field: R (the proof holds over any field containing Q)", "equivalence: <h> (section 3)"))
+    found, why = _search_counterexample(net, spec, seed)
+    if found is not None:
+        h, g = ([[Fraction(x) for x in hk] for hk in p] for p in found)
+        # the producer checks its own witness before writing it (the checker will again)
+        if net.evaluate(h) != net.evaluate(g) or are_equivalent(h, g):
+            raise RuntimeError("internal error: the witness search returned an invalid counterexample")
+        return Claim(
+            "identifiable", "refuted",
+            f"Not identifiable in {model}: the parameters h and g of the witness give the same "
+            f"product M_1(h_1)...M_K(h_K) but P(h) != P(g).",
+            relies_on=("Definition 6.1", "Proposition 6.3"), value=False,
+            witness={"h": [[fraction_to_str(x) for x in hk] for hk in h],
+                     "g": [[fraction_to_str(x) for x in gk] for gk in g]},
+            assumptions=("equivalence: <h> (section 3)",),
+        )
+    if rank.status != "proved":
+        why = "the lifting rank is unknown (" + (rank.reason or rank.status) + ")"
+    else:
+        why = f"Ker A != {{0}} (rank A = {rank.value} < S_1...S_K = {n_cols}); {why}"
+    note = _theorem_6_4_note(net, spec, seed)
+    if note:
+        why += f"; {note}, which is not a proof for this A"
+    return Claim("identifiable", "inconclusive",
+                 f"Identifiability of <h> in {model} is not decided.",
+                 relies_on=("Proposition 6.3", "Theorem 6.4", "Theorem 6.5"), reason=why)
+
+
+def _sigma_min_evidence(A: LiftingOperator) -> dict | None:
+    """sigma_min(A) in floating point with its tolerance (algebra.singular_values, else numpy)."""
+    rank = len(A.columns)  # only called when Ker A = {0}: every column is independent
+    try:
+        from algebra.singular_values import sigma_min
+    except ImportError:
+        sigma_min = None
+    if sigma_min is not None:
+        try:
+            s = sigma_min(A, rank=rank)
+        except BudgetExceeded:
+            return None
+        if s.value is None:
+            return None
+        return {"sigma_min": float(s.value), "tolerance": float(s.tolerance), "method": s.method,
+                "rank_source": s.rank_source, "consistent": bool(s.consistent)}
+    if len(A.columns) > 4000 or A.n_rows > 4000:
+        return None
+    import numpy as np
+
+    dense = np.zeros((A.n_rows, len(A.columns)))
+    for j, t in enumerate(A.columns):
+        for r, v in A.columns[t].items():
+            dense[r, j] = float(v)
+    sv = np.linalg.svd(dense, compute_uv=False)
+    tol = 1e-9 * max(1.0, float(sv[0]) if sv.size else 1.0)
+    return {"sigma_min": float(sv[rank - 1]), "tolerance": tol, "method": "numpy.linalg.svd"}
+
+
+def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim) -> Claim:
+    """``stable`` for a structured network (Theorem 7.2)."""
+    if identifiable.status == "refuted":
+        return Claim("stable", "refuted",
+                     "Stable recovery fails: the parameters are not even identifiable.",
+                     relies_on=("Theorem 7.2", "identifiable"), value=False,
+                     witness={"from_claim": "identifiable"})
+    kernel_trivial = (identifiable.status == "proved" and A is not None
+                      and identifiable.witness == {"from_claim": "lifting-rank"})  # Ker A = {0}
+    if kernel_trivial:
+        evidence = _sigma_min_evidence(A)
+        if evidence is not None:
+            smin = evidence["sigma_min"]
+            return Claim(
+                "stable", "numeric",
+                f"Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf), so Theorem 7.2 gives stable "
+                f"recovery with sigma_min(A) ~ {smin:.6g} (floating point).",
+                relies_on=("Theorem 7.2", "Definition 7.1", "identifiable"),
+                value={"gamma": "1", "rho": "inf", "sigma_min": smin}, evidence=evidence)
+    return Claim("stable", "inconclusive", "Stability of the recovery is not decided.",
+                 relies_on=("Theorem 7.2",),
+                 reason="deep-NSP constants are only known here when Ker A = {0}")
+
+
+# ============================================================================ conv claims
+def _restrict(net, params, path) -> list[list[Fraction]]:
+    """h^p: the kernels of the edges of ``path`` (ConvEdge objects), one list per edge."""
+    return [[Fraction(params[e.depth - 1][e.offset + i]) for i in range(len(e.support))] for e in path]
+
+
+def _nonidentifiability(net):
+    """(h, g, all kernels non-zero?, construction) from graphs.conv_structure, or None."""
+    import graphs.conv_structure as cs
+
+    finder = getattr(cs, "find_nonidentifiability_witness", None)
+    if finder is not None:
+        w = finder(net)
+        if w is None:
+            return None
+        return w.h, w.g, bool(getattr(w, "all_kernels_nonzero", False)), getattr(w, "construction", "")
+    found = cs.nonidentifiability_witness(net)
+    if found is None:
+        return None
+    return found[0], found[1], False, ""
+
+
+def _scatter_vectors(net):
+    """(leaf, y_f) pairs of Algorithm 8.1 from graphs.scattering (numpy DP when available)."""
+    import graphs.scattering as sc
+
+    if hasattr(sc, "iter_scatter_vectors"):
+        return sc.iter_scatter_vectors(net)
+    return sc.algorithm_8_1(net).items()
+
+
+def scattered_claim(net) -> tuple[Claim, dict]:
+    """``scattered``: Algorithm 8.1 / Definition 8.1 with the per-leaf outputs as witness.
+
+    Returns the claim and the number of distinct offset sums per leaf (for ``lifting-rank``).
+    """
+    classes: dict[str, int] = {}
+    outputs: dict[str, list] = {}
+    scattered, total, worst = True, 0, None
+    for f, vec in _scatter_vectors(net):
+        if isinstance(vec, list):
+            count, top = sum(1 for c in vec if c), max(vec)
+        else:  # numpy: count without building Python lists (16M entries for Haar J = 12)
+            count, top = int((vec != 0).sum()), int(vec.max())
+        classes[str(f)] = count
+        if top > 1 and worst is None:  # name the first collision in the statement
+            worst = (str(f), next(i for i, c in enumerate(vec) if c == top), top)
+        scattered = scattered and top <= 1
+        total += count
+        if total <= MAX_SCATTER_ENTRIES:
+            outputs[str(f)] = [[i, int(c)] for i, c in enumerate(vec) if c]
+    # past MAX_SCATTER_ENTRIES the outputs would dominate the certificate; the checker re-runs
+    # Algorithm 8.1 in either case, so the witness then only asks it to
+    witness = {"outputs": dict(sorted(outputs.items()))} if total <= MAX_SCATTER_ENTRIES else {"recompute": True}
+    claim = Claim(
+        "scattered", "proved" if scattered else "refuted",
+        "The topology is sufficiently scattered: every entry of M_1(1)...M_K(1) is 0 or 1." if scattered else
+        "The topology is not sufficiently scattered: some entry of M_1(1)...M_K(1) exceeds 1 "
+        f"(leaf {worst[0]}, offset {worst[1]}: {worst[2]} path/offset choices collide)." if worst else "",
+        relies_on=("Definition 8.1", "Algorithm 8.1"), value=scattered, witness=witness)
+    return claim, classes
+
+
+def conv_rank_claim(net, classes: Mapping[str, int]) -> Claim:
+    """``lifting-rank`` of a conv network: the number of distinct (leaf, offset-sum) classes,
+    i.e. sum_f |supp y_f| (Proposition 8.2's argument; see docs/certificate-format.md).
+
+    Cross-checked against graphs' own structural rank when it is available.
+    """
+    rank = sum(classes.values())
+    structural = getattr(net, "structural_rank", None)
+    if structural is not None:
+        got = getattr(structural(), "rank", rank)
+        if got != rank:
+            raise RuntimeError(f"internal error: structural rank {got} != sum of Algorithm 8.1 supports {rank}")
+    return Claim(
+        "lifting-rank", "proved",
+        f"The lifting operator A has rank {rank}: the number of distinct (leaf, offset-sum) classes of valid paths.",
+        relies_on=("Corollary 5.2", "Proposition 8.2"), value=rank,
+        witness={"classes_per_leaf": dict(sorted(classes.items()))})
+
+
+def conv_identifiable_claim(net, scattered: Claim) -> Claim:
+    """``identifiable`` w.r.t. {h} (Theorem 8.4): proved when scattered, else a counterexample."""
+    from algebra.segre import are_equivalent
+
+    if scattered.status == "proved":
+        return Claim(
+            "identifiable", "proved",
+            "The network is identifiable up to the path-wise equivalence {h} of section 8, for parameters "
+            "whose edge kernels are all non-zero.",
+            relies_on=("Theorem 8.4", "Proposition 8.2", "scattered"), value=True,
+            witness={"from_claim": "scattered"},
+            assumptions=("every edge kernel is non-zero", "equivalence: {h} (section 8)"))
+    found = _nonidentifiability(net)
+    if found is None:
+        raise RuntimeError("internal error: not scattered but no non-identifiability witness")
+    h, g, nonzero, construction = found
+    h = [[Fraction(x) for x in hk] for hk in h]
+    g = [[Fraction(x) for x in gk] for gk in g]
+    path = next((p for p in net.paths() if not are_equivalent(_restrict(net, h, p), _restrict(net, g, p))), None)
+    if path is None:
+        raise RuntimeError("internal error: the witness does not separate any path")
+    names = " -> ".join([path[0].source] + [e.target for e in path])  # leaf to root
+    path = list(reversed(path))  # the certificate lists depth 1 (into the root) first
+    return Claim(
+        "identifiable", "refuted",
+        "Not identifiable (Theorem 8.4): h and g give the same network action but P(h^p) != P(g^p) on the "
+        f"path {names}" + ("; every edge kernel of h and g is non-zero." if nonzero else
+                           "; some edge kernel of the witness is zero, so this refutes identifiability "
+                           "over all of R^{S x K} only, not for parameters whose kernels are all non-zero."),
+        relies_on=("Theorem 8.4", "Proposition 8.2", "scattered"), value=False,
+        witness={"h": [[fraction_to_str(x) for x in hk] for hk in h],
+                 "g": [[fraction_to_str(x) for x in gk] for gk in g],
+                 "path": [e.index for e in path]},
+        assumptions=("equivalence: {h} (section 8)",),
+        extra={"construction": construction, "all_kernels_nonzero": nonzero})
+
+
+def _count_paths(net) -> int:
+    """|P|, the number of leaf-root paths, by dynamic programming level by level from the root."""
+    out: dict = {}
+    for e in net.edges:
+        out.setdefault(e.source, []).append(e.target)
+    count = {net.root: 1}
+    for level in net.levels[1:]:  # level k: the nodes k edges away from the root
+        for v in level:
+            count[v] = sum(count[w] for w in out[v])
+    return sum(count[f] for f in net.leaves)
+
+
+def conv_stable_claim(net, scattered: Claim) -> Claim:
+    """``stable``: Theorem 8.4's bound when scattered, refuted (not identifiable) otherwise."""
+    if scattered.status != "proved":
+        return Claim("stable", "refuted", "Stable recovery fails: the network is not identifiable.",
+                     relies_on=("Theorem 8.4", "identifiable"), value=False,
+                     witness={"from_claim": "identifiable"})
+    K, s_prime, N = net.K, net.S_prime, net.N
+    value = {"K": K, "S_prime": s_prime, "N": N, "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"}
+    single_path = _count_paths(net) == 1
+    if single_path:  # Proposition 8.3
+        value["proposition_8_3"] = {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}
+    return Claim(
+        "stable", "proved",
+        f"Stable recovery (Theorem 8.4): delta_p({{h*}}, {{h}}) <= 7 (K S')^(1/p) eps^(1-K) (delta+eta)/sqrt(N) "
+        f"with K = {K}, S' = {s_prime}, N = {N}, whenever every edge kernel has sup-norm >= eps and "
+        f"delta + eta <= sqrt(N) eps^K / 2."
+        + (f" One path (Proposition 8.3): Ker A = {{0}}, deep-NSP constants (1, +inf), sigma_min(A) = sqrt({N})."
+           if single_path else ""),
+        relies_on=("Theorem 8.4", "scattered") + (("Proposition 8.3",) if single_path else ()),
+        value=value,
+        witness={"from_claim": "scattered"},
+        assumptions=("||T_e(h)||_inf >= eps for every edge e", "delta + eta <= sqrt(N) eps^K / 2"))
+
+
+def conv_claims(loaded: LoadedSpec, seed: int = 0, progress: Progress | None = None,
+                time_limit: float | None = None) -> tuple[list[Claim], dict]:
+    """The four claims of a conv network (section 8), and a few facts for the summary.
+
+    Algorithm 8.1 is cheap and always runs; the witness search of a non-scattered network runs
+    under ``time_limit`` and turns into ``inconclusive`` claims when it is reached.
+    """
+    net = loaded.network
+    say = progress or (lambda s: None)
+    started = time.perf_counter()
+    say("Algorithm 8.1")
+    scattered, classes = scattered_claim(net)
+    say("structural rank")
+    rank = conv_rank_claim(net, classes)
+    if scattered.status != "proved":
+        say("non-identifiability witness")
+    left = None if time_limit is None else time_limit - (time.perf_counter() - started)
+    try:
+        with _time_limit(left):
+            ident = conv_identifiable_claim(net, scattered)
+        stable = conv_stable_claim(net, scattered)
+    except _TimeUp:
+        why = f"time limit of {time_limit} s reached (--time-limit) while building the counterexample"
+        ident = Claim("identifiable", "inconclusive",
+                      "Not scattered, so not identifiable by Theorem 8.4, but no exact counterexample was built.",
+                      relies_on=("Theorem 8.4",), reason=why)
+        stable = Claim("stable", "inconclusive", "Stability of the recovery is not decided.",
+                       relies_on=("Theorem 8.4",), reason=why)
+    return [rank, scattered, ident, stable], {"K": net.K, "N": net.N}
+
+
+# ============================================================================ driver
+def certify(spec: Mapping | LoadedSpec, *, seed: int = 0, max_columns: int | None = None,
+            time_limit: float | None = None, progress: Progress | None = None) -> Certification:
+    """Run every applicable check on a spec and assemble the certificate.
+
+    Parameters
+    ----------
+    spec : dict or LoadedSpec
+        The spec exactly as read (it is embedded verbatim and hashed).
+    seed : int
+        Seed of every random choice (written into the certificate).
+    max_columns, time_limit : optional budgets
+        Exceeding them turns the affected claim into ``inconclusive`` with the reason.
+    progress : callable, optional
+        Called with the name of each phase as it starts.
+    """
+    loaded = spec if isinstance(spec, LoadedSpec) else parse_spec(spec)
+    say = progress or (lambda s: None)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def remaining():
+        return None if time_limit is None else time_limit - (time.perf_counter() - started)
+
+    claims: list[Claim]
+    extras: dict = {"kind": loaded.kind}
+    if loaded.kind == "conv":
+        t0 = time.perf_counter()
+        claims, more = conv_claims(loaded, seed, say, time_limit)
+        extras.update(more)
+        timings["conv"] = round(time.perf_counter() - t0, 6)
+    else:
+        net = loaded.multilinear()
+        A = None
+        t0 = time.perf_counter()
+        say("lifting operator")
+        try:
+            with _time_limit(remaining()):
+                A = lifting_operator(net, max_columns=max_columns)
+                timings["lifting"] = round(time.perf_counter() - t0, 6)
+                t0 = time.perf_counter()
+                say("exact rank")
+                rank = lifting_rank_claim(A, seed)
+                timings["rank"] = round(time.perf_counter() - t0, 6)
+        except BudgetExceeded as exc:
+            rank = Claim("lifting-rank", "inconclusive", "The rank of the lifting operator A is not computed.",
+                         relies_on=("Corollary 5.2",), reason=f"budget exceeded: {exc}")
+            A = None
+        except _TimeUp:
+            rank = Claim("lifting-rank", "inconclusive", "The rank of the lifting operator A is not computed.",
+                         relies_on=("Corollary 5.2",), reason=f"time limit of {time_limit} s reached (--time-limit)")
+            A = None
+        t0 = time.perf_counter()
+        say("identifiability")
+        try:
+            with _time_limit(remaining()):
+                ident = identifiable_structured_claim(net, loaded.spec, rank, seed, A)
+        except _TimeUp:
+            ident = Claim("identifiable", "inconclusive", "Identifiability is not decided.",
+                          relies_on=("Proposition 6.3",), reason=f"time limit of {time_limit} s reached (--time-limit)")
+        timings["identifiability"] = round(time.perf_counter() - t0, 6)
+        t0 = time.perf_counter()
+        stable = stable_structured_claim(net, A, ident)
+        timings["stability"] = round(time.perf_counter() - t0, 6)
+        claims = [rank, ident, stable]
+        extras.update(rank.extra)
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "tool": {"name": "tensorlift", "version": TOOL_VERSION},
+        "network": {"spec": loaded.spec, "sha256": spec_sha256(loaded.spec)},
+        "seeds": {"seed": seed},
+        "timings": timings,
+        "claims": [c.to_dict() for c in claims],
+    }
+    return Certification(document, claims, loaded, extras)
+
+
+def certify_file(path: str | Path, **kwargs) -> Certification:
+    """Read a spec file and :func:`certify` it."""
+    spec = read_spec_file(path)
+    # graphs.specs.parse_spec raises TypeError on an unhashable kind (e.g. a list); guard here
+    if not isinstance(spec.get("kind"), str):
+        raise SpecError("kind", f"expected a string naming the kind of network, got {spec.get('kind')!r:.60}")
+    return certify(parse_spec(spec), **kwargs)
+
+
+def default_certificate_path(spec_path: str | Path) -> Path:
+    """``<spec name>.cert.json`` in the current directory."""
+    name = Path(spec_path).name
+    for suffix in (".json", ".yaml", ".yml"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return Path(f"{name}.cert.json")
+
+
+def write_certificate(document: Mapping, path: str | Path) -> Path:
+    """Write a certificate atomically (no partial file on failure); deterministic layout."""
+    path = Path(path)
+    _atomic_write(path, dumps_certificate(document))
+    return path
+
+
+def dumps_certificate(document, width: int = 100) -> str:
+    """Readable, deterministic JSON: objects one key per line, short lists on one line.
+
+    >>> print(dumps_certificate({"a": [1, 2], "b": {"c": "x"}}))
+    {
+     "a": [1, 2],
+     "b": {
+      "c": "x"
+     }
+    }
+    <BLANKLINE>
+    """
+    return _dump(document, 0, width) + "\n"
+
+
+def _dump(x, level: int, width: int) -> str:
+    flat = json.dumps(x, ensure_ascii=False)
+    if not isinstance(x, (dict, list)) or (isinstance(x, list) and len(flat) + level <= width) or not x:
+        return flat
+    pad = " " * (level + 1)
+    if isinstance(x, dict):
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_dump(v, level + 1, width)}" for k, v in x.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * level + "}"
+    items = [pad + _dump(v, level + 1, width) for v in x]
+    return "[\n" + ",\n".join(items) + "\n" + " " * level + "]"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,48 @@
+"""``tensorlift examples``: list the bundled example specs and what the toolkit proves about them."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+__all__ = ["register", "run", "EXAMPLES", "list_examples"]
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("examples", help="list the bundled examples")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(func=run)
+
+
+def list_examples(root: Path = EXAMPLES) -> list[dict]:
+    """Every bundled spec: relative path, kind, name and description (from the spec itself)."""
+    out = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix.lower() not in (".json", ".yaml", ".yml") or path.name.endswith(".cert.json"):
+            continue
+        try:
+            if path.suffix.lower() == ".json":
+                spec = json.loads(path.read_text(encoding="utf-8"))
+            else:
+                import yaml
+
+                spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(spec, dict) or "kind" not in spec:
+            continue
+        out.append({"path": str(path.relative_to(root.parent)), "kind": spec.get("kind"),
+                    "name": spec.get("name", path.stem), "description": spec.get("description", "")})
+    return out
+
+
+def run(args) -> int:
+    items = list_examples()
+    if args.json:
+        print(json.dumps(items, indent=1))
+        return 0
+    for e in items:
+        print(f"{e['path']}  [{e['kind']}]  {e['description']}")
+    print("certify one with: tensorlift certify <path> --report report.html")
+    return 0

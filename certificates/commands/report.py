@@ -1,0 +1,40 @@
+"""``tensorlift report CERT --format md|tex|html``: render a certificate for a person to read."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+__all__ = ["register", "run"]
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="render a certificate as Markdown, LaTeX or HTML")
+    p.add_argument("certificate", help="certificate JSON file")
+    p.add_argument("--format", choices=("md", "tex", "html"), default=None,
+                   help="output format (default: from -o's suffix, else md)")
+    p.add_argument("-o", "--output", help="write here (default: stdout; LaTeX figures go beside the file)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..checker import check_file
+    from ..report import render, write_report
+    from .certify import report_format
+
+    import json
+
+    check = check_file(args.certificate)
+    if check.exit_code == 2:
+        print(f"tensorlift report: error: {check.verdict}", file=sys.stderr)
+        return 2
+    document = json.loads(Path(args.certificate).read_text(encoding="utf-8"))
+    fmt = report_format(args.output, args.format)
+    if args.output:
+        write_report(document, args.output, fmt)
+        print(f"report: {args.output}")
+    else:
+        sys.stdout.write(render(document, fmt, figures=fmt != "tex"))
+    if check.exit_code == 1:
+        print(f"warning: this certificate does NOT verify ({check.verdict}); the report says so too",
+              file=sys.stderr)
+    return 0

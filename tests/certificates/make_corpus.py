@@ -1,0 +1,290 @@
+"""Regenerate tests/certificates/{invalid,malformed}/ from the valid corpus.
+
+Each file is ONE targeted edit of a valid certificate, named after what it breaks; run
+``python -m tests.certificates.make_corpus`` from the repository root after changing the format.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from certificates.certify import dumps_certificate
+from certificates.checker import spec_sha256
+
+HERE = Path(__file__).parent
+
+
+def load(name):
+    return json.loads((HERE / "valid" / f"{name}.json").read_text())
+
+
+def rehash(doc):
+    doc["network"]["sha256"] = spec_sha256(doc["network"]["spec"])
+    return doc
+
+
+def invalid() -> dict:
+    out = {}
+    d = load("format-example"); d["network"]["sha256"] = "0" * 64
+    out["hash-mismatch"] = d
+    d = load("matrix-product"); d["claims"][0]["value"] = 5
+    out["rank-value-too-high"] = d
+    d = load("sparse-rational"); d["claims"][0]["witness"]["minor"]["cols"] = [[0, 0], [1, 0], [2, 0], [2, 1]]
+    out["singular-minor"] = d
+    d = load("format-example"); d["claims"][0]["witness"]["kernel"]["vectors"][0][0][1] = "-2"
+    out["kernel-vector-not-in-kernel"] = d
+    d = load("sparse-rational"); v = d["claims"][0]["witness"]["kernel"]["vectors"]
+    v[1] = [[e[0], {"-1/2": "-1", "1": "2"}[e[1]]] for e in v[0]]
+    out["kernel-vectors-dependent"] = d
+    d = load("sparse-rational"); d["claims"][0]["witness"]["kernel"]["vectors"][0].append([[2, 0], "1"])
+    out["kernel-vector-too-long"] = d
+    d = load("left-kernel"); d["claims"][0]["witness"]["kernel"]["vectors"][0] = [[0, "1"]]
+    out["left-kernel-not-orthogonal"] = d
+    d = load("left-kernel"); d["claims"][0]["witness"]["kernel"]["vectors"].pop()
+    out["left-kernel-too-few-vectors"] = d
+    d = load("matrix-product"); d["claims"][1]["witness"]["h"][1][3] = "5"
+    out["witness-different-action"] = d
+    d = load("matrix-product"); d["claims"][1]["witness"]["g"] = [["2", "0", "0", "2"], ["1/2", "1", "3/2", "2"]]
+    out["witness-equivalent-parameters"] = d
+    d = load("sparse-rational"); d["claims"][1] = {
+        "id": "identifiable", "status": "proved", "statement": "Identifiable.", "relies_on": ["lifting-rank"],
+        "value": True, "witness": {"from_claim": "lifting-rank"}}
+    out["identifiable-without-full-rank"] = d
+    d = load("matrix-product"); d["claims"][1]["value"] = True
+    out["identifiable-value-contradicts-status"] = d
+    d = load("format-example"); d["claims"][0]["status"] = "refuted"
+    out["rank-claim-refuted"] = d
+    d = load("matrix-product"); d["claims"][2]["witness"]["from_claim"] = "identifiable"; d["claims"][1]["witness"]["h"][0][0] = "2"
+    out["stable-rests-on-failed-claim"] = d
+    d = load("matrix-product"); d["network"]["spec"]["layers"][1]["entries"][0][3] = 2
+    out["spec-edited-and-rehashed"] = rehash(d)
+    d = load("outer-product"); d["claims"].insert(0, {"id": "scattered", "status": "proved", "statement": "s",
+                                                      "relies_on": [], "value": True, "witness": {"outputs": {}}})
+    out["scattered-claim-on-structured-network"] = d
+    d = load("conv-paper-scattered"); d["claims"][1]["witness"]["outputs"]["x"][0][1] = 2
+    out["conv-scatter-output-wrong"] = d
+    d = load("conv-paper-unscattered"); d["claims"][1]["status"] = "proved"; d["claims"][1]["value"] = True
+    out["conv-unscattered-claimed-scattered"] = d
+    d = load("conv-paper-scattered"); d["claims"][0]["value"] = 5
+    out["conv-rank-wrong"] = d
+    d = load("conv-paper-unscattered"); d["claims"][2]["witness"]["g"][1][0] = "9"
+    out["conv-witness-different-action"] = d
+    d = load("conv-paper-unscattered"); d["claims"][2]["witness"]["g"] = [["4", "6", "2"], ["6", "7/2", "1/2"]]
+    out["conv-witness-equivalent"] = d
+    d = load("conv-paper-unscattered"); d["claims"][2]["witness"]["path"] = [1, 0]
+    out["conv-witness-path-not-a-path"] = d
+    d = load("conv-paper-scattered"); d["claims"][3]["value"]["S_prime"] = 2
+    out["conv-stable-constants-wrong"] = d
+    d = load("conv-haar-tree"); d["claims"][3]["value"]["proposition_8_3"] = {"gamma": "1", "rho": "inf",
+                                                                              "sigma_min": "sqrt(N)"}
+    out["conv-proposition-8-3-on-a-tree"] = d
+    d = load("conv-paper-unscattered"); d["network"]["spec"]["edges"][1]["support"] = [1, 2, 4]
+    out["conv-spec-edited-and-rehashed"] = rehash(d)
+    d = load("model-span-tied"); d["claims"][1]["witness"]["model_span"]["groups"] = [[[0, 0]], [[0, 1]], [[1, 1]]]
+    out["model-span-misses-a-coordinate"] = d
+    d = load("model-span-tied"); d["claims"][1]["witness"]["model_span"]["groups"] = [[[0, 0], [1, 1]], [[0, 1], [1, 0]]]
+    d["claims"][1]["witness"]["model_span"]["minor_rows"] = [0, 1]
+    out["model-span-group-mixes-orbits"] = d
+    d = load("model-span-tied"); d["network"]["spec"]["model"] = {}
+    out["model-span-without-the-tie"] = rehash(d)
+    d = load("model-span-sparse"); d["network"]["spec"]["model"]["supports"][0] = [[0, 2], [1]]
+    out["model-span-support-widened"] = rehash(d)
+    d = load("kernel-line-identity"); kl = d["claims"][1]["witness"]["kernel_line"]
+    kl["kernel"][0][1] = "2"
+    out["kernel-line-vector-not-in-kernel"] = d
+    d = load("kernel-line-identity"); kl = d["claims"][1]["witness"]["kernel_line"]
+    kl["flattening_minor"]["cols"] = [kl["flattening_minor"]["cols"][0]] * 2 + [[9 % 3]]
+    out["kernel-line-flattening-minor-bad"] = d
+    d = load("kernel-line-identity"); kl = d["claims"][1]["witness"]["kernel_line"]
+    kl["minor_groups"] = kl["minor_groups"][:-1]
+    out["kernel-line-minor-too-small"] = d
+    # regressions, named after the checker bugs the mutation tests caught
+    d = load("format-example"); d["claims"][2]["value"] = True
+    out["regression-stable-refuted-with-value-true"] = d
+    d = load("feedforward-path-collision"); d["network"]["spec"]["activations"][1][0][1] = 0
+    out["feedforward-mask-changed-and-rehashed"] = rehash(d)
+    return out
+
+
+def malformed() -> dict:
+    out = {}
+    good = load("format-example")
+
+    def edit(f):
+        d = copy.deepcopy(good)
+        f(d)
+        return d
+
+    out["wrong-format-name"] = edit(lambda d: d.update(format="other"))
+    out["version-2"] = edit(lambda d: d.update(version=2))
+    out["unknown-top-field"] = edit(lambda d: d.update(comment="hi"))
+    out["unknown-status"] = edit(lambda d: d["claims"][0].update(status="certain"))
+    out["proved-without-witness"] = edit(lambda d: d["claims"][0].pop("witness"))
+    out["float-rational"] = edit(lambda d: d["claims"][1]["witness"]["h"][0].__setitem__(0, 1.0))
+    out["inconclusive-with-witness"] = edit(lambda d: d["claims"][3].update(witness={}))
+    out["proved-unknown-claim-id"] = edit(lambda d: d["claims"][3].update(status="proved", witness={}))
+    out["claims-not-a-list"] = edit(lambda d: d.update(claims={}))
+    out["minor-rows-wrong-type"] = edit(lambda d: d["claims"][0]["witness"]["minor"].update(rows="0"))
+    out["kernel-side-unknown"] = edit(lambda d: d["claims"][0]["witness"]["kernel"].update(side="up"))
+    out["zero-denominator"] = edit(lambda d: d["claims"][1]["witness"]["g"][0].__setitem__(0, "1/0"))
+    out["spec-invalid-rehashed"] = rehash(edit(lambda d: d["network"]["spec"]["layers"][0]["entries"][0].__setitem__(0, 7)))
+    out["missing-sha256"] = edit(lambda d: d["network"].pop("sha256"))
+    d = load("conv-haar-tree"); d["claims"][1]["witness"]["outputs"]["a0"].append(d["claims"][1]["witness"]["outputs"]["a0"][0])
+    out["regression-scatter-output-offset-listed-twice"] = d
+    d = load("conv-paper-scattered"); d["claims"][1]["witness"] = {"outputs": {}, "recompute": True}
+    out["scatter-witness-both-forms"] = d
+    return out
+
+
+def conv_certificate(spec, witness=None):
+    """A conv certificate built by brute force (tests.certificates.oracle), not by the producer."""
+    from fractions import Fraction
+
+    from .oracle import conv_layout, conv_outputs
+
+    N, edges = spec["N"], spec["edges"]
+    y = conv_outputs(spec, lambda j: [Fraction(int(o in edges[j]["support"])) for o in range(N)])
+    scattered = all(c in (0, 1) for v in y.values() for c in v)
+    _, sizes = conv_layout(spec)
+    outputs = {f: [[i, int(c)] for i, c in enumerate(v) if c] for f, v in sorted(y.items())}
+    classes = {f: len(v) for f, v in outputs.items()}
+    claims = [
+        {"id": "lifting-rank", "status": "proved", "statement": "rank A = number of (leaf, offset-sum) classes.",
+         "relies_on": ["Corollary 5.2", "Proposition 8.2"], "value": sum(classes.values()),
+         "witness": {"classes_per_leaf": classes}},
+        {"id": "scattered", "status": "proved" if scattered else "refuted", "statement": "Algorithm 8.1.",
+         "relies_on": ["Definition 8.1", "Algorithm 8.1"], "value": scattered, "witness": {"outputs": outputs}},
+    ]
+    if scattered:
+        claims += [
+            {"id": "identifiable", "status": "proved", "statement": "Identifiable up to {h}.",
+             "relies_on": ["Theorem 8.4", "scattered"], "value": True, "witness": {"from_claim": "scattered"}},
+            {"id": "stable", "status": "proved", "statement": "Theorem 8.4 bound.", "relies_on": ["Theorem 8.4"],
+             "value": {"K": len(sizes), "S_prime": max(len(e["support"]) for e in edges), "N": N,
+                       "formula": "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"},
+             "witness": {"from_claim": "scattered"}},
+        ]
+        from .oracle import _conv_paths
+
+        if len(_conv_paths(spec)) == 1:  # Proposition 8.3
+            claims[-1]["value"]["proposition_8_3"] = {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}
+    else:
+        claims += [
+            {"id": "identifiable", "status": "refuted", "statement": "Not identifiable.",
+             "relies_on": ["Theorem 8.4"], "value": False, "witness": witness},
+            {"id": "stable", "status": "refuted", "statement": "Not stable.", "relies_on": ["Theorem 8.4"],
+             "value": False, "witness": {"from_claim": "identifiable"}},
+        ]
+    return {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0.1.0"},
+            "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": claims}
+
+
+def conv_valid() -> dict:
+    chain = lambda name, s1, s2: {"kind": "conv", "name": name, "N": 16, "boundary": "circular", "root": "r",
+                                  "edges": [{"from": "v1", "to": "r", "support": s1},
+                                            {"from": "x", "to": "v1", "support": s2}]}
+    # {1,2,3}*{1,2,3}: regroup the roots of (1+z)(2+z)(3+z)(4+z) -> same product, different factors
+    witness = {"h": [["2", "3", "1"], ["12", "7", "1"]], "g": [["3", "4", "1"], ["8", "6", "1"]], "path": [0, 1]}
+    tree = {"kind": "conv", "name": "haar-packet-J2-N8", "N": 8, "boundary": "circular", "root": "r",
+            "edges": [{"from": "a", "to": "r", "support": [0, 1]}, {"from": "b", "to": "r", "support": [0, 1]},
+                      {"from": "a0", "to": "a", "support": [0, 2]}, {"from": "a1", "to": "a", "support": [0, 2]},
+                      {"from": "b0", "to": "b", "support": [0, 2]}, {"from": "b1", "to": "b", "support": [0, 2]}]}
+    return {"conv-paper-scattered": conv_certificate(chain("paper-scattered", [1, 2, 3], [1, 10])),
+            "conv-paper-unscattered": conv_certificate(chain("paper-unscattered", [1, 2, 3], [1, 2, 3]), witness),
+            "conv-haar-tree": conv_certificate(tree)}
+
+
+def feedforward_valid() -> dict:
+    """A feed-forward certificate: rank claim by the producer's functions on the checker's own
+    compilation (graphs.feedforward may be absent), and a path-collision witness by hand."""
+    from algebra.lifting import lifting_operator
+    from algebra.network import MultilinearMap
+    from certificates.certify import _rank_witness_sympy, lifting_rank_claim
+    from certificates.checker import compile_feedforward
+
+    spec = {"kind": "feedforward", "name": "relu-2-2-1-always-on",
+            "description": "2 -> 2 -> 1 ReLU network, both hidden units on for both samples",
+            "widths": [2, 2, 1], "inputs": [[1, 2], [3, -1]], "activations": [[[1, 1]], [[1, 1]]]}
+    net = MultilinearMap.from_spec(compile_feedforward(spec))
+    rank = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy).to_dict()
+    # paths input 0 -> hidden 0 -> output and input 0 -> hidden 1 -> output (dense layout:
+    # W_1 parameter p = to * 2 + from; paper factor 1 = output layer W_2, factor 2 = W_1)
+    ident = {"id": "identifiable", "status": "refuted", "statement": "Two Dirac paths, same outputs.",
+             "relies_on": ["Proposition 6.3"], "value": False,
+             "witness": {"h": [["1", "0"], ["1", "0", "0", "0"]], "g": [["0", "1"], ["0", "0", "1", "0"]]}}
+    doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0.1.0"},
+           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank, ident]}
+    return {"feedforward-path-collision": doc}
+
+
+def model_span_valid() -> dict:
+    """Identifiable in a model although Ker A != {0}: A injective on the span of the model."""
+    from algebra.lifting import lifting_operator
+    from algebra.network import MultilinearMap
+    from certificates.certify import _rank_witness_sympy, lifting_rank_claim
+
+    out = {}
+    # X = x x^T with h_1 = h_2 = x (tied): the span is the symmetric 2x2 matrices, A restricted
+    # to it is injective -> x identifiable up to sign (<h> with lambda_1 = lambda_2 = +-1)
+    tied = {"kind": "structured", "name": "tied-outer-product",
+            "layers": [{"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]},
+                       {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]}],
+            "model": {"tie": [[1, 2]]}}
+    groups = [[[0, 0]], [[0, 1], [1, 0]], [[1, 1]]]
+    # X = [h_1[0] + h_1[2], h_1[1]]^T h_2[0]: parameters 0 and 2 collide (Ker A != {0}), but the
+    # model allows only the supports {0} or {1} on layer 1, on whose span A is injective
+    sparse = {"kind": "structured", "name": "sparse-collision-avoided",
+              "layers": [{"rows": 2, "cols": 1, "params": 3, "entries": [[0, 0, 0, 1], [1, 1, 0, 1], [2, 0, 0, 1]]},
+                         {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}],
+              "model": {"supports": [[[0], [1]], None]}}
+    for name, spec, grp, rows in (("model-span-tied", tied, groups, [0, 1, 3]),
+                                  ("model-span-sparse", sparse, [[[0, 0]], [[1, 0]]], [0, 1])):
+        net = MultilinearMap.from_spec(spec)
+        rank = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy).to_dict()
+        ident = {"id": "identifiable", "status": "proved", "statement": "A is injective on the model span.",
+                 "relies_on": ["Proposition 6.3"], "value": True,
+                 "witness": {"model_span": {"groups": grp, "minor_rows": rows}}}
+        out[name] = {"format": "tensorlift-certificate", "version": 1,
+                     "tool": {"name": "tensorlift", "version": "0.1.0"},
+                     "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank, ident]}
+    return out
+
+
+def kernel_line_valid() -> dict:
+    """Ker A is the line spanned by the 3 x 3 identity (rank 3): identifiable (producer-made)."""
+    from certificates.certify import certify
+
+    rows = [[(0, 0), (1, 1)], [(1, 1), (2, 2)]] + [[(i, j)] for i in range(3) for j in range(3) if i != j]
+    spec = {"kind": "structured", "name": "kernel-line-identity",
+            "layers": [{"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]},
+                       {"rows": 3, "cols": 8, "params": 3,
+                        "entries": [[j, i, c, (-1) ** n] for c, r in enumerate(rows) for n, (i, j) in enumerate(r)]}]}
+    doc = certify(spec).document
+    doc.pop("timings")
+    assert "kernel_line" in doc["claims"][1]["witness"], "algebra.identifiability's kernel-line route is needed"
+    return {"kernel-line-identity": doc}
+
+
+def main():
+    for name, doc in kernel_line_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
+    for name, doc in model_span_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
+    for name, doc in feedforward_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
+    for name, doc in conv_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
+    for folder, docs in (("invalid", invalid()), ("malformed", malformed())):
+        (HERE / folder).mkdir(exist_ok=True)
+        for name, doc in docs.items():
+            (HERE / folder / f"{name}.json").write_text(dumps_certificate(doc))
+    text = (HERE / "valid" / "format-example.json").read_text()
+    (HERE / "malformed" / "not-json.json").write_text(text[: len(text) // 2])
+    (HERE / "malformed" / "empty.json").write_text("")
+    (HERE / "malformed" / "duplicate-key.json").write_text(text.replace('"version": 1,', '"version": 1,\n "version": 1,'))
+    (HERE / "malformed" / "nan-timing.json").write_text(text.replace('"rank": 0.001', '"rank": NaN'))
+
+
+if __name__ == "__main__":
+    main()

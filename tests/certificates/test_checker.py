@@ -1,0 +1,435 @@
+"""The stdlib-only checker: corpora, the format document, mutations, fuzzing, CLI behaviour."""
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from certificates.checker import check_certificate, check_file, main, spec_sha256
+
+from .conv_strategies import conv_specs
+from .oracle import conv_certificate_is_true, conv_outputs, structured_certificate_is_true
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+VALID = sorted((HERE / "valid").glob("*.json"))
+INVALID = sorted((HERE / "invalid").glob("*.json"))
+MALFORMED = sorted((HERE / "malformed").glob("*"))
+STRUCTURED_VALID = [p for p in VALID if json.loads(p.read_text())["network"]["spec"].get("kind") == "structured"]
+CONV_VALID = [p for p in VALID if json.loads(p.read_text())["network"]["spec"].get("kind") == "conv"]
+
+
+def _feedforward_available() -> bool:
+    try:
+        import graphs.feedforward  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def is_true(doc) -> bool:
+    """The independent oracle for either kind of network."""
+    if doc["network"]["spec"].get("kind") == "feedforward" and not _feedforward_available():
+        pytest.skip("graphs.feedforward (the oracle's compilation) is not on this branch")
+    kind = doc["network"]["spec"].get("kind") if isinstance(doc["network"]["spec"], dict) else None
+    return (conv_certificate_is_true if kind == "conv" else structured_certificate_is_true)(doc)
+
+
+# --------------------------------------------------------------------------- trust base
+def test_checker_imports_only_the_standard_library():
+    tree = ast.parse((ROOT / "certificates" / "checker.py").read_text())
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "no relative imports in the checker"
+            modules.add(node.module.split(".")[0])
+    assert modules <= set(sys.stdlib_module_names) | {"__future__"}, modules
+
+
+def test_checker_runs_as_a_standalone_script_without_the_package(tmp_path):
+    # copy the file alone into an empty directory: it must not need anything next to it
+    script = tmp_path / "checker.py"
+    script.write_text((ROOT / "certificates" / "checker.py").read_text())
+    out = subprocess.run([sys.executable, "-I", str(script), str(VALID[0])], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("verified")
+
+
+# --------------------------------------------------------------------------- corpora
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_valid_corpus_verifies(path):
+    report = check_file(path)
+    assert report.exit_code == 0, report.failures
+    assert any(v == "verified" for v in report.claims.values())
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_invalid_corpus_fails_with_exit_1(path):
+    report = check_file(path)
+    assert report.exit_code == 1, report.verdict
+    assert report.failures
+
+
+@pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.name)
+def test_malformed_corpus_exits_2(path):
+    report = check_file(path)
+    assert report.exit_code == 2, report.verdict
+    assert report.verdict.startswith("malformed")
+
+
+def test_corpora_are_not_empty():
+    assert len(VALID) >= 4 and len(INVALID) >= 8 and len(MALFORMED) >= 8
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_oracle_agrees_on_valid_corpus(path):
+    assert is_true(json.loads(path.read_text()))
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_oracle_agrees_on_invalid_corpus(path):
+    assert not is_true(json.loads(path.read_text()))
+
+
+# --------------------------------------------------------------------------- format document
+def test_format_document_example_is_the_fixture():
+    text = (ROOT / "docs" / "certificate-format.md").read_text()
+    blocks = re.findall(r"```json\n(.*?)```", text, re.S)
+    assert len(blocks) == 1
+    fixture = HERE / "valid" / "format-example.json"
+    assert json.loads(blocks[0]) == json.loads(fixture.read_text())
+    assert check_certificate(blocks[0]).exit_code == 0
+
+
+def test_format_example_hash_is_the_canonical_one():
+    doc = json.loads((HERE / "valid" / "format-example.json").read_text())
+    spec = doc["network"]["spec"]
+    canonical = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    import hashlib
+
+    assert doc["network"]["sha256"] == hashlib.sha256(canonical.encode()).hexdigest() == spec_sha256(spec)
+
+
+# --------------------------------------------------------------------------- mutations
+STATUSES = ["proved", "refuted", "probable", "numeric", "inconclusive"]
+
+
+def _edits(x):
+    """Meaningful single edits of a scalar/list value (the replacement values)."""
+    if isinstance(x, bool):
+        return [not x]
+    if isinstance(x, int):
+        return [x + 1] + ([x - 1] if x >= 1 else [])
+    if isinstance(x, str) and re.fullmatch(r"-?\d+(/\d+)?", x):
+        from fractions import Fraction
+
+        q = Fraction(x)
+        return [str(q + 1), "0" if q else "1", str(-q) if q else "2"]
+    return []
+
+
+def _walk(node, path=()):
+    """Yield (path, value) for every node."""
+    yield path, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _walk(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, path + (i,))
+
+
+def _set(doc, path, value):
+    out = copy.deepcopy(doc)
+    node = out
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = value
+    return out
+
+
+def mutations(doc):
+    """Every meaningful single edit of a certificate: (description, mutated document)."""
+    for path, value in _walk(doc):
+        where = "/".join(map(str, path))
+        if not path or path[0] not in ("network", "claims"):
+            continue
+        in_claim_payload = path[0] == "claims" and len(path) >= 3 and path[2] in ("status", "value", "witness")
+        in_spec = path[:2] == ("network", "spec")
+        if not (in_claim_payload or in_spec or path == ("network", "sha256")):
+            continue
+        if path == ("network", "sha256"):
+            flipped = ("0" if value[0] != "0" else "1") + value[1:]
+            yield f"{where}: flip a digit", _set(doc, path, flipped)
+            continue
+        if len(path) == 3 and path[2] == "status":
+            for s in STATUSES:
+                if s != value:
+                    yield f"{where}: {value} -> {s}", _set(doc, path, s)
+            continue
+        if isinstance(value, list) and value and (in_claim_payload or in_spec):
+            for i in range(len(value)):
+                yield f"{where}: drop item {i}", _set(doc, path, value[:i] + value[i + 1:])
+            yield f"{where}: duplicate item 0", _set(doc, path, [value[0]] + value)
+        for new in _edits(value):
+            if in_spec and path[-1] in ("name", "description"):
+                continue
+            yield f"{where}: {value!r} -> {new!r}", _set(doc, path, new)
+
+
+def _rehash(doc):
+    out = copy.deepcopy(doc)
+    out["network"]["sha256"] = spec_sha256(out["network"]["spec"])
+    return out
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_every_single_edit_is_rejected_unless_still_true(path):
+    doc = json.loads(path.read_text())
+    n = 0
+    for what, mutated in mutations(doc):
+        n += 1
+        report = check_certificate(json.dumps(mutated))
+        if mutated["network"]["spec"] != doc["network"]["spec"]:
+            # a spec edit without a new hash is always rejected
+            assert report.exit_code == 1 and report.failures[0].startswith("hash"), what
+            mutated = _rehash(mutated)
+            report = check_certificate(json.dumps(mutated))
+        true = is_true(mutated)
+        if report.exit_code == 0:
+            assert true, f"false certificate verified after edit {what}"
+        elif report.exit_code == 1:
+            assert not true, f"true certificate rejected after edit {what}: {report.failures}"
+    assert n > 20
+
+
+def test_the_edits_that_must_break_do_break():
+    doc = json.loads((HERE / "valid" / "matrix-product.json").read_text())
+    cases = {
+        "rank value": _set(doc, ("claims", 0, "value"), 3),
+        "status": _set(doc, ("claims", 1, "status"), "proved"),
+        "witness entry": _set(doc, ("claims", 1, "witness", "h", 1, 2), "4"),
+        "minor row": _set(doc, ("claims", 0, "witness", "minor", "rows", 0), 1),
+        "hash": _set(doc, ("network", "sha256"), "0" * 64),
+        "spec coefficient": _rehash(_set(doc, ("network", "spec", "layers", 1, "entries", 0, 3), 2)),
+    }
+    for what, mutated in cases.items():
+        assert check_certificate(mutated).exit_code != 0, what
+
+
+# --------------------------------------------------------------------------- fuzzing
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["1/2", "0", "proved", "x", ""]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["id", "status", "witness", "value", "spec", "kind", "layers", "minor", "h", "g", "a"]),
+        inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values)
+def test_random_json_is_never_verified(value):
+    report = check_certificate(json.dumps(value))
+    assert report.exit_code == 2
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_corrupted_bytes_are_rejected_cleanly_or_still_true(data):
+    path = data.draw(st.sampled_from(VALID))
+    raw = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(raw) - 1))
+        raw[i] = data.draw(st.integers(0, 255))
+    report = check_certificate(bytes(raw))  # must not raise
+    assert report.exit_code in (0, 1, 2)
+    if report.exit_code == 0:
+        assert is_true(json.loads(bytes(raw).decode()))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_structurally_mutated_claims_never_crash(data):
+    doc = json.loads(data.draw(st.sampled_from(VALID)).read_text())
+    claim = data.draw(st.sampled_from(doc["claims"]))
+    key = data.draw(st.sampled_from(sorted(claim)))
+    claim[key] = data.draw(json_values)
+    report = check_certificate(doc)
+    assert report.exit_code in (0, 1, 2)
+    if report.exit_code == 0:
+        assert is_true(doc)
+
+
+# --------------------------------------------------------------------------- strictness, CLI
+def _good():
+    return json.loads((HERE / "valid" / "format-example.json").read_text())
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda d: d.update(extra=1), "unknown field"),
+    (lambda d: d["claims"][0].update(status="maybe"), "expected one of"),
+    (lambda d: d["claims"][0].pop("witness"), "needs a witness"),
+    (lambda d: d["claims"][0].update(value="1"), "expected an integer"),
+    (lambda d: d.update(version=2), "version 1 only"),
+    (lambda d: d["claims"][3].pop("reason"), "needs a reason"),
+    (lambda d: d["claims"][1]["witness"]["h"][0].__setitem__(0, 1.0), "p/q"),
+    (lambda d: d["claims"].append(dict(d["claims"][0])), "duplicate claim id"),
+    (lambda d: d["claims"][0]["witness"].update(other=[]), "unknown field"),
+])
+def test_strict_parsing(edit, expected):
+    doc = _good()
+    edit(doc)
+    report = check_certificate(json.dumps(doc))
+    assert report.exit_code == 2
+    assert expected in report.verdict
+
+
+def test_duplicate_keys_and_nan_are_malformed():
+    text = (HERE / "valid" / "format-example.json").read_text()
+    assert check_certificate(text.replace('"version": 1,', '"version": 1, "version": 1,')).exit_code == 2
+    assert check_certificate(text.replace('"rank": 0.001', '"rank": NaN')).exit_code == 2
+
+
+def test_main_prints_one_verdict_line_and_diagnostics_on_stderr(tmp_path, capsys):
+    doc = _good()
+    doc["claims"][0]["witness"]["kernel"]["vectors"][0][0][1] = "-2"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    assert main([str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert out.count("\n") == 1 and out.startswith("FAILED")
+    assert "lifting-rank: kernel vector 0: A v != 0" in err
+    assert main([str(tmp_path / "missing.json")]) == 2
+    out, _ = capsys.readouterr()
+    assert out.startswith("malformed")
+
+
+def test_not_rechecked_claims_are_reported_as_such():
+    report = check_file(HERE / "valid" / "format-example.json")
+    assert report.claims == {"lifting-rank": "verified", "identifiable": "verified",
+                             "stable": "verified", "note": "not re-checked (inconclusive)"}
+
+
+# --------------------------------------------------------------------------- conv re-derivation
+@settings(max_examples=80, deadline=None)
+@given(conv_specs())
+def test_checker_algorithm_8_1_matches_brute_force_path_sums(spec):
+    from fractions import Fraction
+
+    from certificates.checker import Conv
+
+    net = Conv(spec)
+    brute = conv_outputs(spec, lambda j: [Fraction(int(o in spec["edges"][j]["support"])) for o in range(spec["N"])])
+    assert net.algorithm_8_1() == {f: {i: c for i, c in enumerate(v) if c} for f, v in brute.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(conv_specs())
+def test_brute_force_certificates_of_random_dags_verify(spec):
+    from .make_corpus import conv_certificate
+
+    doc = conv_certificate(spec, witness={"h": [], "g": [], "path": []})
+    if doc["claims"][1]["status"] == "refuted":
+        doc["claims"] = doc["claims"][:2]  # no counterexample at hand for a random DAG
+    report = check_certificate(doc)
+    assert report.exit_code == 0, report.failures
+    assert report.claims["lifting-rank"] == report.claims["scattered"] == "verified"
+
+
+@pytest.mark.parametrize("edges, problem", [
+    ([{"from": "a", "to": "r", "support": [0]}, {"from": "r", "to": "a", "support": [0]}], "root has an outgoing"),
+    ([{"from": "a", "to": "b", "support": [0]}, {"from": "b", "to": "a", "support": [0]},
+      {"from": "c", "to": "r", "support": [0]}], "cycle"),
+    ([{"from": "a", "to": "r", "support": [0]}, {"from": "b", "to": "a", "support": [0]},
+      {"from": "c", "to": "r", "support": [0]}], "different lengths"),
+    ([{"from": "a", "to": "r", "support": [0, 0]}], "distinct offsets"),
+    ([{"from": "a", "to": "r", "support": [9]}], "distinct offsets"),
+    ([{"from": "a", "to": "r", "support": [0]}, {"from": "b", "to": "z", "support": [0]}], "no path to the root"),
+])
+def test_checker_rejects_bad_conv_topologies(edges, problem):
+    from certificates.checker import Conv, Malformed
+
+    with pytest.raises(Malformed, match=problem):
+        Conv({"kind": "conv", "N": 4, "root": "r", "edges": edges})
+
+
+# --------------------------------------------------------------------------- feed-forward compilation
+@st.composite
+def feedforward_specs(draw):
+    L = draw(st.integers(1, 3))
+    widths = [draw(st.integers(1, 3)) for _ in range(L + 1)]
+    n = draw(st.integers(1, 3))
+    q = st.integers(-3, 3).map(str) | st.sampled_from(["1/2", "-2/3"])
+    spec = {"kind": "feedforward", "widths": widths,
+            "inputs": [[draw(q) for _ in range(widths[0])] for _ in range(n)]}
+    if draw(st.booleans()):
+        spec["edges"] = [draw(st.lists(st.tuples(st.integers(0, widths[l] - 1), st.integers(0, widths[l + 1] - 1)),
+                                       min_size=1, max_size=4, unique=True).map(lambda es: [list(e) for e in es]))
+                         for l in range(L)]
+    if L > 1 and draw(st.booleans()):
+        spec["activations"] = [[[draw(st.integers(0, 1)) for _ in range(widths[l])] for l in range(1, L)]
+                               for _ in range(n)]
+    return spec
+
+
+def _forward(spec, weights):
+    """y_s = W_L D_{s,L-1} ... D_{s,1} W_1 x_s computed directly, weights[l] = edge values of layer l+1."""
+    from fractions import Fraction
+
+    widths = spec["widths"]
+    L = len(widths) - 1
+    edges = spec.get("edges") or [[[a, b] for b in range(widths[l + 1]) for a in range(widths[l])] for l in range(L)]
+    out = []
+    for s, x in enumerate(spec["inputs"]):
+        v = [Fraction(t) for t in x]
+        for l in range(L):
+            w = [Fraction(0)] * widths[l + 1]
+            for (a, b), value in zip(edges[l], weights[l]):
+                w[b] += value * v[a]
+            if l < L - 1 and "activations" in spec:
+                w = [t * m for t, m in zip(w, spec["activations"][s][l])]
+            v = w
+        out.append(v)
+    return out  # per sample, the output vector
+
+
+@settings(max_examples=80, deadline=None)
+@given(feedforward_specs(), st.data())
+def test_checker_feedforward_compilation_matches_the_forward_pass(spec, data):
+    from fractions import Fraction
+
+    from certificates.checker import Structured, compile_feedforward
+
+    net = Structured(compile_feedforward(spec))
+    L = len(spec["widths"]) - 1
+    weights = [[Fraction(data.draw(st.integers(-3, 3))) for _ in range(p)] for p in reversed(net.params)]
+    # paper factor k holds forward layer L + 1 - k
+    X = net.evaluate([weights[L - k] for k in range(1, L + 1)])
+    Y = _forward(spec, weights)
+    for s, y in enumerate(Y):
+        for o, value in enumerate(y):
+            assert X.get(o, {}).get(s, 0) == value
+
+
+@pytest.mark.skipif(not _feedforward_available(), reason="graphs.feedforward is not on this branch yet")
+@settings(max_examples=40, deadline=None)
+@given(feedforward_specs())
+def test_checker_feedforward_lifting_equals_graphs_feedforward(spec):
+    from algebra.lifting import lifting_operator
+    from certificates.checker import Structured, compile_feedforward
+    from graphs.feedforward import parse_feedforward_spec
+
+    A = lifting_operator(parse_feedforward_spec(spec).to_multilinear())
+    mine = dict(Structured(compile_feedforward(spec)).nonzero_columns())
+    assert mine == {t: dict(c) for t, c in A.columns.items()}
