@@ -1,8 +1,9 @@
 """``tensorlift rank SPEC``: the exact rank of the lifting operator A (Corollary 5.2).
 
-Route: a network object that knows its rank structurally (a ``structural_rank()`` method, e.g.
-a sufficiently scattered convolutional network, Proposition 8.2) answers directly; otherwise A
-is built from its non-zero columns and :func:`algebra.exact.rank_witness` computes the rank
+Routes. With ``--probes R``: Proposition 5.3 (R exact random rank-1 probes, status
+``probable``) without building A. Otherwise a network object that knows its rank structurally
+(a ``structural_rank()`` method, e.g. a convolutional network, Proposition 8.2) answers
+directly; otherwise A is built from its non-zero columns and :func:`algebra.exact.rank_witness` computes the rank
 over Q with a minor (rank >= r) and a kernel basis (rank <= r), which is re-checked exactly
 before anything is printed -- so the status is ``proved``.
 """
@@ -15,6 +16,7 @@ import sys
 
 from algebra.exact import check_rank_witness, rank_witness, witness_to_json
 from algebra.lifting import lifting_operator
+from algebra.probes import probe_rank_exact
 from graphs.specs import load_spec
 
 __all__ = ["register", "run", "rank_report"]
@@ -43,11 +45,22 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the modular primes (default 0)")
     p.add_argument("--witness", action="store_true",
                    help="with --json, include the minor and kernel witnesses")
+    p.add_argument("--probes", type=_positive_int, metavar="R",
+                   help="do not build A: rank from R random integer rank-1 probes "
+                        "(Proposition 5.3; status probable, with its failure bound and seed)")
+    p.add_argument("--generic", action="store_true",
+                   help="always build A and compute the rank with witnesses, even when the "
+                        "network knows its rank structurally (a cross-check)")
     p.set_defaults(func=run)
 
 
 def _structural(network):
-    """(rank, extra fields) from ``network.structural_rank()`` or None when not applicable."""
+    """(rank, extra fields) from ``network.structural_rank()`` or None when not applicable.
+
+    Accepts an int, a tuple whose first item is the rank, or an object with ``.rank`` (e.g.
+    :class:`graphs.conv_structure.StructuralRank`: its ``n_valid`` is the number of non-zero
+    columns, its ``method`` names the proposition the rank rests on).
+    """
     method = getattr(network, "structural_rank", None)
     if method is None:
         return None
@@ -60,16 +73,24 @@ def _structural(network):
     if rank is None:
         rank = result[0]
     extra = {}
-    for name in ("status", "reason", "nonzero_columns"):
+    for name, key in (("status", "status"), ("n_valid", "nonzero_columns"),
+                      ("nonzero_columns", "nonzero_columns"), ("method", "reason"),
+                      ("reason", "reason")):
         value = getattr(result, name, None)
         if value is not None:
-            extra[name] = value
+            extra[key] = value
     return int(rank), extra
 
 
 def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS, seed: int = 0,
-                with_witness: bool = False) -> dict:
-    """The JSON-ready result of ``tensorlift rank`` (raises SpecError / BudgetExceeded)."""
+                with_witness: bool = False, generic: bool = False, probes: int | None = None) -> dict:
+    """The JSON-ready result of ``tensorlift rank`` (raises SpecError / BudgetExceeded).
+
+    ``generic`` skips a network's ``structural_rank()`` and always builds A (cross-check);
+    ``probes`` = R uses Proposition 5.3 instead of A: R exact integer probes span min(R, rk A)
+    dimensions except with probability <= the reported bound. If all R are independent only
+    rk A >= R is known and the status is ``inconclusive``.
+    """
     loaded = load_spec(spec_path)
     net = loaded.multilinear()
     m, n = net.shape
@@ -79,12 +100,26 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
         "shape": [m * n, math.prod(net.param_counts)],
         "theorem": "Corollary 5.2 (lifting operator)",
     }
-    structural = _structural(loaded.network)
+    if probes is not None:
+        p = probe_rank_exact(net, probes, seed=seed)
+        report.update({"method": p.method, "n_probes": probes, "seed": seed,
+                       "failure_bound": p.failure_bound, "sample_size": p.sample_size,
+                       "rank_at_least": p.rank, "theorem": "Proposition 5.3 (random rank-1 probes)",
+                       "nonzero_columns": None})
+        if p.rank < probes:
+            report.update({"rank": p.rank, "status": "probable"})
+        else:
+            report.update({"rank": None, "status": "inconclusive",
+                           "reason": f"all {probes} probes are independent: rk A >= {probes} "
+                                     f"(proved); use more probes"})
+        return report
+    structural = None if generic else _structural(loaded.network)
     if structural is not None:
         rank, extra = structural
         report.update({"rank": rank, "status": extra.pop("status", "proved"),
                        "method": "structural", "nonzero_columns": extra.pop("nonzero_columns", None)})
         report.update(extra)
+        report["kernel_dimension"] = report["shape"][1] - rank
         return report
     A = lifting_operator(net, max_columns=max_columns)
     w = rank_witness(A, seed=seed)
@@ -101,7 +136,7 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
 
 def run(args) -> int:
     report = rank_report(args.spec, max_columns=args.max_columns, seed=args.seed,
-                         with_witness=args.witness)
+                         with_witness=args.witness, generic=args.generic, probes=args.probes)
     if args.json:
         json.dump(report, sys.stdout)
         sys.stdout.write("\n")
@@ -111,8 +146,18 @@ def run(args) -> int:
     nz = report.get("nonzero_columns")
     nz_text = f", {nz} non-zero columns" if nz is not None else ""
     print(f"lifting operator A: {rows} x {cols}{nz_text}")
+    if report["rank"] is None:
+        print(f"rank(A) >= {report['rank_at_least']}  [{report['status']}: {report['reason']}]")
+        return 0
     print(f"rank(A) = {report['rank']}  [{report['status']}, method {report['method']}]")
-    if report["method"] != "structural":
+    if report.get("n_probes") is not None:
+        print(f"Proposition 5.3 with {report['n_probes']} integer probes (seed {report['seed']}): "
+              f"rank >= {report['rank_at_least']} proved, equality fails with probability <= "
+              f"{report['failure_bound']:.2g}")
+    elif report["method"] == "structural":
+        print(f"from the network's structure: {report.get('reason', 'structural_rank()')}")
+        print(f"dim Ker A = {cols - report['rank']}")
+    else:
         side = report["kernel_side"]
         print(f"witnesses: a non-singular {report['rank']} x {report['rank']} minor (rank >= "
               f"{report['rank']}) and {side}-kernel vectors (rank <= {report['rank']}), "

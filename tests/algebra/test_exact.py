@@ -272,3 +272,21 @@ def test_bareiss_matches_sympy(rows, n):
 def test_rank_witness_type():
     assert isinstance(rank_witness(lifting_operator(MultilinearMap.from_spec(
         {"layers": [full_layer(1, 1)]}))), RankWitness)
+
+
+@settings(max_examples=50, deadline=None)
+@given(networks(max_K=3, max_dim=3, max_params=3), st.data())
+def test_overclaimed_rank_is_rejected(net, data):
+    # Claim rank r + 1 with any bigger minor: every (r+1) x (r+1) minor of a rank-r matrix is
+    # singular, so the check must refuse it at the determinant, whatever the kernel says.
+    A = lifting_operator(net)
+    w = rank_witness(A)
+    rows = [i for i in range(A.n_rows) if i not in w.minor_rows]
+    cols = [k for k in A.columns if k not in w.minor_cols]
+    if not rows or not cols:
+        return
+    i, k = data.draw(st.sampled_from(rows)), data.draw(st.sampled_from(cols))
+    bigger = dataclasses.replace(w, rank=w.rank + 1, minor_rows=w.minor_rows + (i,),
+                                 minor_cols=w.minor_cols + (k,), kernel=w.kernel[1:])
+    with pytest.raises(WitnessCheckFailed, match="singular"):
+        check_rank_witness(A, bigger)
