@@ -12,9 +12,11 @@ Conventions (the certificates depend on them):
   products layer by layer, so a tuple whose prefix already gives a zero product is never
   extended -- the S_1 ... S_K column space is never enumerated when the factors are sparse.
 
-Two independent constructions are provided: :func:`lifting_operator` (products of basis
-matrices) and :func:`lifting_operator_sympy` (expand the entries of the product as sympy
-polynomials and read off monomial coefficients, Proposition 5.1). Tests check they agree.
+Three constructions give the same A: :func:`lifting_operator_sparse` (products of sparse basis
+matrices held as dicts), :func:`algebra.lifting_int.lifting_operator_int` (the same products as
+batched dense integer matrices) and, independently, :func:`lifting_operator_sympy` (expand the
+entries of the product as sympy polynomials and read off monomial coefficients, Proposition
+5.1). Tests check they agree; :func:`lifting_operator` picks the faster of the first two.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from .network import MultilinearMap, SparseMatrix, sparse_matmul
 __all__ = [
     "LiftingOperator",
     "lifting_operator",
+    "lifting_operator_sparse",
     "lifting_operator_sympy",
     "tuple_to_column",
     "column_to_tuple",
@@ -133,13 +136,19 @@ def _vec(matrix: SparseMatrix, n: int) -> dict[int, Fraction]:
     return {r * n + c: v for r, row in matrix.items() for c, v in row.items()}
 
 
-def lifting_operator(net: MultilinearMap, max_columns: int | None = None) -> LiftingOperator:
-    """Build A from products of basis matrices M_k(e_i) (Corollary 5.2).
+# Dense integer batches need one rows x cols block per kept partial product; above this many
+# entries per block the dict route is used. tests/benchmarks/bench_lifting_rank.py: with 4x4 and
+# 8x8 factors (16-64 entries per block) the batched route is 4-17x faster; conv networks on long
+# signals have N x N*|nodes| blocks that are almost all zero, where dense blocks waste memory.
+DENSE_BLOCK_LIMIT = 1024
 
-    Sparse propagation: keep the partial products M_1(e_{i_1}) ... M_k(e_{i_k}) that are
-    non-zero and extend only those. ``max_columns`` bounds the number of non-zero partial
-    products kept at any layer; exceeding it raises :class:`~algebra.errors.BudgetExceeded`
-    instead of exhausting memory.
+
+def lifting_operator(net: MultilinearMap, max_columns: int | None = None) -> LiftingOperator:
+    """Build A (Corollary 5.2) by the faster exact route for this network.
+
+    Dispatches to :func:`algebra.lifting_int.lifting_operator_int` when every partial product
+    M_1(e_{i_1}) ... M_k(e_{i_k}) fits a dense block of at most ``DENSE_BLOCK_LIMIT`` entries,
+    and to :func:`lifting_operator_sparse` otherwise; both return the identical operator.
 
     Examples
     --------
@@ -150,6 +159,28 @@ def lifting_operator(net: MultilinearMap, max_columns: int | None = None) -> Lif
     >>> A = lifting_operator(net)
     >>> A.columns
     {(0,): {0: Fraction(1, 1)}, (1,): {0: Fraction(3, 1), 1: Fraction(1, 2)}}
+    """
+    widest_block = net.shape[0] * max(layer.cols for layer in net.layers)
+    if widest_block <= DENSE_BLOCK_LIMIT:
+        from .lifting_int import lifting_operator_int  # imports this module: import lazily
+
+        return lifting_operator_int(net, max_columns)
+    return lifting_operator_sparse(net, max_columns)
+
+
+def lifting_operator_sparse(net: MultilinearMap, max_columns: int | None = None) -> LiftingOperator:
+    """Build A from products of sparse basis matrices M_k(e_i) (Corollary 5.2).
+
+    Sparse propagation: keep the partial products M_1(e_{i_1}) ... M_k(e_{i_k}) that are
+    non-zero and extend only those. ``max_columns`` bounds the number of non-zero partial
+    products kept at any layer; exceeding it raises :class:`~algebra.errors.BudgetExceeded`
+    instead of exhausting memory.
+
+    >>> net = MultilinearMap.from_spec({"layers": [
+    ...     {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 2]]},
+    ...     {"rows": 1, "cols": 1, "params": 3, "entries": [[2, 0, 0, "1/3"]]}]})
+    >>> lifting_operator_sparse(net).columns      # tuples with a zero prefix are never formed
+    {(0, 2): {0: Fraction(2, 3)}}
     """
     partial: dict[IndexTuple, SparseMatrix] = {}
     first = net.layers[0].basis_matrices()

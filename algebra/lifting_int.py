@@ -17,7 +17,8 @@ processed in chunks so that at most ``chunk_entries`` integers are alive per ste
 Memory: every kept partial product is a dense rows x cols integer matrix, so this suits
 networks whose products are dense-ish (random structured layers). For very sparse products of
 large matrices (convolutional networks on long signals) the dict-based
-:func:`algebra.lifting.lifting_operator` stores far less; the tensorlift commands keep using it.
+:func:`algebra.lifting.lifting_operator_sparse` stores far less; :func:`algebra.lifting.lifting_operator`
+chooses between the two.
 
 Measured (tests/benchmarks/bench_lifting_rank.py, K = 4, S = 8, 4x4 factors, 30 % density):
 about 10x faster than :func:`algebra.lifting.lifting_operator` (Fraction entries are shared
@@ -72,14 +73,14 @@ def lifting_operator_int(net: MultilinearMap, max_columns: int | None = None, *,
 
     Examples
     --------
-    >>> from algebra.lifting import lifting_operator
+    >>> from algebra.lifting import lifting_operator_sparse
     >>> net = MultilinearMap.from_spec({"layers": [
     ...     {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, "1/2"], [1, 0, 1, 3]]},
     ...     {"rows": 2, "cols": 2, "params": 2, "entries": [[0, 0, 1, 1], [1, 1, 0, "-2/3"]]}]})
     >>> A = lifting_operator_int(net)
     >>> A.columns
     {(0, 0): {1: Fraction(1, 2)}, (1, 1): {0: Fraction(-2, 1)}}
-    >>> A.columns == lifting_operator(net).columns
+    >>> A.columns == lifting_operator_sparse(net).columns
     True
     """
     # a-priori bound on |entries| of every integer partial product, to choose int64 safely

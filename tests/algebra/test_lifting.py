@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 import pytest
 
 from algebra.errors import BudgetExceeded
-from algebra.lifting import column_to_tuple, lifting_operator, lifting_operator_sympy, tuple_to_column
+from algebra.lifting import (
+    DENSE_BLOCK_LIMIT, column_to_tuple, lifting_operator, lifting_operator_sparse, lifting_operator_sympy,
+    tuple_to_column,
+)
+from algebra.lifting_int import lifting_operator_int
+
+ROUTES = [lifting_operator_sparse, lifting_operator_int]
 from algebra.network import MultilinearMap
 from tests.strategies import full_layer, networks, parameters
 
@@ -19,24 +25,26 @@ def segre(h):
             for idx in itertools.product(*(range(len(hk)) for hk in h))}
 
 
-@given(st.data())
-@settings(max_examples=60, deadline=None)
-def test_lifting_reproduces_the_product(data):
+@pytest.mark.parametrize("route", ROUTES)
+@given(data=st.data())
+@settings(max_examples=40, deadline=None)
+def test_lifting_reproduces_the_product(route, data):
     """Corollary 5.2: A P(h) = M_1(h_1) ... M_K(h_K), exactly."""
     net = data.draw(networks())
     h = [[Fraction(x) for x in hk] for hk in data.draw(parameters(net))]
-    A = lifting_operator(net)
+    A = route(net)
     AP = A.apply(segre(h))
     m, n = net.shape
     X = net.evaluate(h)
     assert all(AP.get(r * n + c, 0) == X[r][c] for r in range(m) for c in range(n))
 
 
-@given(st.data())
-@settings(max_examples=25, deadline=None)
-def test_two_constructions_agree(data):
+@pytest.mark.parametrize("route", ROUTES)
+@given(data=st.data())
+@settings(max_examples=20, deadline=None)
+def test_two_constructions_agree(route, data):
     net = data.draw(networks(max_K=3, max_dim=2, max_params=3))
-    fast = lifting_operator(net)
+    fast = route(net)
     slow = lifting_operator_sympy(net)
     assert dict(fast.columns) == dict(slow.columns)
     assert list(fast.columns) == list(slow.columns)  # both in lexicographic order
@@ -60,19 +68,30 @@ def test_full_product_columns_are_kronecker_units():
         assert b == b2 and col == {a * 2 + c: 1}
 
 
-def test_sparse_propagation_never_extends_zero_prefixes():
+def test_dispatch_uses_dense_blocks_only_when_small():
+    small = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    wide = {"rows": 1, "cols": DENSE_BLOCK_LIMIT + 1, "params": 1, "entries": [[0, 0, 5, 1]]}
+    big = MultilinearMap.from_spec({"layers": [wide, {"rows": DENSE_BLOCK_LIMIT + 1, "cols": 1, "params": 1,
+                                                      "entries": [[0, 5, 0, 2]]}]})
+    assert lifting_operator(small).columns == lifting_operator_sparse(small).columns
+    assert dict(lifting_operator(big).columns) == {(0, 0): {0: 2}}
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_sparse_propagation_never_extends_zero_prefixes(route):
     # Layer 1 uses only parameter 0; the others must never appear in a column.
     first = {"rows": 1, "cols": 2, "params": 50, "entries": [[0, 0, 0, 1]]}
     net = MultilinearMap.from_spec({"layers": [first, full_layer(2, 2), full_layer(2, 2)]})
-    A = lifting_operator(net)
+    A = route(net)
     assert {t[0] for t in A.columns} == {0}
     assert A.n_cols == 50 * 4 * 4
 
 
-def test_budget():
+@pytest.mark.parametrize("route", ROUTES)
+def test_budget(route):
     net = MultilinearMap.from_spec({"layers": [full_layer(3, 3)] * 3})
-    with pytest.raises(BudgetExceeded, match="max-columns"):
-        lifting_operator(net, max_columns=10)
+    with pytest.raises(BudgetExceeded):
+        route(net, max_columns=10)
 
 
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=4), st.data())
