@@ -18,8 +18,15 @@ __all__ = ["main", "build_parser"]
 COMMANDS = ["certify", "verify", "rank", "scatter", "report", "examples", "demo"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (the CLI's bad-input rule), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tensorlift",
         description="Exact identifiability and stability certificates for deep structured linear networks.",
     )

@@ -163,3 +163,14 @@ def test_probes_route(capsys):
     assert (report["rank"], report["status"], report["rank_at_least"]) == (None, "inconclusive", 3)
     code, out, _ = run_cli(capsys, EXAMPLE, "--probes", "3")
     assert "rank(A) >= 3" in out
+
+
+def test_usage_errors_are_one_line_with_exit_2(capsys):
+    from certificates.cli import main
+
+    for argv in (["rank", "x.json", "--max-columns", "many"], ["frobnicate"], []):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        err = capsys.readouterr().err
+        assert info.value.code == 2
+        assert len(err.strip().splitlines()) == 1 and "error:" in err
