@@ -452,6 +452,8 @@ def _sigma_min_proof(net, A: LiftingOperator) -> tuple[dict, dict, Any] | str:
         enc = sigma_min_enclosure(A)
     except (ImportError, BudgetExceeded) as exc:
         return f"no exact sigma_min enclosure ({type(exc).__name__}: {exc})"
+    if enc.lo <= 0:  # only for A = 0, excluded by Ker A = {0}; a zero lower bound proves nothing
+        return "the exact enclosure gave no positive lower bound on sigma_min"
     d, chi = _integer_gram_charpoly(A, enc.gram_side)
     u = _inv_sqrt_upper(enc.lo)
     hi = _round_up_short(enc.hi, enc.hi - enc.lo)
