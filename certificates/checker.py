@@ -15,8 +15,9 @@ Pipeline (each stage runs only if the previous one passed):
 4. **claims** -- each ``proved``/``refuted`` claim is re-verified from its witness; the checker
    only multiplies and compares (the producer ships the hints: minor indices, kernel vectors,
    witness parameters), except for convolutional networks where Algorithm 8.1 is cheap enough
-   to re-run. ``probable``/``numeric``/``inconclusive`` claims are parsed and reported as not
-   re-checked.
+   to re-run, and for a proved structured ``stable`` claim, whose small Gram matrix's
+   characteristic polynomial it recomputes (Berkowitz) before counting roots (Descartes).
+   ``probable``/``numeric``/``inconclusive`` claims are parsed and reported as not re-checked.
 
 Exit status: 0 every re-checkable claim verified; 1 some claim (or the hash/spec stage) failed,
 one line each on stderr; 2 not a readable certificate. One verdict line goes to stdout.
