@@ -3,6 +3,12 @@
 Specs carry coefficients as integers or strings ``"p/q"``; floats are refused because a
 binary float is rarely the rational the user meant and a ``proved`` claim must rest on the
 exact value. Certificates write rationals back as strings with :func:`fraction_to_str`.
+
+One grammar, the checker's (``certificates/checker.py``, ``_RATIONAL``): an optional sign, ASCII
+digits, optionally ``/`` and ASCII digits -- no whitespace anywhere, no Unicode digits, no
+underscores -- so every value the producer accepts re-parses in the independent checker.
+Numerators, denominators and integers have at most :data:`MAX_DIGITS` digits: a bigger value is
+almost surely a mistake, and Python refuses int/str conversions beyond 4300 digits anyway.
 """
 from __future__ import annotations
 
@@ -11,9 +17,17 @@ from fractions import Fraction
 
 from .errors import SpecError
 
-__all__ = ["to_fraction", "fraction_to_str", "parse_int"]
+__all__ = ["to_fraction", "fraction_to_str", "parse_int", "MAX_DIGITS"]
 
-_RATIONAL = re.compile(r"^\s*[+-]?\d+(\s*/\s*\d+)?\s*$")
+MAX_DIGITS = 1000  # per integer, numerator or denominator (the checker allows 4000 characters)
+_TOO_BIG = 10**MAX_DIGITS
+_RATIONAL = re.compile(r"[+-]?([0-9]+)(?:/([0-9]+))?")  # used with fullmatch; ASCII only
+
+
+def _check_int_size(value: int, field: str) -> None:
+    # compare, never convert: str() of a huge int raises ValueError beyond 4300 digits
+    if abs(value) >= _TOO_BIG:
+        raise SpecError(field, f"integer with more than {MAX_DIGITS} digits exceeds the supported maximum")
 
 
 def to_fraction(value: object, field: str) -> Fraction:
@@ -26,28 +40,40 @@ def to_fraction(value: object, field: str) -> Fraction:
     >>> to_fraction(0.5, "layers[0].entries[2][3]")
     Traceback (most recent call last):
     ...
-    algebra.errors.SpecError: layers[0].entries[2][3]: 0.5 is not an exact rational; write it as an integer or a string "p/q"
+    algebra.errors.SpecError: layers[0].entries[2][3]: 0.5 is not an exact rational; write it as an integer or a string "p/q" (ASCII digits, optional leading sign, no spaces)
+    >>> to_fraction(" 3/4", "x")
+    Traceback (most recent call last):
+    ...
+    algebra.errors.SpecError: x: ' 3/4' is not an exact rational; write it as an integer or a string "p/q" (ASCII digits, optional leading sign, no spaces)
     """
     if isinstance(value, bool):
         raise SpecError(field, f"{value!r} is a boolean, not a rational number")
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
+        _check_int_size(value, field)
         return Fraction(value)
-    if isinstance(value, str) and _RATIONAL.match(value):
-        num, _, den = value.replace(" ", "").partition("/")
-        if den and int(den) == 0:
-            raise SpecError(field, f"{value!r} has a zero denominator")
-        return Fraction(int(num), int(den) if den else 1)
+    if isinstance(value, str):
+        match = _RATIONAL.fullmatch(value)
+        if match and max(len(g or "") for g in match.groups()) > MAX_DIGITS:
+            raise SpecError(field, f"{value[:20]!r}... has more than {MAX_DIGITS} digits (the supported maximum)")
+        if match:
+            num, _, den = value.partition("/")
+            if den and int(den) == 0:
+                raise SpecError(field, f"{value!r} has a zero denominator")
+            return Fraction(int(num), int(den) if den else 1)
+    shown = repr(value) if not isinstance(value, str) or len(value) <= 60 else repr(value[:60]) + "..."
     raise SpecError(
-        field, f"{value!r} is not an exact rational; write it as an integer or a string \"p/q\""
+        field, f"{shown} is not an exact rational; write it as an integer or a string \"p/q\" "
+               "(ASCII digits, optional leading sign, no spaces)"
     )
 
 
 def parse_int(value: object, field: str, *, minimum: int | None = None) -> int:
     """Read a JSON integer (not a bool, not a float) with an optional lower bound."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SpecError(field, f"expected an integer, got {value!r}")
+        raise SpecError(field, f"expected an integer, got {value!r:.60}")
+    _check_int_size(value, field)
     if minimum is not None and value < minimum:
         raise SpecError(field, f"expected an integer >= {minimum}, got {value}")
     return value

@@ -24,6 +24,7 @@ KINDS = {
     "feedforward": "graphs.feedforward:parse_feedforward_spec",
 }
 
+MAX_NESTING = 64  # specs are a few levels deep; guards the recursive type check
 STRUCTURED_FIELDS = {"kind", "name", "description", "layers", "model"}
 
 
@@ -63,7 +64,23 @@ def to_multilinear(network: Any) -> MultilinearMap:
 
 
 def read_spec_file(path: str | Path) -> dict:
-    """Read a JSON (or YAML, by extension) spec file into a dict, with one-line errors."""
+    """Read a JSON (or YAML, by extension) spec file into a dict, with one-line errors.
+
+    Only JSON's types are accepted (objects with string keys, lists, strings, numbers, booleans,
+    null): a YAML date, set, binary or non-string key is refused naming its field, because the
+    spec is embedded verbatim in the certificate and hashed. Integers of more than 4300 digits
+    (Python's int/str conversion limit) and absurd nesting are refused on one line too.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "s.yaml")
+    >>> _ = open(p, "w").write("kind: structured\\nname: 2024-01-01\\n")
+    >>> read_spec_file(p)
+    Traceback (most recent call last):
+    ...
+    algebra.errors.SpecError: name: a YAML date is not a JSON value; quote it to make it a string
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -71,21 +88,53 @@ def read_spec_file(path: str | Path) -> dict:
         raise SpecError(str(path), "no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(str(path), f"cannot read: {exc}") from None
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        import yaml
+    try:
+        if path.suffix.lower() in {".yaml", ".yml"}:
+            import yaml
 
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise SpecError(str(path), f"malformed YAML: {str(exc).splitlines()[0]}") from None
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SpecError(str(path), f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise SpecError(str(path), f"malformed YAML: {str(exc).splitlines()[0]}") from None
+        else:
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise SpecError(str(path), f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise SpecError(str(path), "nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer beyond Python's 4300-digit conversion limit
+        if isinstance(exc, SpecError):
+            raise
+        raise SpecError(str(path), f"unreadable value: {str(exc).split(';')[0]}") from None
     if not isinstance(data, dict):
         raise SpecError(str(path), "a spec must be a JSON object with a 'kind'")
+    _check_json_types(data, "")
     return data
+
+
+_YAML_NAMES = {"date": "date", "datetime": "date-time", "set": "set", "bytes": "binary value",
+               "tuple": "tuple"}
+
+
+def _check_json_types(x: Any, field: str, depth: int = 0) -> None:
+    """Refuse anything json.dumps would not write back exactly (YAML's extra types)."""
+    if depth > MAX_NESTING:
+        raise SpecError(field or "spec", f"nested deeper than {MAX_NESTING} levels")
+    if isinstance(x, dict):
+        for k, v in x.items():
+            if not isinstance(k, str):
+                raise SpecError(f"{field}.{k!r:.40}" if field else f"{k!r:.40}",
+                                f"key {k!r:.40} is a {type(k).__name__}, not a string; quote it")
+            _check_json_types(v, f"{field}.{k}" if field else k, depth + 1)
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            _check_json_types(v, f"{field}[{i}]", depth + 1)
+    elif x is None or isinstance(x, (str, bool, int, float)):
+        return
+    else:
+        what = _YAML_NAMES.get(type(x).__name__, type(x).__name__)
+        raise SpecError(field or "spec", f"a YAML {what} is not a JSON value; quote it to make it a string")
 
 
 def parse_spec(spec: Mapping) -> LoadedSpec:

@@ -1,0 +1,108 @@
+"""Bad input: one line on stderr, exit 2, no traceback, no output file (README, "Command line").
+
+Each case is a reviewer's repro (finding 4) rebuilt here: huge sizes that would exhaust memory,
+rationals outside the checker's grammar, YAML types JSON does not have, unusable output paths and
+budget options; plus the producer/checker agreement on the rational grammar (finding 3b).
+"""
+from __future__ import annotations
+
+import json
+import os
+from fractions import Fraction
+
+import pytest
+
+from algebra.errors import SpecError
+from algebra.rational import MAX_DIGITS, to_fraction
+from certificates.cli import main
+
+
+def _write(tmp_path, name, obj):
+    p = tmp_path / name
+    p.write_text(obj if isinstance(obj, str) else json.dumps(obj), encoding="utf-8")
+    return str(p)
+
+
+def _one_layer(coef):
+    return {"kind": "structured", "layers": [{"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, coef]]}]}
+
+
+def _bad(capsys, argv, *must_contain):
+    rc = main(argv)
+    err = capsys.readouterr().err
+    assert rc == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    for word in must_contain:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+# ----------------------------------------------------------------------------- rationals
+@pytest.mark.parametrize("text", [" 3/4 ", "3/4 ", "3 /4", "3\t/4", "\u0661", "3/\u0664", "1_000",
+                                  "3/4\n", "--3", "3//4", "", "+", "/4"])
+def test_rational_grammar_is_the_checkers(text):
+    with pytest.raises(SpecError, match="not an exact rational"):
+        to_fraction(text, "x")
+
+
+@pytest.mark.parametrize("text,value", [("3/4", Fraction(3, 4)), ("-3/4", Fraction(-3, 4)),
+                                        ("+7", Fraction(7)), ("0006/0004", Fraction(3, 2))])
+def test_rational_grammar_accepts(text, value):
+    assert to_fraction(text, "x") == value
+
+
+def test_every_accepted_rational_reparses_in_the_checker():
+    from hypothesis import given, strategies as st
+
+    from certificates import checker
+
+    alphabet = st.sampled_from(list("0123456789+-/ \t\u0661_") + ["\u00b2"])
+
+    @given(st.text(alphabet, max_size=8))
+    def run(text):
+        try:
+            q = to_fraction(text, "x")
+        except SpecError:
+            return
+        assert checker._rational(text, "x") == q
+
+    run()
+
+
+def test_digit_cap_strings_and_integers():
+    big = "9" * (MAX_DIGITS + 1)
+    for value in (big, f"1/{big}", f"-{big}/3", int(big)):
+        with pytest.raises(SpecError, match=str(MAX_DIGITS)):
+            to_fraction(value, "x")
+    assert to_fraction("9" * MAX_DIGITS, "x") == int("9" * MAX_DIGITS)
+
+
+@pytest.mark.parametrize("coef", ["1/" + "9" * 5000, " 3/4 ", "\u0661"])
+def test_cli_bad_coefficient(tmp_path, capsys, coef):
+    spec = _write(tmp_path, "s.json", _one_layer(coef))
+    out = tmp_path / "o.cert.json"
+    _bad(capsys, ["certify", spec, "-o", str(out), "--quiet"], "coefficient")
+    assert not out.exists()
+
+
+def test_cli_integer_beyond_python_limit(tmp_path, capsys):
+    spec = _write(tmp_path, "s.json", json.dumps(_one_layer(0)).replace('0]]}', "9" * 5000 + "]]}"))
+    out = tmp_path / "o.cert.json"
+    _bad(capsys, ["certify", spec, "-o", str(out), "--quiet"], "s.json")
+    assert not out.exists()
+
+
+# ----------------------------------------------------------------------------- YAML
+@pytest.mark.parametrize("text,field", [
+    ("kind: structured\nname: 2024-01-01\nlayers: []\n", "name"),
+    ("kind: structured\nlayers:\n- {rows: 1, cols: 1, params: 1, entries: [[0, 0, 0, 1]]}\nmodel: !!set {a: null}\n", "model"),
+    ("kind: structured\n1: x\n", "1"),
+    ("kind: structured\nname: !!binary aGk=\n", "name"),
+])
+def test_yaml_non_json_types_are_refused(tmp_path, capsys, text, field):
+    spec = _write(tmp_path, "s.yaml", text)
+    out = tmp_path / "o.cert.json"
+    line = _bad(capsys, ["certify", spec, "-o", str(out), "--quiet"])
+    assert line.split("error: ", 1)[1].startswith(field), line
+    assert not out.exists()
