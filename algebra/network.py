@@ -20,7 +20,23 @@ import numpy as np
 from .errors import SpecError
 from .rational import fraction_to_str, parse_int, to_fraction
 
-__all__ = ["Layer", "MultilinearMap", "SparseMatrix", "sparse_matmul", "dense_from_sparse"]
+__all__ = ["Layer", "MultilinearMap", "SparseMatrix", "sparse_matmul", "dense_from_sparse",
+           "MAX_DIMENSION", "MAX_PARAMS", "MAX_CELLS", "MAX_ENTRIES", "MAX_LAYERS"]
+
+# Size budgets checked at parse time, so a spec that would exhaust memory is refused with a
+# SpecError naming the field instead of crashing later (numpy/flint allocate dense arrays of
+# these sizes: a layer's float matrix is rows x cols doubles, A has rows_1 x cols_K rows).
+MAX_DIMENSION = 10**5  # rows or cols of one layer
+MAX_PARAMS = 10**5  # S_k of one layer (prod S_k is bounded separately by --max-columns)
+MAX_CELLS = 10**7  # rows x cols of one layer, and m x n of the product X (= rows of A)
+MAX_ENTRIES = 10**6  # (param, row, col, coefficient) entries of one layer
+MAX_LAYERS = 1000  # K
+
+
+def _budget(field: str, value: int, limit: int, what: str) -> None:
+    if value > limit:
+        raise SpecError(field, f"{value} exceeds the supported maximum {limit} ({what}; "
+                               f"it would need ~{value * 8 / 2**30:.3g} GiB for one dense vector of that size)")
 
 # A sparse exact matrix: row -> {col: value}; zero values are never stored.
 SparseMatrix = dict[int, dict[int, Fraction]]
@@ -136,6 +152,7 @@ class MultilinearMap:
         layers_spec = spec.get("layers")
         if not isinstance(layers_spec, list) or not layers_spec:
             raise SpecError(f"{prefix}layers", "expected a non-empty list of layers")
+        _budget(f"{prefix}layers", len(layers_spec), MAX_LAYERS, "number of layers K")
         layers: list[Layer] = []
         for k, ls in enumerate(layers_spec):
             where = f"{prefix}layers[{k}]"
@@ -150,6 +167,10 @@ class MultilinearMap:
             rows = parse_int(ls["rows"], f"{where}.rows", minimum=1)
             cols = parse_int(ls["cols"], f"{where}.cols", minimum=1)
             params = parse_int(ls["params"], f"{where}.params", minimum=1)
+            _budget(f"{where}.rows", rows, MAX_DIMENSION, "rows of one layer")
+            _budget(f"{where}.cols", cols, MAX_DIMENSION, "cols of one layer")
+            _budget(f"{where}.params", params, MAX_PARAMS, "parameters S_k of one layer")
+            _budget(f"{where}.rows x cols", rows * cols, MAX_CELLS, "cells of one layer's matrix")
             if layers and layers[-1].cols != rows:
                 raise SpecError(
                     f"{where}.rows",
@@ -157,6 +178,7 @@ class MultilinearMap:
                 )
             if not isinstance(ls["entries"], list):
                 raise SpecError(f"{where}.entries", "expected a list of [param, row, col, coefficient]")
+            _budget(f"{where}.entries", len(ls["entries"]), MAX_ENTRIES, "entries of one layer")
             acc: dict[tuple[int, int, int], Fraction] = {}
             for j, e in enumerate(ls["entries"]):
                 ew = f"{where}.entries[{j}]"
@@ -174,6 +196,9 @@ class MultilinearMap:
                 acc[(p, r, c)] = acc.get((p, r, c), Fraction(0)) + to_fraction(e[3], f"{ew}[3] (coefficient)")
             entries = tuple(sorted((p, r, c, v) for (p, r, c), v in acc.items() if v != 0))
             layers.append(Layer(rows, cols, params, entries))
+        m, n = layers[0].rows, layers[-1].cols
+        _budget(f"{prefix}layers[0].rows x layers[{len(layers) - 1}].cols", m * n, MAX_CELLS,
+                "entries of the product X, the rows of the lifting operator A")
         return cls(tuple(layers))
 
     def to_spec(self) -> dict:

@@ -58,7 +58,17 @@ from algebra.errors import SpecError
 from algebra.network import Layer, MultilinearMap
 from algebra.rational import parse_int, to_fraction
 
-__all__ = ["ConvEdge", "ConvNetwork", "parse_conv_spec", "circular_convolve", "CONV_FIELDS", "BOUNDARIES"]
+__all__ = ["ConvEdge", "ConvNetwork", "parse_conv_spec", "circular_convolve", "CONV_FIELDS", "BOUNDARIES",
+           "MAX_N", "MAX_EDGES", "MAX_WORK"]
+
+# Size budgets checked at parse time (a spec that would exhaust memory or run for hours is
+# refused naming the field). Algorithm 8.1 keeps dense length-N integer vectors per node and
+# does one length-N shift-add per support offset, so memory ~ 8 N bytes per live node and time
+# ~ N * sum_e |S_e|. The benchmarks (Haar packet tree J=12, N=2^14: N sum|S_e| ~ 2^28; chain
+# N=2^16) sit well inside.
+MAX_N = 2**24
+MAX_EDGES = 10**5
+MAX_WORK = 2**32  # N * sum_e |S_e|
 
 CONV_FIELDS = {"kind", "name", "description", "N", "boundary", "root", "edges"}
 EDGE_FIELDS = {"from", "to", "support"}
@@ -378,6 +388,9 @@ def parse_conv_spec(spec: Mapping) -> ConvNetwork:
     if "N" not in spec:
         raise SpecError("N", "missing")
     N = parse_int(spec["N"], "N", minimum=1)
+    if N > MAX_N:
+        raise SpecError("N", f"{N} exceeds the supported maximum 2^{MAX_N.bit_length() - 1} (the dense per-leaf "
+                             f"vectors of Algorithm 8.1 would need {8 * N / 2**30:.3g} GiB each)")
     boundary = spec.get("boundary", "circular")
     if boundary not in BOUNDARIES:
         raise SpecError("boundary", f"expected one of {list(BOUNDARIES)}, got {boundary!r}")
@@ -387,6 +400,8 @@ def parse_conv_spec(spec: Mapping) -> ConvNetwork:
     raw_edges = spec.get("edges")
     if not isinstance(raw_edges, list) or not raw_edges:
         raise SpecError("edges", "expected a non-empty list of edges")
+    if len(raw_edges) > MAX_EDGES:
+        raise SpecError("edges", f"{len(raw_edges)} edges exceed the supported maximum {MAX_EDGES}")
 
     graph = nx.DiGraph()
     parsed: list[tuple[str, str, tuple[int, ...]]] = []
@@ -411,15 +426,22 @@ def parse_conv_spec(spec: Mapping) -> ConvNetwork:
         if not isinstance(sup, list) or not sup:
             raise SpecError(f"{where}.support", "expected a non-empty list of offsets")
         offsets = []
+        seen_offsets: set[int] = set()  # a set: a list test is quadratic in |S_e| (up to N)
         for t, s in enumerate(sup):
             s = parse_int(s, f"{where}.support[{t}]")
             if not 0 <= s < N:
                 raise SpecError(f"{where}.support", f"offset {s} out of range 0..{N - 1} (kernels live on Z_N, N = {N})")
-            if s in offsets:
+            if s in seen_offsets:
                 raise SpecError(f"{where}.support", f"duplicate offset {s}")
+            seen_offsets.add(s)
             offsets.append(s)
         graph.add_edge(u, v, index=j, support=tuple(offsets))
         parsed.append((u, v, tuple(offsets)))
+    work = N * sum(len(sup) for _, _, sup in parsed)
+    if work > MAX_WORK:
+        raise SpecError("edges", f"N x (total support size) = {work} exceeds the supported maximum 2^"
+                                 f"{MAX_WORK.bit_length() - 1} (Algorithm 8.1 does one length-N shift-add "
+                                 "per support offset)")
 
     if root not in graph:
         raise SpecError("root", f"node {root!r} is not an endpoint of any edge")

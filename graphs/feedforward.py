@@ -57,7 +57,7 @@ from algebra.errors import BudgetExceeded, SpecError
 from algebra.identifiability import Verdict, identifiability_verdict, lifting_rank, verdict_assumptions
 from algebra.lifting import lifting_operator
 from algebra.models import full_model
-from algebra.network import Layer, MultilinearMap
+from algebra.network import MAX_CELLS, MAX_DIMENSION, MAX_ENTRIES, MAX_LAYERS, MAX_PARAMS, Layer, MultilinearMap
 from algebra.rational import parse_int, to_fraction
 from algebra.segre import are_equivalent
 
@@ -174,6 +174,15 @@ def _rational_list(value, where: str, length: int) -> tuple[Fraction, ...]:
     return tuple(to_fraction(x, f"{where}[{i}]") for i, x in enumerate(value))
 
 
+MAX_SAMPLES = 10**4  # n, the number of inputs (one operator per sample, stacked)
+
+
+def _ff_budget(field: str, value: int, limit: int, what: str) -> None:
+    if value > limit:
+        raise SpecError(field, f"{value} exceeds the supported maximum {limit} ({what}); "
+                               "a spec this large would exhaust memory")
+
+
 def parse_feedforward_spec(spec: Mapping) -> FeedforwardNetwork:
     """Validate a ``feedforward`` spec and build the network (errors name the field).
 
@@ -194,7 +203,11 @@ def parse_feedforward_spec(spec: Mapping) -> FeedforwardNetwork:
     widths_v = spec["widths"]
     if not isinstance(widths_v, list) or len(widths_v) < 2:
         raise SpecError("widths", "expected a list [input width, ..., output width] of at least 2 integers")
+    if len(widths_v) > MAX_LAYERS + 1:
+        raise SpecError("widths", f"{len(widths_v) - 1} weight layers exceed the supported maximum {MAX_LAYERS}")
     widths = tuple(parse_int(x, f"widths[{i}]", minimum=1) for i, x in enumerate(widths_v))
+    for i, w in enumerate(widths):
+        _ff_budget(f"widths[{i}]", w, MAX_DIMENSION, "units of one layer")
     L = len(widths) - 1
 
     edges_v = spec.get("edges")
@@ -206,10 +219,12 @@ def parse_feedforward_spec(spec: Mapping) -> FeedforwardNetwork:
     for l, ev in enumerate(edges_v):
         n_in, n_out = widths[l], widths[l + 1]
         if ev is None:
+            _ff_budget(f"edges[{l}]", n_in * n_out, MAX_PARAMS, f"weights of dense layer {l + 1} (parameters S_k)")
             edges.append(tuple((a, b) for b in range(n_out) for a in range(n_in)))
             continue
         if not isinstance(ev, list) or not ev:
             raise SpecError(f"edges[{l}]", "expected a non-empty list of [from, to] pairs (or null for dense)")
+        _ff_budget(f"edges[{l}]", len(ev), MAX_PARAMS, f"weights of layer {l + 1} (parameters S_k)")
         seen = set()
         layer_edges = []
         for j, e in enumerate(ev):
@@ -231,6 +246,18 @@ def parse_feedforward_spec(spec: Mapping) -> FeedforwardNetwork:
     inputs_v = spec["inputs"]
     if not isinstance(inputs_v, list) or not inputs_v:
         raise SpecError("inputs", "expected a non-empty list of samples (each a list of input values)")
+    _ff_budget("inputs", len(inputs_v), MAX_SAMPLES, "samples")
+    # the stacked multilinear map (module docstring) has n * n_l x n * n_{l-1} blocks and
+    # n * |edges_l| entries per layer: keep it inside the structured budgets
+    n_s = len(inputs_v)
+    for k in range(1, L + 1):  # the shapes of to_multilinear's layers, before building them
+        l = L + 1 - k
+        rows = widths[L] if k == 1 else n_s * widths[l]
+        cols = n_s if l == 1 else n_s * widths[l - 1]
+        what = f"of the stacked matrix of weight layer {l} over {n_s} sample(s)"
+        _ff_budget("inputs", max(rows, cols), MAX_DIMENSION, "rows/cols " + what)
+        _ff_budget("inputs", rows * cols, MAX_CELLS, "cells " + what)
+        _ff_budget("inputs", n_s * len(edges[l - 1]), MAX_ENTRIES, "entries " + what)
     inputs = tuple(_rational_list(x, f"inputs[{s}]", widths[0]) for s, x in enumerate(inputs_v))
     n = len(inputs)
 

@@ -14,6 +14,7 @@ import json
 import math
 import sys
 
+from algebra.errors import BudgetExceeded
 from algebra.exact import check_rank_witness, rank_witness, witness_to_json
 from algebra.lifting import lifting_operator
 from algebra.probes import probe_rank_exact
@@ -82,6 +83,35 @@ def _structural(network):
     return int(rank), extra
 
 
+MAX_COMPILED_ENTRIES = 10**6  # entries of a network compiled to a MultilinearMap (Python tuples)
+MAX_DENSE_CELLS = 2 * 10**8  # non-zero columns x rows of A: the exact rank's dense integer matrix
+
+
+def _knows_shape(network) -> bool:
+    return hasattr(network, "param_counts") and (hasattr(network, "shape") or
+                                                 (hasattr(network, "N") and hasattr(network, "leaves")))
+
+
+def _output_shape(network) -> tuple[int, int]:
+    """(m, n), the shape of X, without compiling the network (conv: N x N|F|)."""
+    shape = getattr(network, "shape", None)
+    if shape is not None:
+        return tuple(shape)
+    return network.N, network.N * len(network.leaves)
+
+
+def _compiled(loaded, max_columns):
+    """The network's MultilinearMap, refused when compiling it would exhaust memory."""
+    network = loaded.network
+    if hasattr(network, "edges") and hasattr(network, "N"):  # conv: circulant blocks, N entries per offset
+        entries = network.N * sum(len(e.support) for e in network.edges)
+        if entries > MAX_COMPILED_ENTRIES:
+            raise BudgetExceeded(f"building A for this conv network needs {entries} matrix entries "
+                                 f"(> {MAX_COMPILED_ENTRIES}); drop --generic/--probes to use the "
+                                 "structural rank (Proposition 8.2)")
+    return loaded.multilinear()
+
+
 def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS, seed: int = 0,
                 with_witness: bool = False, generic: bool = False, probes: int | None = None) -> dict:
     """The JSON-ready result of ``tensorlift rank`` (raises SpecError / BudgetExceeded).
@@ -92,12 +122,16 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
     rk A >= R is known and the status is ``inconclusive``.
     """
     loaded = load_spec(spec_path)
-    net = loaded.multilinear()
-    m, n = net.shape
+    structural = None if (generic or probes is not None) else _structural(loaded.network)
+    # the structural route never compiles the network into a MultilinearMap: for a conv network
+    # that map has N x sum|S_e| entries (the whole circulant blocks), far more than its answer needs
+    net = None if structural is not None and _knows_shape(loaded.network) else _compiled(loaded, max_columns)
+    shape_of = net if net is not None else loaded.network
+    m, n = _output_shape(shape_of)
     report = {
         "spec": str(spec_path),
         "kind": loaded.kind,
-        "shape": [m * n, math.prod(net.param_counts)],
+        "shape": [m * n, math.prod(shape_of.param_counts)],
         "theorem": "Corollary 5.2 (lifting operator)",
     }
     if probes is not None:
@@ -113,7 +147,6 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
                            "reason": f"all {probes} probes are independent: rk A >= {probes} "
                                      f"(proved); use more probes"})
         return report
-    structural = None if generic else _structural(loaded.network)
     if structural is not None:
         rank, extra = structural
         report.update({"rank": rank, "status": extra.pop("status", "proved"),
@@ -122,6 +155,10 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
         report["kernel_dimension"] = report["shape"][1] - rank
         return report
     A = lifting_operator(net, max_columns=max_columns)
+    if len(A.columns) * A.n_rows > MAX_DENSE_CELLS:  # exact.py builds a dense integer matrix
+        raise BudgetExceeded(f"A has {len(A.columns)} non-zero columns of {A.n_rows} rows: the exact rank "
+                             f"would need a dense {len(A.columns)} x {A.n_rows} integer matrix "
+                             f"(> {MAX_DENSE_CELLS} entries); use --probes R (Proposition 5.3)")
     w = rank_witness(A, seed=seed)
     check_rank_witness(A, w)  # never print a proved rank that does not re-check
     report.update({

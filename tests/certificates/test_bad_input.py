@@ -106,3 +106,56 @@ def test_yaml_non_json_types_are_refused(tmp_path, capsys, text, field):
     line = _bad(capsys, ["certify", spec, "-o", str(out), "--quiet"])
     assert line.split("error: ", 1)[1].startswith(field), line
     assert not out.exists()
+
+
+# ----------------------------------------------------------------------------- size budgets
+def _layer(rows, cols, params):
+    return {"rows": rows, "cols": cols, "params": params, "entries": [[0, 0, 0, 1]]}
+
+
+@pytest.mark.parametrize("spec,field", [
+    ({"kind": "structured", "layers": [_layer(1, 1, 10**11), _layer(1, 1, 10**11)]}, "layers[0].params"),
+    ({"kind": "structured", "layers": [_layer(10**11, 10**11, 1), _layer(10**11, 1, 1)]}, "layers[0].rows"),
+    ({"kind": "structured", "layers": [_layer(1, 10**6, 1)]}, "layers[0].cols"),
+    ({"kind": "structured", "layers": [_layer(10**4, 10**4, 1)]}, "layers[0].rows x cols"),
+    ({"kind": "structured", "layers": [_layer(10**4, 1, 1), _layer(1, 10**4, 1)]}, "layers[0].rows x layers[1].cols"),
+    ({"kind": "conv", "N": 10**12, "root": "r", "edges": [{"from": "x", "to": "v", "support": [0, 1, 2]},
+                                                         {"from": "v", "to": "r", "support": [0, 10**12 - 1]}]}, "N"),
+    ({"kind": "conv", "N": 2**24, "root": "r", "edges": [{"from": "x", "to": "r", "support": list(range(300))}]}, "edges"),
+    ({"kind": "feedforward", "widths": [1000, 1000], "inputs": [[1] * 1000]}, "edges[0]"),
+    ({"kind": "feedforward", "widths": [10**6, 1], "inputs": [[1]]}, "widths[0]"),
+    ({"kind": "feedforward", "widths": [2, 300, 2], "inputs": [[1, 1]] * 400}, "inputs"),
+])
+@pytest.mark.parametrize("command", ["certify", "rank", "scatter"])
+def test_specs_that_would_exhaust_memory_are_refused(tmp_path, capsys, spec, field, command):
+    if command == "scatter" and spec["kind"] != "conv":
+        pytest.skip("scatter reads conv specs only")
+    path = _write(tmp_path, "s.json", spec)
+    out = tmp_path / "o.cert.json"
+    argv = [command, path] + (["-o", str(out), "--quiet"] if command == "certify" else [])
+    line = _bad(capsys, argv, "exceeds the supported maximum")
+    assert line.split("error: ", 1)[1].startswith(field + ":"), line
+    assert not out.exists()
+
+
+def test_budgets_leave_the_benchmark_sizes_alone():
+    from graphs.builders import chain_spec, haar_packet_tree_spec
+    from graphs.specs import parse_spec
+
+    haar = parse_spec(haar_packet_tree_spec(12, 2**14)).network
+    assert haar.N == 2**14 and haar.K == 12
+    chain = parse_spec(chain_spec([[i * 8**k for i in range(8)] for k in range(5)], 2**16)).network
+    assert chain.N == 2**16
+
+
+def test_rank_of_a_large_conv_network_is_structural_and_fast(tmp_path, capsys):
+    # N = 2^20: the structural route (Proposition 8.2) answers without compiling N x N blocks
+    N = 2**20
+    spec = {"kind": "conv", "N": N, "root": "r", "edges": [{"from": "x", "to": "v", "support": [0, 1, 2]},
+                                                          {"from": "v", "to": "r", "support": [0, N - 1]}]}
+    path = _write(tmp_path, "s.json", spec)
+    assert main(["rank", path, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["rank"], report["method"], report["shape"]) == (4, "structural", [N * N, 6])
+    line = _bad(capsys, ["rank", path, "--generic"], "budget exceeded")
+    assert "structural" in line
