@@ -2,7 +2,8 @@
 
 Each subcommand lives in its own module under :mod:`certificates.commands` and exposes
 ``register(subparsers)``; this module only dispatches and turns expected errors into one
-line on stderr with exit status 2 (bad input) -- never a traceback.
+line on stderr with exit status 2 (bad input) -- never a traceback: SpecError, BudgetExceeded,
+unusable paths (OSError), out of memory and stray ValueErrors.
 """
 from __future__ import annotations
 
@@ -63,6 +64,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"tensorlift {args.command}: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # an unusable path: a directory, a missing folder, no permission, disk full
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"tensorlift {args.command}: error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"tensorlift {args.command}: budget exceeded: out of memory (lower the budgets, "
+              "e.g. --max-columns)", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # bad values that escaped validation: still one line, exit 2
+        text = " ".join(str(exc).split())[:300]
+        print(f"tensorlift {args.command}: error: {text}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

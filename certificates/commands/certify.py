@@ -1,11 +1,49 @@
-"""``tensorlift certify SPEC``: decide what can be decided, write the certificate (and a report)."""
+"""``tensorlift certify SPEC``: decide what can be decided, write the certificate (and a report).
+
+Budgets are on by default (a spec must never run unbounded): ``--max-columns`` (non-zero columns
+of A to build) and ``--time-limit`` (seconds for the exact phases); exceeding either turns the
+affected claims into ``inconclusive`` with the reason. The certificate and the report are written
+together: both go to temporary files first and are renamed into place only when both are
+complete, so a failure leaves neither (no partial output).
+"""
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
+import math
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
-__all__ = ["register", "run", "summary_lines"]
+from algebra.errors import SpecError
+
+__all__ = ["register", "run", "summary_lines", "write_outputs", "DEFAULT_MAX_COLUMNS", "DEFAULT_TIME_LIMIT"]
+
+DEFAULT_MAX_COLUMNS = 200_000  # non-zero columns of A: a few hundred MB of exact Fractions at most
+DEFAULT_TIME_LIMIT = 300.0  # seconds for the exact phases (lifting, rank, witness search)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text!r}")
+    return value
 
 
 def register(sub) -> None:
@@ -16,8 +54,12 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("md", "tex", "html"), help="report format (default: from --report's suffix, else md)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
-    p.add_argument("--max-columns", type=int, default=None, help="budget: most non-zero columns of A to build")
-    p.add_argument("--time-limit", type=float, default=None, help="budget: seconds for the exact phases")
+    p.add_argument("--max-columns", type=_positive_int, default=DEFAULT_MAX_COLUMNS, metavar="N",
+                   help=f"budget: most non-zero columns of A to build (default {DEFAULT_MAX_COLUMNS}); "
+                        "beyond it the rank claim is inconclusive")
+    p.add_argument("--time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                   help=f"budget: seconds for the exact phases (default {DEFAULT_TIME_LIMIT:g}); when reached "
+                        "the pending claims are inconclusive with the reason")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=run)
 
@@ -42,20 +84,19 @@ def report_format(path: str | None, fmt: str | None) -> str:
 
 
 def run(args) -> int:
-    from ..certify import certify_file, default_certificate_path, write_certificate
+    from ..certify import certify_file, default_certificate_path
 
     def progress(phase: str) -> None:
         if not args.quiet:
             print(f"tensorlift certify: {phase} ...", file=sys.stderr, flush=True)
 
+    out = Path(args.output) if args.output else default_certificate_path(args.spec)
+    _check_destination(out, "--output")
+    if args.report:
+        _check_destination(Path(args.report), "--report")
     result = certify_file(args.spec, seed=args.seed, max_columns=args.max_columns,
                           time_limit=args.time_limit, progress=progress)
-    out = Path(args.output) if args.output else default_certificate_path(args.spec)
-    write_certificate(result.document, out)
-    if args.report:
-        from ..report import write_report
-
-        write_report(result.document, args.report, report_format(args.report, args.format))
+    write_outputs(result.document, out, args.report, report_format(args.report, args.format) if args.report else None)
     if args.json:
         print(json.dumps({"spec": str(args.spec), "certificate": str(out), "report": args.report,
                           "sha256": result.document["network"]["sha256"],
@@ -69,3 +110,89 @@ def run(args) -> int:
         print(f"certificate: {out}" + (f"\nreport: {args.report}" if args.report else ""))
         print(f"re-check it with: tensorlift verify {out}")
     return 0
+
+
+def _check_destination(path: Path, option: str) -> None:
+    """Refuse an output path that cannot be a file before spending time on the spec."""
+    if path.is_dir():
+        raise SpecError(option, f"{path} is a directory; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise SpecError(option, f"{path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise SpecError(option, f"{path}: the folder {parent} is not writable")
+
+
+def write_outputs(document, cert_path: str | Path, report_path: str | Path | None = None,
+                  fmt: str | None = None) -> None:
+    """Write the certificate and (optionally) the report together, or neither.
+
+    Everything is first written to temporary files in the destination folders (the report's PNG
+    figures too), then renamed into place; if anything fails, the files already renamed are
+    removed again and the temporaries deleted, and the error is a one-line :class:`SpecError`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> write_outputs({"a": 1}, d / "c.json", d, "md")
+    Traceback (most recent call last):
+    ...
+    algebra.errors.SpecError: --report: cannot write ...: Is a directory
+    >>> sorted(p.name for p in d.iterdir())
+    []
+    """
+    from ..certify import dumps_certificate
+
+    cert_path = Path(cert_path)
+    staged: list[tuple[Path, Path]] = []  # (temporary, final)
+    renamed: list[Path] = []
+    scratch: list[Path] = []
+    option = "--output"
+    target = cert_path
+    try:
+        text = dumps_certificate(document)
+        fd, tmp = tempfile.mkstemp(dir=cert_path.parent, prefix=f".{cert_path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        _usual_permissions(tmp)
+        staged.append((Path(tmp), cert_path))
+        if report_path is not None:
+            from ..report import write_report
+
+            option, target = "--report", Path(report_path)
+            if target.is_dir():
+                raise IsADirectoryError(21, "Is a directory", str(target))
+            folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+            scratch.append(folder)
+            write_report(document, folder / target.name, fmt)
+            for f in sorted(folder.iterdir()):  # the report and its figures (stem-<figure>.png)
+                staged.append((f, target.parent / f.name))
+        for tmp_file, final in staged:
+            option, target = ("--output", final) if final == cert_path else ("--report", final)
+            if final.is_dir():
+                raise IsADirectoryError(21, "Is a directory", str(final))
+            os.replace(tmp_file, final)
+            renamed.append(final)
+    except OSError as exc:
+        for final in renamed:
+            with contextlib.suppress(OSError):
+                final.unlink()
+        raise SpecError(option, f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        for final in renamed:
+            with contextlib.suppress(OSError):
+                final.unlink()
+        raise
+    finally:
+        for tmp_file, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp_file.unlink()
+        for folder in scratch:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _usual_permissions(path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions

@@ -159,3 +159,69 @@ def test_rank_of_a_large_conv_network_is_structural_and_fast(tmp_path, capsys):
     assert (report["rank"], report["method"], report["shape"]) == (4, "structural", [N * N, 6])
     line = _bad(capsys, ["rank", path, "--generic"], "budget exceeded")
     assert "structural" in line
+
+
+# ----------------------------------------------------------------------------- CLI paths and budgets
+GOOD = {"kind": "structured", "layers": [{"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]}
+
+
+@pytest.mark.parametrize("option,value", [("--time-limit", "nan"), ("--time-limit", "inf"), ("--time-limit", "0"),
+                                          ("--time-limit", "-1"), ("--time-limit", "x"), ("--max-columns", "0"),
+                                          ("--max-columns", "-5"), ("--max-columns", "1.5")])
+def test_certify_budget_options_are_validated(tmp_path, capsys, option, value):
+    spec = _write(tmp_path, "s.json", GOOD)
+    out = tmp_path / "o.cert.json"
+    with pytest.raises(SystemExit) as exc:
+        main(["certify", spec, "-o", str(out), option, value, "--quiet"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and len(err.strip().splitlines()) == 1 and option in err, err
+    assert not out.exists()
+
+
+def test_certify_help_documents_the_default_budgets(capsys):
+    with pytest.raises(SystemExit):
+        main(["certify", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "default 200000" in text and "default 300" in text
+
+
+@pytest.mark.parametrize("where", ["output-dir", "output-missing", "report-dir", "report-missing", "report-proc"])
+def test_unusable_output_paths_leave_no_file(tmp_path, capsys, where):
+    spec = _write(tmp_path, "s.json", GOOD)
+    out = tmp_path / "o.cert.json"
+    report = tmp_path / "o.md"
+    argv = ["certify", spec, "--quiet"]
+    if where == "output-dir":
+        argv += ["-o", str(tmp_path)]
+    elif where == "output-missing":
+        argv += ["-o", str(tmp_path / "nope" / "o.cert.json")]
+    else:
+        argv += ["-o", str(out), "--report", {"report-dir": str(tmp_path), "report-missing": str(tmp_path / "nope" / "r.md"),
+                                               "report-proc": "/proc/tensorlift-x.md"}[where]]
+    line = _bad(capsys, argv)
+    assert ("--output" if where.startswith("output") else "--report") in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"], list(tmp_path.iterdir())
+    assert not report.exists()
+
+
+def test_report_failure_after_the_certificate_rolls_back(tmp_path, monkeypatch):
+    # the report's renderer fails after the certificate is staged: neither file may remain
+    from certificates.commands import certify as cmd
+    from certificates import report
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report, "write_report", boom)
+    with pytest.raises(SpecError, match="--report"):
+        cmd.write_outputs(GOOD, tmp_path / "c.json", tmp_path / "r.md", "md")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_certificate_and_report_are_written_together(tmp_path, capsys):
+    spec = _write(tmp_path, "s.json", GOOD)
+    out, report = tmp_path / "o.cert.json", tmp_path / "o.md"
+    assert main(["certify", spec, "-o", str(out), "--report", str(report), "--quiet"]) == 0
+    assert out.exists() and report.exists()
+    assert main(["verify", str(out)]) == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporaries left
