@@ -58,7 +58,9 @@ True
 from __future__ import annotations
 
 import itertools
+import math
 import random
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
@@ -78,6 +80,8 @@ __all__ = [
     "lifting_rank",
     "injectivity_witness",
     "find_nonidentifiability_witness",
+    "DEFAULT_MAX_UNKNOWNS",
+    "DEFAULT_TIME_BUDGET",
     "verify_nonidentifiability_witness",
     "theorem_6_4_condition",
     "identifiability_verdict",
@@ -424,17 +428,72 @@ def _combos(basis: list[list[Fraction]], rng: random.Random, extra: int = 3):
         yield [sum(c * b[i] for c, b in zip(coeffs, basis)) for i in range(len(basis[0]))]
 
 
-def _search_untied(net, model, a: LinearPiece, b: LinearPiece, k: int, rng: random.Random, info: dict):
+DEFAULT_MAX_UNKNOWNS = 1000  # unknowns of one exact linear system of the witness search
+DEFAULT_TIME_BUDGET = 10.0  # seconds for the whole witness search
+DEFAULT_MAX_TUPLES = 10**7  # index tuples prod S_k the Dirac/zero-column searches may scan (they build A)
+MAX_JOIN_WORK = 10**8  # prod S_k x sum S_k: Terracini tangent vectors (length prod S_k, ~sum S_k of them)
+
+
+def _check_join_size(net: MultilinearMap) -> None:
+    work = math.prod(net.param_counts) * sum(net.param_counts)
+    if work > MAX_JOIN_WORK:
+        raise BudgetExceeded(f"Terracini join dimensions need ~{work} exact entries (prod S_k x sum S_k > {MAX_JOIN_WORK})")
+
+
+class _SearchBudget:
+    """The witness search's budget: a wall-clock deadline and a cap on each system's unknowns.
+
+    A system over the cap is skipped (counted); passing the deadline raises BudgetExceeded. Both
+    keep a search over large dense layers (thousands of parameters) from running for hours.
+    """
+
+    def __init__(self, max_unknowns: int | None, time_budget: float | None):
+        self.max_unknowns = max_unknowns
+        self.time_budget = time_budget
+        self.deadline = None if time_budget is None else time.monotonic() + time_budget
+        self.skipped = 0
+        self.largest_skipped = 0
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise BudgetExceeded(f"the witness search stopped at its time budget of {self.time_budget:g} s")
+
+    def allows_tuples(self, n_tuples: int) -> bool:
+        self.check()
+        if self.max_unknowns is not None and n_tuples > DEFAULT_MAX_TUPLES:
+            self.skipped += 1
+            self.largest_skipped = max(self.largest_skipped, n_tuples)
+            return False
+        return True
+
+    def allows(self, unknowns: int) -> bool:
+        self.check()
+        if self.max_unknowns is not None and unknowns > self.max_unknowns:
+            self.skipped += 1
+            self.largest_skipped = max(self.largest_skipped, unknowns)
+            return False
+        return True
+
+
+_UNLIMITED = _SearchBudget(None, None)
+
+
+def _search_untied(net, model, a: LinearPiece, b: LinearPiece, k: int, rng: random.Random, info: dict,
+                   budget: _SearchBudget = _UNLIMITED):
     u = a.random_point(rng)
     v = b.random_point(rng)
     Tu, Tv = a.supports[k], b.supports[k]
     S = net.param_counts[k]
+    if not budget.allows(len(Tu) + len(Tv)):
+        return None
     cols = [_vec(net, _with(u, [k], _lift([i], [1], S))) for i in Tu]
     cols += [[-z for z in _vec(net, _with(v, [k], _lift([i], [1], S)))] for i in Tv]
+    budget.check()
     rows = [list(r) for r in zip(*cols)] if cols else []
     basis = _qq.nullspace(rows, len(cols))
     info["largest_system"] = max(info.get("largest_system", 0), len(cols))
     for z in _combos(basis, rng):
+        budget.check()
         x = _lift(Tu, z[:len(Tu)], S)
         y = _lift(Tv, z[len(Tu):], S)
         for h, g in _candidates_from(net, u, v, k, x, y, Tu, Tv):
@@ -444,7 +503,7 @@ def _search_untied(net, model, a: LinearPiece, b: LinearPiece, k: int, rng: rand
 
 
 def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: random.Random,
-                      max_subsets: int = 2000):
+                      max_subsets: int = 2000, budget: _SearchBudget = _UNLIMITED):
     """Tie class {k1, k2}: find x ≠ ±y with A(P(.., x, .., x, ..) − P(.., y, .., y, ..)) = 0.
 
     With x = (w + z)/2, y = (z − w)/2 the difference is (w ⊗ z + z ⊗ w)/2 at (k1, k2), so
@@ -458,6 +517,8 @@ def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: ran
     S = net.param_counts[cls[0]]
     d = len(T)
     k1, k2 = cls
+    if not budget.allows(d * d):
+        return None
     E = {}
     for i in range(d):
         for j in range(d):
@@ -587,7 +648,8 @@ def _rank_factorization(T: list[list[Fraction]]) -> tuple[list[list[Fraction]], 
     return C, rows
 
 
-def _search_kernel_rank2(net, model, piece: LinearPiece, rng: random.Random, tries: int = 4):
+def _search_kernel_rank2(net, model, piece: LinearPiece, rng: random.Random, tries: int = 4,
+                         budget: _SearchBudget = _UNLIMITED):
     """K = 2, untied piece: a kernel tensor T of A on the piece's box with rank(T) ≤ 2 is
     P(h) − P(g) for h, g in the piece (a rational rank factorisation T = c_1 r_1 + c_2 r_2).
 
@@ -596,6 +658,8 @@ def _search_kernel_rank2(net, model, piece: LinearPiece, rng: random.Random, tri
     """
     T1, T2 = piece.supports
     S1, S2 = piece.param_counts
+    if not budget.allows(len(T1) * len(T2)):
+        return None
     box = [(i, j) for i in T1 for j in T2]
     cols = [_vec(net, [_lift([i], [1], S1), _lift([j], [1], S2)]) for i, j in box]
     rows = [list(r) for r in zip(*cols)]
@@ -629,6 +693,8 @@ def _search_kernel_rank2(net, model, piece: LinearPiece, rng: random.Random, tri
 
 def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection | None = None, seed: int = 0,
                                     *, tries: int = 2, max_pairs: int = 400,
+                                    max_unknowns: int | None = DEFAULT_MAX_UNKNOWNS,
+                                    time_budget: float | None = DEFAULT_TIME_BUDGET,
                                     _info: dict | None = None) -> tuple[Params, Params] | None:
     """Search for h, g in the model with equal products and P(h) ≠ P(g).
 
@@ -643,6 +709,17 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
         Random base points per (pair of pieces, layer).
     max_pairs : int
         Bound on the number of (unordered) pairs of pieces tried.
+    max_unknowns : int or None
+        Skip any exact linear system with more unknowns (default
+        :data:`DEFAULT_MAX_UNKNOWNS`; None = no cap).
+    time_budget : float or None
+        Seconds for the whole search (default :data:`DEFAULT_TIME_BUDGET`; None = no limit).
+
+    Raises
+    ------
+    BudgetExceeded
+        When the time budget is reached, or when no witness was found but some system was
+        skipped for its size (the search was not the complete search the caller asked for).
 
     Returns
     -------
@@ -667,34 +744,41 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
     pairs = list(itertools.combinations_with_replacement(range(len(pieces)), 2))[:max_pairs]
     untied = [c[0] for c in model.classes if len(c) == 1]
     pairs_tied = [c for c in model.classes if len(c) == 2]
-    found = _search_dirac_collisions(net, model)
+    budget = _SearchBudget(max_unknowns, time_budget)
+    scan_tuples = budget.allows_tuples(math.prod(net.param_counts))
+    found = _search_dirac_collisions(net, model) if scan_tuples else None
     if found:
         info["dirac"] = True
         return found
     for _ in range(tries):
         for i, j in pairs:
             for k in untied:
-                found = _search_untied(net, model, pieces[i], pieces[j], k, rng, info)
+                found = _search_untied(net, model, pieces[i], pieces[j], k, rng, info, budget)
                 if found:
                     info["layer"] = k
                     info["pieces"] = (pieces[i].supports, pieces[j].supports)
                     return found
         for piece in pieces:
             for cls in pairs_tied:
-                found = _search_tied_pair(net, model, piece, cls, rng)
+                found = _search_tied_pair(net, model, piece, cls, rng, budget=budget)
                 if found:
                     info["tied_layers"] = cls
                     return found
     if net.K == 2 and not model.has_ties:
         for piece in pieces:
-            found = _search_kernel_rank2(net, model, piece, rng)
+            found = _search_kernel_rank2(net, model, piece, rng, budget=budget)
             if found:
                 info["kernel_rank2"] = piece.supports
                 return found
-    found = _search_zero_columns(net, model)
+    budget.check()
+    found = _search_zero_columns(net, model) if scan_tuples else None
     if found:
         info["zero_column"] = True
         return found
+    if budget.skipped:
+        raise BudgetExceeded(f"no witness found, and the search skipped {budget.skipped} step(s) over its size caps "
+                             f"({budget.max_unknowns} unknowns per linear system, {DEFAULT_MAX_TUPLES} index "
+                             f"tuples; largest skipped: {budget.largest_skipped})")
     return None
 
 
@@ -747,6 +831,7 @@ def theorem_6_4(net: MultilinearMap, model=None, seed: int = 0) -> Theorem64:
     (False, 1, 4)
     """
     model = as_model(model, net)
+    _check_join_size(net)  # bounds lifting_rank(net) too: A has at most prod S_k columns
     rank = lifting_rank(net)
     joins = tuple(join_dimensions(model, seed=seed))
     condition, evidence = theorem_6_4_condition(rank, list(joins))
@@ -842,7 +927,11 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
                                ("exact over Q; holds over R",), seed, details, verdict_assumptions(model.describe()))
 
     info: dict = {}
-    found = find_nonidentifiability_witness(net, model, seed, tries=tries, _info=info)
+    try:
+        found = find_nonidentifiability_witness(net, model, seed, tries=tries, _info=info)
+    except BudgetExceeded as exc:  # an unfinished search finds nothing; say why
+        found = None
+        details["witness_search"] = f"stopped: {exc}"
     s_prime = _largest_linear_space(model)
     details["S_prime"] = s_prime
     if rank is not None:
@@ -875,6 +964,7 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
     notes = []
     if rank is not None:
         try:
+            _check_join_size(net)
             joins = join_dimensions(model, seed=seed)
         except BudgetExceeded as exc:
             joins = None

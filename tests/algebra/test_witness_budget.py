@@ -1,0 +1,79 @@
+"""The witness search and Theorem 6.4's reading are bounded (finding 5): big dense layers give an
+``inconclusive`` claim with a reason in seconds instead of running for hours."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from algebra.errors import BudgetExceeded
+from algebra.identifiability import (DEFAULT_MAX_UNKNOWNS, find_nonidentifiability_witness,
+                                     identifiability_verdict, theorem_6_4)
+from algebra.network import MultilinearMap
+
+
+def _dense_empty(S):
+    """Two 1x1 layers of S parameters and no entries: A = 0."""
+    layer = {"rows": 1, "cols": 1, "params": S, "entries": []}
+    return {"kind": "structured", "layers": [layer, layer]}
+
+
+def _sum_layer(S):
+    """X = (sum h_1)(sum h_2): not identifiable, and the untied search finds it when allowed."""
+    layer = {"rows": 1, "cols": 1, "params": S, "entries": [[p, 0, 0, 1] for p in range(S)]}
+    return MultilinearMap.from_spec({"layers": [layer, layer]})
+
+
+def test_small_search_is_unchanged():
+    h, g = find_nonidentifiability_witness(_sum_layer(3))
+    net = _sum_layer(3)
+    assert net.evaluate(h) == net.evaluate(g)
+
+
+def test_systems_over_the_cap_are_skipped_and_reported():
+    with pytest.raises(BudgetExceeded, match="size caps"):
+        find_nonidentifiability_witness(MultilinearMap.from_spec(_dense_empty(600)), max_unknowns=10)
+    assert DEFAULT_MAX_UNKNOWNS >= 100
+
+
+def test_time_budget_stops_the_search():
+    with pytest.raises(BudgetExceeded, match="time budget"):
+        find_nonidentifiability_witness(_sum_layer(40), time_budget=0.0, max_unknowns=None)
+
+
+def test_the_verdict_reports_a_stopped_search():
+    net = MultilinearMap.from_spec(_dense_empty(600))
+    v = identifiability_verdict(net, max_columns=1000)
+    assert v.status == "inconclusive"
+    assert "stopped" in v.details.get("witness_search", "")
+
+
+def test_theorem_6_4_refuses_huge_joins():
+    with pytest.raises(BudgetExceeded, match="Terracini"):
+        theorem_6_4(MultilinearMap.from_spec(_dense_empty(3000)))
+
+
+def test_densebig_certifies_quickly_and_inconclusively():
+    # the reviewer's densebig.json: two dense 1x1 layers of 3000 parameters, no entries
+    from certificates.certify import certify
+
+    t0 = time.perf_counter()
+    result = certify(_dense_empty(3000), max_columns=200_000, time_limit=300)
+    assert time.perf_counter() - t0 < 20
+    ident = next(c for c in result.claims if c.id == "identifiable")
+    assert ident.status == "inconclusive" and "budget" in ident.reason
+
+
+@pytest.mark.slow
+def test_ffbig2_certifies_within_20_seconds(tmp_path, capsys):
+    import json
+
+    from certificates.cli import main
+
+    spec = tmp_path / "ff.json"
+    spec.write_text(json.dumps({"kind": "feedforward", "widths": [100, 100, 100, 100], "inputs": [[1] * 100]}))
+    t0 = time.perf_counter()
+    assert main(["certify", str(spec), "-o", str(tmp_path / "o.cert.json"), "--quiet", "--json"]) == 0
+    assert time.perf_counter() - t0 < 30
+    claims = json.loads(capsys.readouterr().out)["claims"]
+    assert all(c["status"] == "inconclusive" and c.get("reason") for c in claims)
