@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         print(f"tensorlift {args.command}: error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except OverflowError as exc:  # a value too large for a floating-point step (numeric guesses)
+        print(f"tensorlift {args.command}: error: a number is too large for floating point ({exc}); "
+              "use smaller coefficients", file=sys.stderr)
+        return 2
     except MemoryError:
         print(f"tensorlift {args.command}: budget exceeded: out of memory (lower the budgets, "
               "e.g. --max-columns)", file=sys.stderr)

@@ -123,8 +123,8 @@ def _check_destination(path: Path, option: str) -> None:
         raise SpecError(option, f"{path}: the folder {parent} is not writable")
 
 
-def write_outputs(document, cert_path: str | Path, report_path: str | Path | None = None,
-                  fmt: str | None = None) -> None:
+def write_outputs(document, cert_path: str | Path | None, report_path: str | Path | None = None,
+                  fmt: str | None = None, report_option: str = "--report") -> None:
     """Write the certificate and (optionally) the report together, or neither.
 
     Everything is first written to temporary files in the destination folders (the report's PNG
@@ -144,23 +144,26 @@ def write_outputs(document, cert_path: str | Path, report_path: str | Path | Non
     """
     from ..certify import dumps_certificate
 
-    cert_path = Path(cert_path)
+    cert_path = None if cert_path is None else Path(cert_path)
     staged: list[tuple[Path, Path]] = []  # (temporary, final)
     renamed: list[Path] = []
     scratch: list[Path] = []
     option = "--output"
     target = cert_path
     try:
-        text = dumps_certificate(document)
-        fd, tmp = tempfile.mkstemp(dir=cert_path.parent, prefix=f".{cert_path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        _usual_permissions(tmp)
-        staged.append((Path(tmp), cert_path))
+        if cert_path is not None:
+            if cert_path.is_dir():
+                raise IsADirectoryError(21, "Is a directory", str(cert_path))
+            text = dumps_certificate(document)
+            fd, tmp = tempfile.mkstemp(dir=cert_path.parent, prefix=f".{cert_path.name}.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            _usual_permissions(tmp)
+            staged.append((Path(tmp), cert_path))
         if report_path is not None:
             from ..report import write_report
 
-            option, target = "--report", Path(report_path)
+            option, target = report_option, Path(report_path)
             if target.is_dir():
                 raise IsADirectoryError(21, "Is a directory", str(target))
             folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
@@ -169,7 +172,7 @@ def write_outputs(document, cert_path: str | Path, report_path: str | Path | Non
             for f in sorted(folder.iterdir()):  # the report and its figures (stem-<figure>.png)
                 staged.append((f, target.parent / f.name))
         for tmp_file, final in staged:
-            option, target = ("--output", final) if final == cert_path else ("--report", final)
+            option, target = ("--output", final) if final == cert_path else (report_option, final)
             if final.is_dir():
                 raise IsADirectoryError(21, "Is a directory", str(final))
             os.replace(tmp_file, final)

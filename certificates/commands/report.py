@@ -18,11 +18,13 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..checker import check_file
-    from ..report import render, write_report
-    from .certify import report_format
+    from ..report import render
+    from .certify import _check_destination, report_format, write_outputs
 
     import json
 
+    if args.output:
+        _check_destination(Path(args.output), "--output")
     check = check_file(args.certificate)
     if check.exit_code == 2:
         print(f"tensorlift report: error: {check.verdict}", file=sys.stderr)
@@ -30,7 +32,7 @@ def run(args) -> int:
     document = json.loads(Path(args.certificate).read_text(encoding="utf-8"))
     fmt = report_format(args.output, args.format)
     if args.output:
-        write_report(document, args.output, fmt)
+        write_outputs(document, None, args.output, fmt, report_option="--output")  # report and figures, or nothing
         print(f"report: {args.output}")
     else:
         sys.stdout.write(render(document, fmt, figures=fmt != "tex"))

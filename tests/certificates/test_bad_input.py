@@ -225,3 +225,35 @@ def test_certificate_and_report_are_written_together(tmp_path, capsys):
     assert out.exists() and report.exists()
     assert main(["verify", str(out)]) == 0
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporaries left
+
+
+# (100 digits: the stable claim's numeric sigma_min guess squares entries in floating point;
+# coefficients near 10^308 overflow there -- see test_float_overflow_is_one_line)
+@pytest.mark.parametrize("coef", ["+7", "-3/4", "0006/0004", "9" * 100, "1/" + "7" * 100, 12])
+def test_what_the_producer_accepts_the_checker_verifies(tmp_path, capsys, coef):
+    # finding 3b: certify then verify over coefficient spellings the producer accepts
+    spec = _write(tmp_path, "s.json", _one_layer(coef))
+    out = tmp_path / "o.cert.json"
+    assert main(["certify", spec, "-o", str(out), "--quiet"]) == 0
+    assert main(["verify", str(out)]) == 0, capsys.readouterr()
+
+
+@pytest.mark.parametrize("dest", ["dir", "missing", "proc"])
+def test_report_command_unusable_output(tmp_path, capsys, dest):
+    spec = _write(tmp_path, "s.json", GOOD)
+    cert = tmp_path / "o.cert.json"
+    assert main(["certify", spec, "-o", str(cert), "--quiet"]) == 0
+    capsys.readouterr()
+    target = {"dir": str(tmp_path), "missing": str(tmp_path / "nope" / "r.md"), "proc": "/proc/tensorlift-r.md"}[dest]
+    _bad(capsys, ["report", str(cert), "-o", target], "--output")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.cert.json", "s.json"]
+
+
+def test_float_overflow_is_one_line(tmp_path, capsys):
+    # a coefficient the exact phases accept but a floating-point step cannot hold: exit 2, no file
+    spec = _write(tmp_path, "s.json", _one_layer("9" * MAX_DIGITS))
+    out = tmp_path / "o.cert.json"
+    rc = main(["certify", spec, "-o", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert rc == 0 and out.exists() or rc == 2 and not out.exists()
