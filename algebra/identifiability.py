@@ -430,6 +430,7 @@ def _combos(basis: list[list[Fraction]], rng: random.Random, extra: int = 3):
 
 DEFAULT_MAX_UNKNOWNS = 1000  # unknowns of one exact linear system of the witness search
 DEFAULT_TIME_BUDGET = 10.0  # seconds for the whole witness search
+MAX_SYSTEM_CELLS = 2 * 10**6  # unknowns x equations (m*n) of one dense exact system (Fractions)
 DEFAULT_MAX_TUPLES = 10**7  # index tuples prod S_k the Dirac/zero-column searches may scan (they build A)
 MAX_JOIN_WORK = 10**8  # prod S_k x sum S_k: Terracini tangent vectors (length prod S_k, ~sum S_k of them)
 
@@ -438,6 +439,9 @@ def _check_join_size(net: MultilinearMap) -> None:
     work = math.prod(net.param_counts) * sum(net.param_counts)
     if work > MAX_JOIN_WORK:
         raise BudgetExceeded(f"Terracini join dimensions need ~{work} exact entries (prod S_k x sum S_k > {MAX_JOIN_WORK})")
+    dense = math.prod(net.param_counts) * math.prod(net.shape)  # the exact rank's dense matrix, at most
+    if dense > MAX_JOIN_WORK:
+        raise BudgetExceeded(f"the exact rank of A may need a dense matrix of {dense} entries (> {MAX_JOIN_WORK})")
 
 
 class _SearchBudget:
@@ -466,9 +470,10 @@ class _SearchBudget:
             return False
         return True
 
-    def allows(self, unknowns: int) -> bool:
+    def allows(self, unknowns: int, equations: int = 1) -> bool:
         self.check()
-        if self.max_unknowns is not None and unknowns > self.max_unknowns:
+        if self.max_unknowns is not None and (unknowns > self.max_unknowns
+                                              or unknowns * equations > MAX_SYSTEM_CELLS):
             self.skipped += 1
             self.largest_skipped = max(self.largest_skipped, unknowns)
             return False
@@ -484,7 +489,7 @@ def _search_untied(net, model, a: LinearPiece, b: LinearPiece, k: int, rng: rand
     v = b.random_point(rng)
     Tu, Tv = a.supports[k], b.supports[k]
     S = net.param_counts[k]
-    if not budget.allows(len(Tu) + len(Tv)):
+    if not budget.allows(len(Tu) + len(Tv), math.prod(net.shape)):
         return None
     cols = [_vec(net, _with(u, [k], _lift([i], [1], S))) for i in Tu]
     cols += [[-z for z in _vec(net, _with(v, [k], _lift([i], [1], S)))] for i in Tv]
@@ -517,7 +522,7 @@ def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: ran
     S = net.param_counts[cls[0]]
     d = len(T)
     k1, k2 = cls
-    if not budget.allows(d * d):
+    if not budget.allows(d * d, math.prod(net.shape)):
         return None
     E = {}
     for i in range(d):
@@ -658,7 +663,7 @@ def _search_kernel_rank2(net, model, piece: LinearPiece, rng: random.Random, tri
     """
     T1, T2 = piece.supports
     S1, S2 = piece.param_counts
-    if not budget.allows(len(T1) * len(T2)):
+    if not budget.allows(len(T1) * len(T2), math.prod(net.shape)):
         return None
     box = [(i, j) for i in T1 for j in T2]
     cols = [_vec(net, [_lift([i], [1], S1), _lift([j], [1], S2)]) for i, j in box]
@@ -777,7 +782,7 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
         return found
     if budget.skipped:
         raise BudgetExceeded(f"no witness found, and the search skipped {budget.skipped} step(s) over its size caps "
-                             f"({budget.max_unknowns} unknowns per linear system, {DEFAULT_MAX_TUPLES} index "
+                             f"({budget.max_unknowns} unknowns and {MAX_SYSTEM_CELLS} entries per linear system, {DEFAULT_MAX_TUPLES} index "
                              f"tuples; largest skipped: {budget.largest_skipped})")
     return None
 

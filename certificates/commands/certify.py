@@ -84,7 +84,7 @@ def report_format(path: str | None, fmt: str | None) -> str:
 
 
 def run(args) -> int:
-    from ..certify import certify_file, default_certificate_path
+    from ..certify import certify, default_certificate_path
 
     def progress(phase: str) -> None:
         if not args.quiet:
@@ -94,8 +94,10 @@ def run(args) -> int:
     _check_destination(out, "--output")
     if args.report:
         _check_destination(Path(args.report), "--report")
-    result = certify_file(args.spec, seed=args.seed, max_columns=args.max_columns,
-                          time_limit=args.time_limit, progress=progress)
+    loaded = _load(args.spec)
+    max_columns = _dense_safe_columns(loaded, args.max_columns, progress)
+    result = certify(loaded, seed=args.seed, max_columns=max_columns, time_limit=args.time_limit,
+                     progress=progress)
     write_outputs(result.document, out, args.report, report_format(args.report, args.format) if args.report else None)
     if args.json:
         print(json.dumps({"spec": str(args.spec), "certificate": str(out), "report": args.report,
@@ -110,6 +112,31 @@ def run(args) -> int:
         print(f"certificate: {out}" + (f"\nreport: {args.report}" if args.report else ""))
         print(f"re-check it with: tensorlift verify {out}")
     return 0
+
+
+def _load(spec_path):
+    from graphs.specs import parse_spec, read_spec_file
+
+    spec = read_spec_file(spec_path)
+    if not isinstance(spec.get("kind"), str):  # parse_spec would raise TypeError on a list
+        raise SpecError("kind", f"expected a string naming the kind of network, got {spec.get('kind')!r:.60}")
+    return parse_spec(spec)
+
+
+def _dense_safe_columns(loaded, max_columns: int, progress) -> int:
+    """Lower the column budget so the exact rank's dense integer matrix (non-zero columns x rows
+    of A, algebra.exact) stays within MAX_DENSE_CELLS entries; conv networks never build A."""
+    from .rank import MAX_DENSE_CELLS
+
+    if loaded.kind == "conv":
+        return max_columns
+    m, n = loaded.multilinear().shape
+    cap = max(1, MAX_DENSE_CELLS // (m * n))
+    if cap < max_columns:
+        progress(f"column budget lowered to {cap}: A has {m * n} rows and the exact rank keeps a dense "
+                 f"(columns x rows) integer matrix of at most {MAX_DENSE_CELLS} entries")
+        return cap
+    return max_columns
 
 
 def _check_destination(path: Path, option: str) -> None:

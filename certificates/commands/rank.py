@@ -84,7 +84,7 @@ def _structural(network):
 
 
 MAX_COMPILED_ENTRIES = 10**6  # entries of a network compiled to a MultilinearMap (Python tuples)
-MAX_DENSE_CELLS = 2 * 10**8  # non-zero columns x rows of A: the exact rank's dense integer matrix
+MAX_DENSE_CELLS = 10**8  # non-zero columns x rows of A: the exact rank's dense integer matrix
 
 
 def _knows_shape(network) -> bool:

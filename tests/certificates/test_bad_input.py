@@ -257,3 +257,20 @@ def test_float_overflow_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert rc == 0 and out.exists() or rc == 2 and not out.exists()
+
+
+def test_column_budget_is_lowered_for_tall_operators(tmp_path, capsys):
+    # A has m*n = 10^6 rows: the exact rank's dense integer matrix (columns x rows) must stay
+    # within MAX_DENSE_CELLS, so certify lowers the column budget instead of aborting in flint
+    from certificates.commands.rank import MAX_DENSE_CELLS
+
+    P = 20
+    l1 = {"rows": 1000, "cols": 1, "params": P, "entries": [[p, p, 0, 1] for p in range(P)]}
+    l2 = {"rows": 1, "cols": 1000, "params": P, "entries": [[p, 0, p, 1] for p in range(P)]}
+    spec = _write(tmp_path, "s.json", {"kind": "structured", "layers": [l1, l2]})
+    out = tmp_path / "o.cert.json"
+    assert main(["certify", spec, "-o", str(out), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert f"column budget lowered to {MAX_DENSE_CELLS // 10**6}" in captured.err
+    rank = next(c for c in json.loads(captured.out)["claims"] if c["id"] == "lifting-rank")
+    assert rank["status"] == "inconclusive" and "budget" in rank["reason"]
