@@ -1252,6 +1252,177 @@ def _check_counterexample_conv(claim: dict, net: Conv) -> None:
         raise Failed("P(h^p) = P(g^p) on the witness path: it does not separate {h} from {g}")
 
 
+# ============================================================================ canonical claim text
+# A re-checked claim may only say what the checker verified: its statement, assumptions and
+# relies_on must be exactly the text below for its (kind, id, status, witness kind), filled with
+# values the checker has verified (rank, path, K, S', N, ...). The producer builds its claims from
+# this same table (certificates/certify.py imports it), so honest certificates always match.
+_FIELD_R = "field: R (the proof holds over any field containing Q)"
+_EQUIV_STRUCTURED = "equivalence: <h> (section 3)"
+_EQUIV_CONV = "equivalence: {h} (section 8)"
+CONV_STABLE_FORMULA = "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"
+STRUCTURED_STABLE_ASSUMPTIONS = (
+    "||M_1(hbar_1)...M_K(hbar_K) - X|| <= delta and ||M_1(h*_1)...M_K(h*_K) - X|| <= eta (7.1), (7.2)",
+    "(7.5) additionally: " + STABLE_DP_CONDITION)
+# (kind, claim id, status, witness kind) -> (statement template, assumptions, relies_on)
+CANONICAL_CLAIMS = {
+    ("structured", "lifting-rank", "proved", "minor"): (
+        "The lifting operator A ({n_rows} x {n_cols}) has rank {rank} over Q.",
+        (), ("Corollary 5.2",)),
+    ("structured", "identifiable", "proved", "from_claim"): (
+        "Every class <h> is identifiable in {model}: Ker A = {{0}} since rank A = S_1...S_K = {n_cols}.",
+        (_FIELD_R, _EQUIV_STRUCTURED), ("Proposition 6.3", "Definition 6.1", "lifting-rank")),
+    ("structured", "identifiable", "proved", "model_span"): (
+        "Every class <h> is identifiable in {model}: A is injective on the {n_groups}-dimensional span of "
+        "the model's Segre images, which contains every P(h) - P(g).",
+        (_FIELD_R, _EQUIV_STRUCTURED), ("Proposition 6.3", "Definition 6.1")),
+    ("structured", "identifiable", "proved", "kernel_line"): (
+        "Every class <h> is identifiable in {model}: Ker A meets the span of the model's Segre images in "
+        "a line spanned by a tensor whose flattening at layer {layer} has rank >= 3, while every "
+        "P(h) - P(g) has flattening rank <= 2.",
+        (_FIELD_R, _EQUIV_STRUCTURED), ("Proposition 6.3", "Definition 6.1")),
+    ("structured", "identifiable", "refuted", "counterexample"): (
+        "Not identifiable in {model}: the parameters h and g of the witness give the same "
+        "product M_1(h_1)...M_K(h_K) but P(h) != P(g).",
+        (_EQUIV_STRUCTURED,), ("Definition 6.1", "Proposition 6.3")),
+    ("structured", "stable", "proved", "gram"): (
+        "Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf) and {sigma} "
+        "(sigma_min ~ {approx}), so Theorem 7.2 gives ||P(h*) - P(hbar)|| <= u (delta + eta) "
+        "and (7.5) with u = {u} >= 1/sigma_min, for every delta, eta.",
+        STRUCTURED_STABLE_ASSUMPTIONS, ("Theorem 7.2", "Definition 7.1", "lifting-rank", "identifiable")),
+    ("structured", "stable", "refuted", "from_claim"): (
+        "Stable recovery fails: the parameters are not even identifiable.",
+        (), ("Theorem 7.2", "identifiable")),
+    ("conv", "lifting-rank", "proved", "classes_per_leaf"): (
+        "The lifting operator A has rank {rank}: the number of distinct (leaf, offset-sum) classes of valid paths.",
+        (), ("Corollary 5.2", "Proposition 8.2")),
+    ("conv", "scattered", "proved", "algorithm_8_1"): (
+        "The topology is sufficiently scattered: every entry of M_1(1)...M_K(1) is 0 or 1.",
+        (), ("Definition 8.1", "Algorithm 8.1")),
+    ("conv", "scattered", "refuted", "algorithm_8_1"): (
+        "The topology is not sufficiently scattered: some entry of M_1(1)...M_K(1) exceeds 1 "
+        "(two path/offset choices collide).",
+        (), ("Definition 8.1", "Algorithm 8.1")),
+    ("conv", "identifiable", "proved", "from_claim"): (
+        "The network is identifiable up to the path-wise equivalence {{h}} of section 8, for parameters "
+        "whose edge kernels are all non-zero.",
+        ("every edge kernel is non-zero", _EQUIV_CONV), ("Theorem 8.4", "Proposition 8.2", "scattered")),
+    ("conv", "identifiable", "refuted", "counterexample"): (
+        "Not identifiable (Theorem 8.4): h and g give the same network action but P(h^p) != P(g^p) on the "
+        "path {path}{scope}",
+        (_EQUIV_CONV,), ("Theorem 8.4", "Proposition 8.2", "scattered")),
+    ("conv", "stable", "proved", "from_claim"): (
+        "Stable recovery (Theorem 8.4): delta_p({{h*}}, {{h}}) <= 7 (K S')^(1/p) eps^(1-K) (delta+eta)/sqrt(N) "
+        "with K = {K}, S' = {S_prime}, N = {N}, whenever every edge kernel has sup-norm >= eps and "
+        "delta + eta <= sqrt(N) eps^K / 2.{one_path}",
+        ("||T_e(h)||_inf >= eps for every edge e", "delta + eta <= sqrt(N) eps^K / 2"),
+        ("Theorem 8.4", "scattered")),
+    ("conv", "stable", "refuted", "from_claim"): (
+        "Stable recovery fails: the network is not identifiable.",
+        (), ("Theorem 8.4", "identifiable")),
+}
+
+
+def canonical_claim_text(kind: str, claim_id: str, status: str, witness_kind: str, **values) -> tuple:
+    """(statement, assumptions, relies_on) of a re-checked claim, the only text it may carry.
+
+    ``kind`` is ``"structured"`` (also for feed-forward networks) or ``"conv"``; ``values`` fill
+    the template: ``n_rows, n_cols, rank, model`` (``model`` true when the spec has one),
+    ``n_groups``, ``layer`` (1-based), ``lo, hi, u`` (Fractions), ``path`` (node names, leaf
+    first), ``all_kernels_nonzero``, ``K, S_prime, N, one_path``.
+
+    >>> canonical_claim_text("conv", "lifting-rank", "proved", "classes_per_leaf", rank=3)[0]
+    'The lifting operator A has rank 3: the number of distinct (leaf, offset-sum) classes of valid paths.'
+    """
+    template, assumptions, relies_on = CANONICAL_CLAIMS[(kind, claim_id, status, witness_kind)]
+    v = dict(values)
+    if "model" in v:
+        v["model"] = "the model of the spec" if v["model"] else "the full model R^{S_1} x ... x R^{S_K}"
+    if witness_kind == "gram":
+        lo, hi, u = v["lo"], v["hi"], v["u"]
+        v["sigma"] = (f"sigma_min(A)^2 = {_frac_str(lo)}" if lo == hi
+                      else f"sigma_min(A)^2 in [{_frac_str(lo)}, {_frac_str(hi)}]")
+        v["approx"] = f"{math.sqrt(lo):.6g}"
+        v["u"] = _frac_str(u)
+    if "path" in v:
+        v["path"] = " -> ".join(v["path"])
+        v["scope"] = ("; every edge kernel of h and g is non-zero." if v["all_kernels_nonzero"] else
+                      "; some edge kernel of the witness is zero, so this refutes identifiability "
+                      "over all of R^{S x K} only, not for parameters whose kernels are all non-zero.")
+    if "one_path" in v:
+        one = v["one_path"]
+        v["one_path"] = (f" One path (Proposition 8.3): Ker A = {{0}}, deep-NSP constants (1, +inf), "
+                         f"sigma_min(A) = sqrt({v['N']})." if one else "")
+        relies_on = relies_on + (("Proposition 8.3",) if one else ())
+    return template.format(**v), list(assumptions), list(relies_on)
+
+
+def _witness_kind(claim: dict, net) -> str:
+    w = claim["witness"]
+    cid, status = claim["id"], claim["status"]
+    if cid == "scattered":
+        return "algorithm_8_1"
+    if cid == "identifiable" and status == "refuted":
+        return "counterexample"
+    if cid == "stable" and status == "proved" and net.kind == "structured":
+        return "gram"
+    for key in ("minor", "classes_per_leaf", "model_span", "kernel_line", "from_claim"):
+        if key in w:
+            return key
+    raise Malformed("witness", "not a witness form this checker knows")
+
+
+def _canonical_values(claim: dict, net) -> dict:
+    """The values the canonical text is filled with, read from the (already verified) claim."""
+    cid, status, w, value = claim["id"], claim["status"], claim["witness"], claim.get("value")
+    n_cols = 1
+    for s in net.params:
+        n_cols *= s
+    if net.kind == "structured":
+        if cid == "lifting-rank":
+            return {"n_rows": net.m * net.n, "n_cols": n_cols, "rank": value}
+        if cid == "identifiable":
+            out = {"model": bool(net.model), "n_cols": n_cols}
+            if "model_span" in w:
+                out["n_groups"] = len(w["model_span"]["groups"])
+            if "kernel_line" in w and status == "proved":
+                out["layer"] = w["kernel_line"]["flattening_layer"] + 1
+            return out
+        if cid == "stable" and status == "proved":
+            iv = value["sigma_min_squared"]
+            return {"lo": _rational(iv["lo"], "value"), "hi": _rational(iv["hi"], "value"),
+                    "u": _rational(value["inv_sigma_min_upper"], "value")}
+        return {}
+    if cid == "lifting-rank":
+        return {"rank": value}
+    if cid == "identifiable" and status == "refuted":
+        path = w["path"]
+        names = [net.edges[path[-1]][0]] + [net.edges[j][1] for j in reversed(path)]
+        nonzero = all(net.kernel(_params(w[x], "witness", net.params), j)
+                      for x in ("h", "g") for j in range(len(net.edges)))
+        return {"path": names, "all_kernels_nonzero": nonzero}
+    if cid == "stable" and status == "proved":
+        return {"K": value["K"], "S_prime": value["S_prime"], "N": value["N"],
+                "one_path": "proposition_8_3" in value}
+    return {}
+
+
+def _check_text(claim: dict, net) -> None:
+    """The claim's statement, assumptions and relies_on are the canonical ones (Failed if not)."""
+    kind = "structured" if net.kind == "structured" else "conv"
+    key = (kind, claim["id"], claim["status"], _witness_kind(claim, net))
+    if key not in CANONICAL_CLAIMS:
+        raise Failed(f"no canonical statement for a {key[2]} {kind} {key[1]!r} claim with a {key[3]} witness")
+    statement, assumptions, relies_on = canonical_claim_text(*key, **_canonical_values(claim, net))
+    what = f"a {key[2]} {kind} {key[1]!r} claim with a {key[3]} witness"
+    if claim["statement"] != statement:
+        raise Failed(f"statement is not the canonical statement for {what}: expected {statement!r}")
+    if claim.get("assumptions", []) != assumptions:
+        raise Failed(f"assumptions are not the canonical assumptions for {what}: expected {assumptions!r}")
+    if claim["relies_on"] != relies_on:
+        raise Failed(f"relies_on is not the canonical relies_on for {what}: expected {relies_on!r}")
+
+
 # ============================================================================ claims
 def _from_claim(claim: dict, results: dict, claims_by_id: dict, expected_id: str, expected_status: str) -> None:
     w = _obj(claim["witness"], "witness", ("from_claim",))
@@ -1309,7 +1480,8 @@ def _check_claim(claim: dict, net, results: dict, claims_by_id: dict) -> None:
         got = (_int(value["K"], "value.K"), _int(value["S_prime"], "value.S_prime"), _int(value["N"], "value.N"))
         if got != (net.K, s_prime, net.N):
             raise Failed(f"(K, S', N) is {(net.K, s_prime, net.N)} for this network, not {got}")
-        _str(value["formula"], "value.formula")
+        if value["formula"] != CONV_STABLE_FORMULA:
+            raise Malformed("value.formula", f"expected {CONV_STABLE_FORMULA!r}")
         if "proposition_8_3" in value:
             # Proposition 8.3 (one path, scattered): Ker A = {0}, deep-NSP (1, +inf), sigma_min = sqrt(N)
             if value["proposition_8_3"] != {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}:
@@ -1370,6 +1542,7 @@ def check_certificate(text) -> CheckReport:
             continue
         try:
             _check_claim(claim, net, report.claims, claims_by_id)
+            _check_text(claim, net)  # "verified" covers the text too, not only the value
             report.claims[cid] = "verified"
         except Malformed as exc:
             return CheckReport(2, f"malformed: claim {cid}: {exc}", [f"{cid}: {exc}"])

@@ -21,7 +21,7 @@ def test_markdown_lists_every_claim_with_status_theorem_and_collisions():
     assert "**Independent checker:** verified: 4 claim(s) re-checked" in md
     for row in ("| lifting-rank | proved | Corollary 5.2, Proposition 8.2 | verified |",
                 "| scattered | refuted | Definition 8.1, Algorithm 8.1 | verified |",
-                "| identifiable | refuted | Theorem 8.4 | verified |"):
+                "| identifiable | refuted | Theorem 8.4, Proposition 8.2, scattered | verified |"):
         assert row in md
     # {1,2,3}*{1,2,3}: y = (0,0,1,2,3,2,1,0,...): collisions at offsets 3, 4, 5
     assert "collisions: leaf x offset 3 count 2, leaf x offset 4 count 3, leaf x offset 5 count 2" in md
