@@ -322,7 +322,7 @@ class Structured:
             self.basis.append([_prune(b) for b in basis])
         self.K = len(self.params)
         self.m, self.n = self.dims[0], self.dims[-1]
-        self.model = spec.get("model")
+        self.model = _parse_model(spec.get("model"), self.params)
 
     # --- the columns of A (Corollary 5.2): vec(M_1(e_{i_1}) ... M_K(e_{i_K})), row-major
     def column(self, idx: tuple) -> dict:
@@ -583,6 +583,83 @@ def _is_int(x) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def _parse_model(model, sizes) -> dict | None:
+    """Strict reading of the spec's optional ``model`` (the forms of algebra/models.py).
+
+    Per layer ``null``/``"full"``, a non-empty list of supports (non-empty lists of distinct
+    indices), ``{"sparsity": s}`` or ``{"groups": [...], "active": a}``; ``tie``: groups of
+    1-based layer numbers (overlapping groups are merged, as the producer does); ``description``:
+    free text. Anything else is :class:`Malformed`.
+    """
+    if model is None:
+        return None
+    _obj(model, "spec.model", optional=("supports", "tie", "description"))
+    if "description" in model:
+        _str(model["description"], "spec.model.description", nonempty=False)
+    K = len(sizes)
+    supports = model.get("supports")
+    if supports is not None:
+        if not isinstance(supports, list) or len(supports) != K:
+            raise Malformed("spec.model.supports", f"expected a list with one item per layer ({K})")
+        for k, item in enumerate(supports):
+            where = f"spec.model.supports[{k}]"
+
+            def support(x, w):
+                idx = [_int(i, w, 0) for i in _list(x, w)]
+                if not idx or len(set(idx)) != len(idx) or max(idx) >= sizes[k]:
+                    raise Malformed(w, f"expected a non-empty support of distinct indices in 0..{sizes[k] - 1}")
+                return idx
+
+            if item is None or item == "full":
+                continue
+            if isinstance(item, list):
+                if not item:
+                    raise Malformed(where, "expected at least one alternative support")
+                for j, a in enumerate(item):
+                    support(a, f"{where}[{j}]")
+            elif isinstance(item, dict) and set(item) == {"sparsity"}:
+                if not 1 <= _int(item["sparsity"], f"{where}.sparsity") <= sizes[k]:
+                    raise Malformed(f"{where}.sparsity", f"expected 1..{sizes[k]}")
+            elif isinstance(item, dict) and set(item) == {"groups", "active"}:
+                groups = [support(g, f"{where}.groups[{j}]") for j, g in enumerate(_list(item["groups"], f"{where}.groups"))]
+                if not groups or len({i for g in groups for i in g}) != sum(len(g) for g in groups):
+                    raise Malformed(f"{where}.groups", "expected a non-empty list of disjoint groups")
+                if not 1 <= _int(item["active"], f"{where}.active") <= len(groups):
+                    raise Malformed(f"{where}.active", f"expected 1..{len(groups)}")
+            else:
+                raise Malformed(where, "expected null, \"full\", a list of supports, {\"sparsity\": s} or "
+                                       "{\"groups\": [...], \"active\": a}")
+    tie = model.get("tie")
+    if tie is not None:
+        for g, group in enumerate(_list(tie, "spec.model.tie")):
+            where = f"spec.model.tie[{g}]"
+            layers = [_int(x, where, 1) for x in _list(group, where)]
+            if len(layers) < 2 or len(set(layers)) != len(layers) or max(layers) > K:
+                raise Malformed(where, f"expected at least two distinct 1-based layer numbers in 1..{K}")
+            if len({sizes[x - 1] for x in layers}) != 1:
+                raise Malformed(where, "tied layers need equal params")
+    return model
+
+
+def _tie_classes(model, K: int) -> list[list[int]]:
+    """The tie classes (0-based layers, sorted) with overlapping groups merged by union-find,
+    exactly as algebra/models.parse_model does."""
+    parent = list(range(K))
+
+    def root(k):
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for group in (model or {}).get("tie") or []:
+        for x in group[1:]:
+            parent[root(x - 1)] = root(group[0] - 1)
+    classes: dict = {}
+    for k in range(K):
+        classes.setdefault(root(k), []).append(k)
+    return sorted(classes.values())
+
+
 def _check_model(model, h, sizes, who: str) -> None:
     """h lies in the model collection M: per-layer supports and tied layers (sections 1.2.2, 3).
 
@@ -592,22 +669,13 @@ def _check_model(model, h, sizes, who: str) -> None:
     """
     if model is None:
         return
-    if not isinstance(model, dict) or set(model) - {"supports", "tie"}:
-        raise Malformed("spec.model", "not a model this checker (version 1) understands")
     supports = model.get("supports")
     if supports is not None:
-        if not isinstance(supports, list) or len(supports) != len(sizes):
-            raise Malformed("spec.model.supports", "expected one item per layer")
         for k, item in enumerate(supports):
             supp = {i for i, x in enumerate(h[k]) if x}
             if not _support_allowed(supp, item, k):
                 raise Failed(f"{who}[{k}] has support {sorted(supp)}, which the model does not allow for layer {k + 1}")
-    tie = model.get("tie") or []
-    if not isinstance(tie, list):
-        raise Malformed("spec.model.tie", "expected a list of groups of layer numbers")
-    for group in tie:
-        if not isinstance(group, list) or not group or not all(_is_int(x) and 1 <= x <= len(sizes) for x in group):
-            raise Malformed("spec.model.tie", "expected groups of 1-based layer numbers")
+    for group in model.get("tie") or []:
         if any(h[a - 1] != h[group[0] - 1] for a in group):
             raise Failed(f"{who} violates the tie {group} (tied layers must be equal)")
 
@@ -621,18 +689,7 @@ def _model_box_union(model, sizes) -> tuple[set, list]:
     """
     K = len(sizes)
     supports = (model or {}).get("supports") or [None] * K
-    if not isinstance(supports, list) or len(supports) != K:
-        raise Malformed("spec.model.supports", "expected one item per layer")
-    classes, placed = [], set()
-    for group in (model or {}).get("tie") or []:
-        if not isinstance(group, list) or not group or not all(_is_int(x) and 1 <= x <= K for x in group):
-            raise Malformed("spec.model.tie", "expected groups of 1-based layer numbers")
-        cls = sorted({x - 1 for x in group})
-        if len(cls) != len(group) or placed & set(cls) or len({sizes[k] for k in cls}) != 1:
-            raise Malformed("spec.model.tie", "a repeated layer, overlapping groups or tied layers of different sizes")
-        placed |= set(cls)
-        classes.append(cls)
-    classes += [[k] for k in range(K) if k not in placed]
+    classes = _tie_classes(model, K)  # the model was validated by _parse_model
     per_class = []
     for cls in classes:
         if sizes[cls[0]] ** len(cls) > MAX_SPAN_TUPLES:
@@ -1494,8 +1551,20 @@ def _check_claim(claim: dict, net, results: dict, claims_by_id: dict) -> None:
 def check_certificate(text) -> CheckReport:
     """Check a certificate given as JSON text/bytes (or an already-parsed dict).
 
-    Returns a :class:`CheckReport`; never raises on bad input.
+    Returns a :class:`CheckReport`; never raises on bad input. An unexpected exception inside
+    the checker (a shape of input no reader anticipated) is reported as malformed (exit 2),
+    never as a traceback and never as verified.
     """
+    try:
+        return _check_certificate(text)
+    except RecursionError:
+        return CheckReport(2, "malformed: nested too deeply", ["nested too deeply"])
+    except Exception as exc:  # noqa: BLE001 -- the catch-all is the point: exit 2, not a crash
+        line = f"internal error while checking: {type(exc).__name__}: {str(exc)[:200]}"
+        return CheckReport(2, f"malformed: {line}", [line])
+
+
+def _check_certificate(text) -> CheckReport:
     try:
         doc = text if isinstance(text, dict) else _parse_json(text)
         _parse_document(doc)
@@ -1580,7 +1649,10 @@ def main(argv=None) -> int:
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
         print("usage: checker.py CERTIFICATE.json", file=sys.stderr)
         return 2
-    report = check_file(argv[0])
+    try:
+        report = check_file(argv[0])
+    except Exception as exc:  # noqa: BLE001 -- check_certificate already catches; belt and braces
+        report = CheckReport(2, f"malformed: internal error while checking: {type(exc).__name__}: {exc}")
     for line in report.failures:
         print(line, file=sys.stderr)
     for cid, state in report.claims.items():

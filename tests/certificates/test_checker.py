@@ -504,3 +504,125 @@ def test_the_reviewers_tampered_haar_certificate_is_rejected():
     doc["claims"][3]["value"]["formula"] = "7*(K*S)**(1/p)*(delta+eta)/N"
     report = check_certificate(doc)
     assert report.exit_code == 2 and "value.formula" in report.verdict
+
+
+# --------------------------------------------------------------------------- spec.model (findings 2, 3)
+@pytest.mark.parametrize("model", [
+    [1], "contiguous", 3, True, {"supports": 5}, {"tie": "1,2"}, {"tie": [[1, "2"]]}, {"tie": [[1]]},
+    {"tie": [[1, 3]]}, {"supports": [[["a"]], None]}, {"supports": [[[]], None]}, {"supports": [[[0, 0]], None]},
+    {"supports": [{"sparsity": "1"}, None]}, {"supports": [{"groups": [[0], [0, 1]], "active": 1}, None]},
+    {"supports": [None]}, {"supports": [[[0]], None], "other": 1}, {"description": 7},
+])
+def test_a_model_of_the_wrong_shape_is_malformed_for_checker_and_report(model):
+    from certificates.report import render
+
+    doc = json.loads((HERE / "valid" / "model-span-tied.json").read_text())
+    doc["network"]["spec"]["model"] = model
+    doc = _rehash(doc)
+    report = check_certificate(doc)
+    assert report.exit_code == 2 and report.verdict.startswith("malformed: "), report.verdict
+    assert "internal error" not in report.verdict
+    md = render(doc, "md", figures=False)  # must not crash either
+    assert "malformed" in md and "### identifiable" not in md
+
+
+def test_the_reviewers_bad_model_certificate_is_malformed(capsys):
+    assert main(["/tmp/review-copy/bad-model.cert.json"]) == 2 if Path("/tmp/review-copy/bad-model.cert.json").exists() else True
+    doc = json.loads((HERE / "valid" / "model-span-sparse.json").read_text())
+    doc["network"]["spec"]["model"] = [1]
+    assert check_certificate(_rehash(doc)).exit_code == 2
+
+
+def test_an_unexpected_exception_is_exit_2_never_a_traceback(monkeypatch, tmp_path, capsys):
+    import certificates.checker as checker
+
+    def boom(*args, **kwargs):
+        raise AttributeError("'list' object has no attribute 'get'")
+
+    monkeypatch.setattr(checker, "_check_text", boom)
+    path = VALID[0]
+    report = check_file(path)
+    assert report.exit_code == 2
+    assert report.verdict.startswith("malformed: internal error while checking: AttributeError")
+    assert main([str(path)]) == 2
+    assert capsys.readouterr().out.startswith("malformed: internal error while checking")
+
+
+def _certify_and_verify(spec):
+    from certificates.certify import certify
+
+    doc = certify(spec).document
+    report = check_certificate(json.dumps(doc))
+    return doc, report
+
+
+MODEL_NET = {"kind": "structured", "layers": [
+    {"rows": 2, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1]]},
+    {"rows": 2, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1]]},
+    {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]}]}
+
+
+@pytest.mark.parametrize("model", [
+    {"supports": [[[0]], None, None], "description": "layer 1 is a Dirac"},     # finding 3(a)
+    {"tie": [[1, 2], [2, 3]]},                                                  # finding 3(c): overlapping
+    {"tie": [[1, 2], [1, 3]], "description": "all three tied"},
+    {"tie": [[1, 2]], "supports": [[[0], [1]], None, "full"]},
+    {"supports": [{"sparsity": 1}, {"groups": [[0], [1]], "active": 1}, None]},
+])
+def test_certify_then_verify_model_variants(model):
+    doc, report = _certify_and_verify({**MODEL_NET, "model": model})
+    assert report.exit_code == 0, (report.failures, report.verdict)
+
+
+@pytest.mark.parametrize("coefficient, needs_other_helper", [
+    ("3/4", False), ("-3/4", False), (3, False), ("+3", False), ("6/8", False),
+    (" 3/4 ", True), ("3\t/4", True), ("\u0661", True),  # the producer's grammar is being made ASCII/no-space
+])
+def test_certify_then_verify_coefficient_spellings(coefficient, needs_other_helper):
+    from algebra.errors import SpecError
+
+    spec = {"kind": "structured", "layers": [
+        {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, coefficient], [1, 1, 0, 1]]},
+        {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]}
+    try:
+        doc, report = _certify_and_verify(spec)
+    except SpecError:
+        assert needs_other_helper  # refused by the producer: fine, it never writes such a certificate
+        return
+    if needs_other_helper and report.exit_code != 0:
+        # algebra/rational.py still accepts this spelling; the other helper's fix makes the
+        # producer refuse it (the checker stays strict: ASCII digits, no spaces)
+        pytest.xfail("producer grammar not yet ASCII-only without inner whitespace")
+    assert report.exit_code == 0, report.failures
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 5), min_size=2, max_size=3, unique=True), max_size=4))
+def test_tie_classes_match_the_producers_union_find(groups):
+    from algebra.models import parse_model
+    from algebra.network import MultilinearMap
+    from certificates.checker import _tie_classes
+
+    layer = {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}
+    net = MultilinearMap.from_spec({"kind": "structured", "layers": [layer] * 5})
+    produced = [list(c) for c in parse_model({"tie": groups}, net).classes]
+    assert _tie_classes({"tie": groups}, 5) == sorted(produced)
+
+
+def test_overlapping_tie_groups_are_merged_like_the_producer_does():
+    # finding 3(c): [[1, 2], [2, 1]] is the tie [[1, 2]] written twice; the producer merges it
+    doc = json.loads((HERE / "valid" / "model-span-tied.json").read_text())
+    spec = doc["network"]["spec"]
+    for tie in ([[1, 2], [2, 1]], [[2, 1]]):
+        mutated = copy.deepcopy(doc)
+        mutated["network"]["spec"]["model"] = {"tie": tie}
+        report = check_certificate(_rehash(mutated))  # the same model: the model_span witness still holds
+        assert report.exit_code == 0 and report.claims["identifiable"] == "verified", report.failures
+        _, report = _certify_and_verify({**spec, "model": {"tie": tie}})
+        assert report.exit_code == 0, report.failures
+    from certificates.checker import _model_box_union
+
+    sizes = [2, 2, 2]
+    assert (_model_box_union({"tie": [[1, 2], [2, 3]]}, sizes)
+            == _model_box_union({"tie": [[1, 2, 3]]}, sizes) == _model_box_union({"tie": [[3, 1], [2, 1]]}, sizes))
+    assert _model_box_union({"tie": [[1, 2, 3]]}, sizes)[1] == [[0, 1, 2]]
