@@ -30,10 +30,13 @@ Examples
 >>> cert = {"format": "tensorlift-certificate", "version": 1,
 ...         "tool": {"name": "tensorlift", "version": "0"},
 ...         "network": {"spec": spec, "sha256": spec_sha256(spec)},
-...         "claims": [{"id": "lifting-rank", "status": "proved", "statement": "rank A = 1",
-...                     "relies_on": ["Corollary 5.2"], "value": 1,
+...         "claims": [{"id": "lifting-rank", "status": "proved", "value": 1,
+...                     "statement": "The lifting operator A (1 x 1) has rank 1 over Q.",
+...                     "relies_on": ["Corollary 5.2"],
 ...                     "witness": {"minor": {"rows": [0], "cols": [[0]]},
-...                                 "kernel": {"side": "right", "vectors": []}}}]}
+...                                 "kernel": {"side": "right", "vectors": []}}}]
+...                   + [{"id": c, "status": "inconclusive", "statement": "Not decided.",
+...                       "relies_on": [], "reason": "an example"} for c in ("identifiable", "stable")]}
 >>> check_certificate(json.dumps(cert)).exit_code
 0
 >>> cert["claims"][0]["value"] = 2
@@ -73,11 +76,35 @@ VERSION = 1
 STATUSES = ("proved", "refuted", "probable", "numeric", "inconclusive")
 RECHECKED = ("proved", "refuted")
 CLAIM_IDS = ("lifting-rank", "scattered", "identifiable", "stable")
+# The claims the producer always writes, per spec kind: a certificate without one of them (or
+# with no claims at all) is not a certificate of that network (malformed).
+REQUIRED_CLAIMS = {"structured": ("lifting-rank", "identifiable", "stable"),
+                   "feedforward": ("lifting-rank", "identifiable", "stable"),
+                   "conv": ("lifting-rank", "scattered", "identifiable", "stable")}
 
 # Guards against certificates built to exhaust the checker (not against honest large cases).
 MAX_RATIONAL_CHARS = 4000
 MAX_SPAN_TUPLES = 200_000  # coordinates of a model span the checker enumerates
 MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial the checker computes
+# Work budget of one check, in steps: a sparse matrix product of the structured column
+# enumeration counts MATMUL_STEPS (~20 us in Fractions), a multiply-add of the conv leaf-kernel
+# dynamic programme counts 1. A claim whose re-check would exceed it fails (exit 1) with
+# "exceeds this checker's work budget" -- a few seconds, not minutes, on a hostile certificate.
+MAX_WORK = 20_000_000
+MATMUL_STEPS = 100
+
+
+class _Work:
+    """A budget counter shared by one check (see MAX_WORK)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.used = limit, 0
+
+    def spend(self, n: int, what: str) -> None:
+        self.used += n
+        if self.used > self.limit:
+            raise Failed(f"{what} exceeds this checker's work budget ({self.limit} steps, MAX_WORK); "
+                         "the claim is not verified")
 
 
 class Malformed(Exception):
@@ -243,6 +270,8 @@ def _parse_document(doc) -> dict:
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise Malformed("network.sha256", "expected 64 lower-case hex digits")
     claims = _list(doc["claims"], "claims")
+    if not claims:
+        raise Malformed("claims", "expected at least one claim (an empty list certifies nothing)")
     seen = set()
     for j, c in enumerate(claims):
         where = f"claims[{j}]"
@@ -278,6 +307,11 @@ def _parse_document(doc) -> dict:
                 raise Malformed(where, "an 'inconclusive' claim needs a reason")
             if status in ("probable", "numeric") and "evidence" not in c:
                 raise Malformed(where, f"a {status!r} claim needs its evidence (seed, tolerance, ...)")
+    kind = net["spec"].get("kind")
+    missing = [cid for cid in REQUIRED_CLAIMS.get(kind, ()) if cid not in seen] if isinstance(kind, str) else []
+    if missing:
+        raise Malformed("claims", f"a {kind} certificate has the claims {list(REQUIRED_CLAIMS[kind])}; "
+                                  f"missing {missing}")
     return doc
 
 
@@ -323,10 +357,12 @@ class Structured:
         self.K = len(self.params)
         self.m, self.n = self.dims[0], self.dims[-1]
         self.model = _parse_model(spec.get("model"), self.params)
+        self.work = _Work(MAX_WORK)
 
     # --- the columns of A (Corollary 5.2): vec(M_1(e_{i_1}) ... M_K(e_{i_K})), row-major
     def column(self, idx: tuple) -> dict:
         prod = self.basis[0][idx[0]]
+        self.work.spend(self.K * MATMUL_STEPS, "computing the columns of A")
         for k in range(1, self.K):
             if not prod:
                 return {}
@@ -346,6 +382,7 @@ class Structured:
                 yield idx, {r * self.n + c: v for r, row in prod.items() for c, v in row.items()}
                 continue
             nxt = []
+            self.work.spend(len(self.basis[len(idx)]) * MATMUL_STEPS, "enumerating the non-zero columns of A")
             for i, b in enumerate(self.basis[len(idx)]):
                 if b:
                     p = _matmul(prod, b)
@@ -1107,6 +1144,7 @@ class Conv:
         self.edges: list[tuple[str, str, list[int]]] = []
         out_edges: dict = {}
         in_deg: dict = {}
+        pairs: set = set()
         for j, e in enumerate(_list(spec["edges"], "spec.edges")):
             ew = f"spec.edges[{j}]"
             _obj(e, ew, ("from", "to", "support"), ("name",))
@@ -1116,6 +1154,9 @@ class Conv:
                 raise Malformed(f"{ew}.support", f"expected distinct offsets in 0..{self.N - 1}")
             if u == v:
                 raise Malformed(ew, "self-loop")
+            if (u, v) in pairs:  # graphs/conv.py refuses them too
+                raise Malformed(ew, f"duplicate edge {u!r} -> {v!r} (parallel edges are not allowed)")
+            pairs.add((u, v))
             self.edges.append((u, v, sup))
             out_edges.setdefault(u, []).append(j)
             in_deg[v] = in_deg.get(v, 0) + 1
@@ -1166,6 +1207,7 @@ class Conv:
             k = self.depth[j] - 1
             self.slot.append((k, self.params[k]))
             self.params[k] += len(sup)
+        self.work = _Work(MAX_WORK)
 
     def kernel(self, h, j: int) -> dict:
         """T_e(h): the kernel of edge j as a sparse {offset: value}."""
@@ -1192,7 +1234,9 @@ class Conv:
                 acc: dict = {}
                 for j in self.out_edges[v]:
                     kw = memo[self.edges[j][1]]
-                    for o, a in kernel_of(j).items():
+                    kj = kernel_of(j)
+                    self.work.spend(len(kj) * len(kw) + 1, "Algorithm 8.1 (the leaf kernels)")
+                    for o, a in kj.items():
                         for s, b in kw.items():
                             t = (o + s) % self.N
                             acc[t] = acc.get(t, 0) + a * b

@@ -165,6 +165,8 @@ def malformed() -> dict:
     out["inconclusive-with-witness"] = edit(lambda d: d["claims"][3].update(witness={}))
     out["proved-unknown-claim-id"] = edit(lambda d: d["claims"][3].update(status="proved", witness={}))
     out["claims-not-a-list"] = edit(lambda d: d.update(claims={}))
+    out["claims-empty"] = edit(lambda d: d.update(claims=[]))
+    out["claims-without-identifiable"] = edit(lambda d: d["claims"].pop(1))
     out["minor-rows-wrong-type"] = edit(lambda d: d["claims"][0]["witness"]["minor"].update(rows="0"))
     out["kernel-side-unknown"] = edit(lambda d: d["claims"][0]["witness"]["kernel"].update(side="up"))
     out["zero-denominator"] = edit(lambda d: d["claims"][1]["witness"]["g"][0].__setitem__(0, "1/0"))
@@ -366,7 +368,8 @@ def stable_invalid() -> dict:
     out["stable-constant-S-wrong"] = d
     # the same claim on a network with Ker A != {0}: (1, +inf) does not apply
     d = load("sparse-rational"); good = load("stable-identity")["claims"][2]
-    d["claims"] = d["claims"][:1] + [good]
+    d["claims"] = d["claims"][:1] + [{"id": "identifiable", "status": "inconclusive", "statement": "Not decided.",
+                                      "relies_on": [], "reason": "not needed here"}, good]
     out["stable-proved-without-trivial-kernel"] = d
     return out
 

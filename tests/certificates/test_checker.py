@@ -348,8 +348,9 @@ def test_brute_force_certificates_of_random_dags_verify(spec):
     from .make_corpus import conv_certificate
 
     doc = conv_certificate(spec, witness={"h": [], "g": [], "path": []})
-    if doc["claims"][1]["status"] == "refuted":
-        doc["claims"] = doc["claims"][:2]  # no counterexample at hand for a random DAG
+    if doc["claims"][1]["status"] == "refuted":  # no counterexample at hand for a random DAG
+        doc["claims"][2:] = [{"id": c, "status": "inconclusive", "statement": "Not decided.", "relies_on": [],
+                              "reason": "no counterexample at hand"} for c in ("identifiable", "stable")]
     report = check_certificate(doc)
     assert report.exit_code == 0, report.failures
     assert report.claims["lifting-rank"] == report.claims["scattered"] == "verified"
@@ -364,6 +365,9 @@ def test_brute_force_certificates_of_random_dags_verify(spec):
     ([{"from": "a", "to": "r", "support": [0, 0]}], "distinct offsets"),
     ([{"from": "a", "to": "r", "support": [9]}], "distinct offsets"),
     ([{"from": "a", "to": "r", "support": [0]}, {"from": "b", "to": "z", "support": [0]}], "no path to the root"),
+    # finding 8: parallel edges, which graphs/conv.py refuses ("duplicate edge")
+    ([{"from": "x", "to": "r", "support": [1]}, {"from": "x", "to": "r", "support": [1]}], "duplicate edge"),
+    ([{"from": "x", "to": "r", "support": [1]}, {"from": "x", "to": "r", "support": [2]}], "duplicate edge"),
 ])
 def test_checker_rejects_bad_conv_topologies(edges, problem):
     from certificates.checker import Conv, Malformed
@@ -626,3 +630,82 @@ def test_overlapping_tie_groups_are_merged_like_the_producer_does():
     assert (_model_box_union({"tie": [[1, 2], [2, 3]]}, sizes)
             == _model_box_union({"tie": [[1, 2, 3]]}, sizes) == _model_box_union({"tie": [[3, 1], [2, 1]]}, sizes))
     assert _model_box_union({"tie": [[1, 2, 3]]}, sizes)[1] == [[0, 1, 2]]
+
+
+# --------------------------------------------------------------------------- work budget (finding 5)
+def _timed_check(doc):
+    import time
+
+    t0 = time.perf_counter()
+    report = check_certificate(json.dumps(doc))
+    return report, time.perf_counter() - t0
+
+
+def test_a_dense_certificate_built_to_exhaust_the_checker_stops_at_the_budget():
+    # the reviewer's dos.cert.json: two dense 1 x 1 layers of 3000 params, 9 million non-zero columns
+    S = 3000
+    spec = {"kind": "structured", "layers": [
+        {"rows": 1, "cols": 1, "params": S, "entries": [[p, 0, 0, 1] for p in range(S)]},
+        {"rows": 1, "cols": 1, "params": S, "entries": [[p, 0, 0, 1] for p in range(S)]}]}
+    rank = {"id": "lifting-rank", "status": "proved", "statement": "The lifting operator A (1 x 9000000) has rank 1 over Q.",
+            "relies_on": ["Corollary 5.2"], "value": 1,
+            "witness": {"minor": {"rows": [0], "cols": [[0, 0]]}, "kernel": {"side": "right", "vectors": []}}}
+    rest = [{"id": c, "status": "inconclusive", "statement": "s", "relies_on": [], "reason": "r"}
+            for c in ("identifiable", "stable")]
+    doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0"},
+           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank] + rest}
+    report, seconds = _timed_check(doc)
+    assert report.exit_code == 1 and "exceeds this checker's work budget" in report.failures[0], report.failures
+    assert seconds < 15
+
+
+def test_a_conv_network_with_too_many_offset_sums_stops_at_the_budget():
+    # 9 chained edges with 12 spread-out offsets each: up to 12^9 distinct offset sums
+    N = 10 ** 12
+    edges = [{"from": f"v{k + 1}", "to": f"v{k}" if k else "r", "support": [7 ** (k + 2) * i for i in range(12)]}
+             for k in range(9)]
+    spec = {"kind": "conv", "N": N, "root": "r", "edges": edges}
+    claims = [{"id": "lifting-rank", "status": "proved", "statement": "x", "relies_on": [], "value": 1,
+               "witness": {"classes_per_leaf": {"v9": 1}}},
+              {"id": "scattered", "status": "proved", "statement": "x", "relies_on": [], "value": True,
+               "witness": {"recompute": True}}] + [
+              {"id": c, "status": "inconclusive", "statement": "s", "relies_on": [], "reason": "r"}
+              for c in ("identifiable", "stable")]
+    doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0"},
+           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": claims}
+    report, seconds = _timed_check(doc)
+    assert report.exit_code == 1 and "exceeds this checker's work budget" in report.failures[0], report.failures
+    assert seconds < 15
+
+
+def test_the_producer_refuses_parallel_conv_edges_too():
+    from algebra.errors import SpecError
+    from graphs.specs import parse_spec
+
+    with pytest.raises(SpecError, match="duplicate edge"):
+        parse_spec({"kind": "conv", "N": 4, "root": "r", "edges": [{"from": "x", "to": "r", "support": [1]},
+                                                                    {"from": "x", "to": "r", "support": [2]}]})
+
+
+# --------------------------------------------------------------------------- required claims (finding 6)
+@pytest.mark.parametrize("name, drop", [
+    ("format-example.json", ["lifting-rank", "identifiable", "stable", "note"]),  # empty list
+    ("format-example.json", ["identifiable"]),
+    ("format-example.json", ["stable"]),
+    ("conv-paper-scattered.json", ["scattered"]),
+    ("conv-haar-tree.json", ["identifiable", "stable"]),
+    ("feedforward-path-collision.json", ["lifting-rank"]),
+])
+def test_a_certificate_without_the_claims_the_producer_always_writes_is_malformed(name, drop):
+    doc = json.loads((HERE / "valid" / name).read_text())
+    doc["claims"] = [c for c in doc["claims"] if c["id"] not in drop]
+    report = check_certificate(json.dumps(doc))
+    assert report.exit_code == 2 and report.verdict.startswith("malformed: claims:"), report.verdict
+
+
+def test_a_certificate_whose_claims_are_all_inconclusive_is_honest_and_verifies():
+    doc = json.loads((HERE / "valid" / "format-example.json").read_text())
+    doc["claims"] = [{"id": c, "status": "inconclusive", "statement": "Not decided.", "relies_on": [],
+                      "reason": "budget"} for c in ("lifting-rank", "identifiable", "stable")]
+    report = check_certificate(json.dumps(doc))
+    assert report.exit_code == 0 and report.verdict.startswith("verified: 0 claim(s) re-checked, 3 not re-checked")
