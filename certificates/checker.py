@@ -19,8 +19,14 @@ Pipeline (each stage runs only if the previous one passed):
    characteristic polynomial it recomputes (Berkowitz) before counting roots (Descartes).
    ``probable``/``numeric``/``inconclusive`` claims are parsed and reported as not re-checked.
 
+A re-checked claim is verified only if its statement, assumptions and relies_on are the canonical
+text of :data:`CANONICAL_CLAIMS` filled with the values just verified (the producer writes its
+claims from the same table), so "verified" covers the words as well as the numbers.
+
 Exit status: 0 every re-checkable claim verified; 1 some claim (or the hash/spec stage) failed,
-one line each on stderr; 2 not a readable certificate. One verdict line goes to stdout.
+or exceeded the work budget :data:`MAX_WORK`, one line each on stderr; 2 not a readable
+certificate (including a missing required claim and any unexpected internal error). One verdict
+line goes to stdout.
 
 Examples
 --------
@@ -68,6 +74,11 @@ __all__ = [
     "check_certificate",
     "check_file",
     "compile_feedforward",
+    "canonical_claim_text",
+    "CANONICAL_CLAIMS",
+    "CONV_STABLE_FORMULA",
+    "REQUIRED_CLAIMS",
+    "MAX_WORK",
     "main",
 ]
 
