@@ -709,3 +709,28 @@ def test_a_certificate_whose_claims_are_all_inconclusive_is_honest_and_verifies(
                       "reason": "budget"} for c in ("lifting-rank", "identifiable", "stable")]
     report = check_certificate(json.dumps(doc))
     assert report.exit_code == 0 and report.verdict.startswith("verified: 0 claim(s) re-checked, 3 not re-checked")
+
+
+# --------------------------------------------------------------------------- no internal errors (finding 2)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_value_anywhere_gives_a_clean_verdict_never_an_internal_error(data):
+    doc = json.loads(data.draw(st.sampled_from(VALID)).read_text())
+    paths = [p for p, _ in _walk(doc) if p and p[0] in ("network", "claims") and p != ("network", "sha256")]
+    path = data.draw(st.sampled_from(paths))
+    doc = _set(doc, path, data.draw(json_values))
+    if path[:2] == ("network", "spec") or path == ("network",):
+        doc = _rehash(doc) if isinstance(doc["network"], dict) and "spec" in doc["network"] else doc
+    report = check_certificate(copy.deepcopy(doc))
+    assert "internal error" not in report.verdict, (path, report.verdict)
+    if report.exit_code == 0:
+        assert is_true(doc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["model-span-tied.json", "model-span-sparse.json", "kernel-line-identity.json"]), json_values)
+def test_any_spec_model_gives_a_clean_verdict(name, model):
+    doc = json.loads((HERE / "valid" / name).read_text())
+    doc["network"]["spec"]["model"] = model
+    report = check_certificate(_rehash(doc))
+    assert "internal error" not in report.verdict, report.verdict
