@@ -27,6 +27,7 @@ per distinct value instead of being normalised one by one).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
 import numpy as np
@@ -35,7 +36,7 @@ from .errors import BudgetExceeded
 from .lifting import LiftingOperator
 from .network import MultilinearMap
 
-__all__ = ["lifting_operator_int"]
+__all__ = ["lifting_operator_int", "IntegerColumns"]
 
 
 class _FractionCache(dict):
@@ -48,6 +49,77 @@ class _FractionCache(dict):
     def __missing__(self, v):
         f = self[v] = Fraction(int(v), self.denominator)
         return f
+
+
+class IntegerColumns(Mapping):
+    """Read-only ``{index tuple: {row: Fraction}}`` view of A = ``integers`` / ``denominator``.
+
+    The ``columns`` of a lifting operator built by :func:`lifting_operator_int`. It behaves
+    like the dict of the other constructions (same keys in the same order, same values,
+    equal to it), but keeps the exact integer form the products were computed in:
+    ``integers[j, r] / denominator`` is A[r, j-th non-zero column]. The Fraction dicts are
+    built only when a value is first read -- :func:`algebra.exact.rank_witness` works on
+    ``integers`` directly, and building ~65k Fractions used to cost more than the whole
+    lifting (tests/benchmarks/bench_lifting_rank.py).
+
+    Attributes
+    ----------
+    tuples : list of tuple
+        The index tuples of the non-zero columns, lexicographic.
+    integers : numpy.ndarray
+        ``len(tuples) x n_rows``, dtype int64 or object (Python integers); no zero row.
+    denominator : int
+        A common denominator of A (positive).
+
+    Examples
+    --------
+    >>> cols = IntegerColumns([(0, 1), (1, 0)], np.array([[0, 3], [-4, 0]]), 2)
+    >>> cols
+    {(0, 1): {1: Fraction(3, 2)}, (1, 0): {0: Fraction(-2, 1)}}
+    >>> (0, 1) in cols, len(cols), cols == {(0, 1): {1: Fraction(3, 2)}, (1, 0): {0: -2}}
+    (True, 2, True)
+    """
+
+    def __init__(self, tuples: list, integers: np.ndarray, denominator: int):
+        self.tuples = tuples
+        self.integers = integers
+        integers.flags.writeable = False  # a read-only view: the Fractions are derived from it
+        self.denominator = int(denominator)
+        self._positions: dict | None = None
+        self._fractions: dict | None = None
+
+    def _dict(self) -> dict:
+        if self._fractions is None:
+            # Entries repeat a lot (sums of products of few coefficients): share one immutable
+            # Fraction per distinct integer instead of normalising each entry again.
+            fractions = _FractionCache(self.denominator)
+            rows = self.integers.tolist()
+            self._fractions = {key: {r: fractions[v] for r, v in enumerate(row) if v}
+                               for key, row in zip(self.tuples, rows)}
+        return self._fractions
+
+    def __getitem__(self, key):
+        return self._dict()[key]
+
+    def __contains__(self, key) -> bool:
+        if self._positions is None:
+            self._positions = dict.fromkeys(self.tuples)
+        return key in self._positions
+
+    def __iter__(self) -> Iterator:
+        return iter(self.tuples)
+
+    def __len__(self) -> int:
+        return len(self.tuples)
+
+    def items(self):
+        return self._dict().items()
+
+    def values(self):
+        return self._dict().values()
+
+    def __repr__(self) -> str:
+        return repr(self._dict())
 
 
 def _integer_basis(layer, dtype):
@@ -122,10 +194,6 @@ def lifting_operator_int(net: MultilinearMap, max_columns: int | None = None, *,
         P = np.concatenate(parts) if parts else np.zeros((0, P.shape[1], B.shape[2]), dtype=dtype)
     if max_columns is not None and len(keys) > max_columns:
         raise BudgetExceeded(f"the lifting operator has {len(keys)} > {max_columns} non-zero columns")
-    # Entries repeat a lot (sums of products of few coefficients): share one immutable Fraction
-    # per distinct integer instead of normalising each entry again (~85 % of the time before).
-    fractions = _FractionCache(math.prod(dens))
-    columns = {}
-    for key, row in zip(keys, P.reshape(P.shape[0], math.prod(P.shape[1:])).tolist()):
-        columns[key] = {r: fractions[v] for r, v in enumerate(row) if v}
-    return LiftingOperator(net.shape, net.param_counts, columns)
+    # rows of A are vec(X) row-major: each kept product flattened is one column of A
+    integers = P.reshape(P.shape[0], math.prod(P.shape[1:]))
+    return LiftingOperator(net.shape, net.param_counts, IntegerColumns(keys, integers, math.prod(dens)))
