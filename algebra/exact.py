@@ -158,7 +158,7 @@ def _integer_matrix(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: 
         P, D = columns.integers, columns.denominator
         if P.shape[1] != n_rows:
             raise ValueError(f"the columns have {P.shape[1]} rows, expected {n_rows}")
-        if P.dtype != object and D < 2**62:
+        if P.dtype != object and D < 2**62 and (not P.size or -2**62 < P.min() and P.max() < 2**62):
             # P[j] / D in lowest terms has denominator D / gcd(D, P[j]) for every entry: their
             # lcm is d_j = D / g_j with g_j = gcd(D, all of P[j]), and A_int[j] = P[j] / g_j
             g = np.gcd(np.gcd.reduce(P, axis=1), D)

@@ -171,29 +171,30 @@ def lifting_operator_int(net: MultilinearMap, max_columns: int | None = None, *,
 
     idx = nonzero(bases[0])
     P = bases[0][idx]
-    keys = [(int(i),) for i in idx]
+    keys = idx[:, None]  # one row (i_1, ..., i_k) per kept product; tuples only at the end
     for B in bases[1:]:
         idx = nonzero(B)
         Bn = B[idx]
         per_prefix = max(1, len(idx) * P.shape[1] * B.shape[2])
         chunk = max(1, chunk_entries // per_prefix)
-        new_keys, parts, count = [], [], 0
+        key_parts, parts, count = [], [], 0
         for start in range(0, len(keys), chunk):
             Q = np.matmul(P[start:start + chunk, None], Bn[None])  # (n, s, rows, cols)
             Q = Q.reshape(-1, Q.shape[-2], Q.shape[-1])
             keep = nonzero(Q)
             parts.append(Q[keep])
             s = len(idx)
-            new_keys.extend(keys[start + j // s] + (int(idx[j % s]),) for j in keep)
+            key_parts.append(np.column_stack([keys[start + keep // s], idx[keep % s]]))
             count += len(keep)
             if max_columns is not None and count > max_columns:
                 raise BudgetExceeded(
                     f"the lifting operator has more than {max_columns} non-zero columns "
                     f"(--max-columns); raise the budget or use a probe-based rank")
-        keys = new_keys
+        keys = np.concatenate(key_parts) if parts else np.zeros((0, keys.shape[1] + 1), dtype=np.intp)
         P = np.concatenate(parts) if parts else np.zeros((0, P.shape[1], B.shape[2]), dtype=dtype)
     if max_columns is not None and len(keys) > max_columns:
         raise BudgetExceeded(f"the lifting operator has {len(keys)} > {max_columns} non-zero columns")
     # rows of A are vec(X) row-major: each kept product flattened is one column of A
     integers = P.reshape(P.shape[0], math.prod(P.shape[1:]))
-    return LiftingOperator(net.shape, net.param_counts, IntegerColumns(keys, integers, math.prod(dens)))
+    tuples = list(map(tuple, keys.tolist()))
+    return LiftingOperator(net.shape, net.param_counts, IntegerColumns(tuples, integers, math.prod(dens)))
