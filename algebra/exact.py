@@ -176,12 +176,20 @@ def _integer_matrix(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: 
         for col in cols:
             d = math.lcm(*[v.denominator for v in col.values()])
             row = [0] * n_rows
-            for r, v in col.items():
-                row[r] = v.numerator * (d // v.denominator)
+            if d == 1:
+                for r, v in col.items():
+                    row[r] = v.numerator
+            else:
+                for r, v in col.items():
+                    row[r] = v.numerator * (d // v.denominator)
             rows.append(row)
             scales.append(d)
-    small = all(-2**62 < x < 2**62 for row in rows for x in row)
-    At = np.array(rows, dtype=np.int64 if small else object).reshape(len(rows), n_rows)
+    try:
+        At = np.array(rows, dtype=np.int64).reshape(len(rows), n_rows)
+        if At.size and not (-2**62 < At.min() and At.max() < 2**62):
+            raise OverflowError
+    except OverflowError:  # keep the headroom int64 needs below (negation, abs)
+        At = np.array(rows, dtype=object).reshape(len(rows), n_rows)
     return keys, At, scales
 
 
