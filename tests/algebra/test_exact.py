@@ -364,3 +364,29 @@ def test_column_pivot_shortcuts_equal_the_full_rref(n_rows, n, k, p, seed):
     C, reps = exact._column_pivots(At, p)
     assert C == exact._pivots(flint.nmod_mat(exact._fmpz(At), p).transpose())
     assert list(reps) == sorted(reps) and set(C) <= set(reps.tolist())
+
+
+HUGE = 3**45
+
+
+@pytest.mark.parametrize("coeffs", [
+    [str(HUGE), "1/7", -1, str(HUGE), 2, "-1/2"],  # products beyond int64: object dtype
+    [f"1/{HUGE}", f"2/{HUGE}", f"-1/{HUGE}", f"1/{HUGE}", f"3/{HUGE}", f"-2/{HUGE}"],  # int64 over a huge denominator
+    [f"{2**70}/{HUGE}", "1/7", -1, 1, 2, "-1/2"],
+])
+def test_integer_lifting_with_huge_entries_or_denominators(coeffs):
+    # object-dtype integers, or int64 integers over a denominator beyond int64: the Python
+    # integer branch of exact._integer_matrix must give the reference witnesses too
+    from algebra.lifting import lifting_operator_sparse
+    from algebra.lifting_int import lifting_operator_int
+
+    cells = [(0, 0, 0), (0, 0, 1), (1, 1, 0), (1, 1, 1), (2, 0, 0), (2, 1, 1)]
+    layer = {"rows": 2, "cols": 2, "params": 3, "entries": [[*cell, c] for cell, c in zip(cells, coeffs)]}
+    net = MultilinearMap.from_spec({"layers": [layer, layer]})
+    A_int, A_dict = lifting_operator_int(net), lifting_operator_sparse(net)
+    for side in (None, "left", "right"):
+        fast = rank_witness(A_int, side=side)
+        assert fast == rank_witness(A_dict, side=side)
+        ref = rank_witness(A_dict, side=side, method="sympy")
+        assert dataclasses.replace(fast, method="sympy", prime=None) == ref
+        check_rank_witness(A_int, fast)
