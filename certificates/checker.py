@@ -15,8 +15,9 @@ Pipeline (each stage runs only if the previous one passed):
 4. **claims** -- each ``proved``/``refuted`` claim is re-verified from its witness; the checker
    only multiplies and compares (the producer ships the hints: minor indices, kernel vectors,
    witness parameters), except for convolutional networks where Algorithm 8.1 is cheap enough
-   to re-run. ``probable``/``numeric``/``inconclusive`` claims are parsed and reported as not
-   re-checked.
+   to re-run, and for a proved structured ``stable`` claim, whose small Gram matrix's
+   characteristic polynomial it recomputes (Berkowitz) before counting roots (Descartes).
+   ``probable``/``numeric``/``inconclusive`` claims are parsed and reported as not re-checked.
 
 Exit status: 0 every re-checkable claim verified; 1 some claim (or the hash/spec stage) failed,
 one line each on stderr; 2 not a readable certificate. One verdict line goes to stdout.
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import sys
 from itertools import combinations, product
@@ -75,6 +77,7 @@ CLAIM_IDS = ("lifting-rank", "scattered", "identifiable", "stable")
 # Guards against certificates built to exhaust the checker (not against honest large cases).
 MAX_RATIONAL_CHARS = 4000
 MAX_SPAN_TUPLES = 200_000  # coordinates of a model span the checker enumerates
+MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial the checker computes
 
 
 class Malformed(Exception):
@@ -781,6 +784,165 @@ def _check_counterexample_structured(claim: dict, net: Structured) -> None:
         raise Failed("P(h) = P(g): the witness parameters are equivalent")
 
 
+# ============================================================================ sigma_min enclosure
+def _charpoly(G: list) -> list:
+    """det(x I - G) for a square integer matrix, coefficients highest degree first.
+
+    Berkowitz's algorithm: division-free, so exact in Python integers, O(n^4) operations.
+    Step k multiplies the polynomial of the leading k x k block by the Toeplitz matrix built
+    from 1, -a_kk and -R A^j C (R, C the new row and column left of / above the diagonal).
+
+    >>> _charpoly([[2, 1], [1, 2]])  # (x - 1)(x - 3)
+    [1, -4, 3]
+    """
+    n = len(G)
+    if n == 0:
+        return [1]
+    poly = [1, -G[0][0]]
+    for k in range(1, n):
+        row, col = G[k][:k], [G[i][k] for i in range(k)]
+        toeplitz = [1, -G[k][k]]
+        v = col
+        for j in range(k):
+            toeplitz.append(-sum(a * b for a, b in zip(row, v)))
+            if j < k - 1:
+                v = [sum(a * b for a, b in zip(G[i][:k], v)) for i in range(k)]
+        poly = [sum(toeplitz[i - j] * poly[j] for j in range(min(i, k) + 1)) for i in range(k + 2)]
+    return poly
+
+
+def _sign_variations(coeffs: list) -> int:
+    signs = [c > 0 for c in coeffs if c != 0]
+    return sum(1 for a, b in zip(signs, signs[1:]) if a != b)
+
+
+def _roots_above(q: list, c: Fraction) -> tuple:
+    """(m, v) for an integer polynomial q (highest degree first) with only real roots:
+    m = multiplicity of the root c, v = number of roots > c (with multiplicity).
+
+    With c = a/b and r = deg q, Q(y) = b^r q((y + a) / b) has integer coefficients with the
+    signs of those of q(x + c) (the coefficient of y^j is b^(r-j) times that of x^j). Descartes'
+    rule of signs counts the positive roots of Q / y^m exactly because every root is real.
+
+    >>> _roots_above([1, -5, 6], Fraction(2)), _roots_above([1, -5, 6], Fraction(5, 2))  # (x-2)(x-3)
+    ((1, 1), (0, 1))
+    """
+    r = len(q) - 1
+    a, b = c.numerator, c.denominator
+    p = [coef * b ** (r - j) for j, coef in enumerate(reversed(q))]  # lowest degree first
+    for i in range(r):  # Taylor shift y -> y + a (Horner)
+        for j in range(r - 1, i - 1, -1):
+            p[j] += a * p[j + 1]
+    m = next((j for j, x in enumerate(p) if x != 0), len(p))
+    return m, _sign_variations(p[m:])
+
+
+# The closed forms a proved structured 'stable' claim states (Theorem 7.2 with (gamma, rho) = (1, +inf)
+# and u >= 1/sigma_min; S = max_k S_k). The checker requires them verbatim.
+STABLE_TENSOR_BOUND = "||P(h*) - P(hbar)|| <= u*(delta+eta)"
+STABLE_DP_BOUND = ("d_p(<h*>, <hbar>) <= 7*(K*S)**(1/p)*u*min(||P(hbar)||_inf**(1/K-1), "
+                   "||P(h*)||_inf**(1/K-1))*(delta+eta)")
+STABLE_DP_CONDITION = "hbar in R_*^{S x K} and u*(delta+eta) <= max(||P(hbar)||_inf, ||P(h*)||_inf)/2"
+
+
+def _gram(net: Structured, side: str, scale: int) -> list:
+    """The integer Gram matrix of B = scale * A on one side: B^T B over the non-zero columns
+    ("AtA") or B B^T over the non-zero rows ("AAt"); its non-zero eigenvalues are scale^2 sigma_i^2."""
+    cols = []
+    for idx, col in net.nonzero_columns():
+        scaled = {}
+        for r, v in col.items():
+            x = v * scale
+            if x.denominator != 1:
+                raise Failed(f"scale {scale} does not make column {list(idx)} of A integral")
+            scaled[r] = x.numerator
+        cols.append(scaled)
+        if len(cols) > MAX_GRAM_SIDE and side == "AtA":
+            raise Failed(f"the Gram matrix side exceeds this checker's budget of {MAX_GRAM_SIDE}")
+    if side == "AAt":  # transpose: the rows of B as sparse vectors
+        rows: dict = {}
+        for j, col in enumerate(cols):
+            for r, x in col.items():
+                rows.setdefault(r, {})[j] = x
+        if len(rows) > MAX_GRAM_SIDE:
+            raise Failed(f"the Gram matrix side exceeds this checker's budget of {MAX_GRAM_SIDE}")
+        cols = [rows[r] for r in sorted(rows)]
+    return [[sum(x * v.get(i, 0) for i, x in u.items()) for v in cols] for u in cols]
+
+
+def _check_stable_structured(claim: dict, net: Structured, results: dict, claims_by_id: dict) -> None:
+    """Theorem 7.2 with the deep-NSP constants (1, +inf) of Ker A = {0} and a proved sigma_min.
+
+    The value states sigma_min(A)^2 in [lo, hi]. The checker rebuilds B = scale * A from the
+    spec, its integer Gram matrix G on the named side and chi = det(x I - G) (Berkowitz), and
+    requires chi to equal the witness's copy. G is symmetric positive semi-definite, so every
+    root of chi is real and >= 0, and the root 0 has multiplicity n - r (r = rank A, the
+    verified lifting rank); q = chi / x^(n - r) has exactly the roots scale^2 sigma_i^2 > 0.
+    With every root real, Descartes' rule of signs on q(x + c) counts the roots > c exactly:
+    no root below L = scale^2 lo (all r roots >= L) and some root <= H = scale^2 hi.
+    """
+    w = _obj(claim["witness"], "witness", ("from_claim", "gram", "scale", "charpoly"))
+    value = _obj(claim.get("value"), "value", ("gamma", "rho", "K", "S", "sigma_min_squared", "sigma_min_approx",
+                                               "inv_sigma_min_upper", "tensor_bound", "dp_bound", "dp_condition"))
+    if _str(w["from_claim"], "witness.from_claim") != "lifting-rank":
+        raise Malformed("witness.from_claim", f"expected 'lifting-rank', got {w['from_claim']!r:.40}")
+    side = w["gram"]
+    if side not in ("AtA", "AAt"):
+        raise Malformed("witness.gram", f"expected 'AtA' or 'AAt', got {side!r:.40}")
+    scale = _int(w["scale"], "witness.scale", 1)
+    hint = [_rational(x, "witness.charpoly") for x in _list(w["charpoly"], "witness.charpoly")]
+    interval = _obj(value["sigma_min_squared"], "value.sigma_min_squared", ("lo", "hi"))
+    lo, hi = _rational(interval["lo"], "value.sigma_min_squared.lo"), _rational(interval["hi"], "value.sigma_min_squared.hi")
+    u = _rational(value["inv_sigma_min_upper"], "value.inv_sigma_min_upper")
+    approx = _list(value["sigma_min_approx"], "value.sigma_min_approx")
+    if len(approx) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in approx):
+        raise Malformed("value.sigma_min_approx", "expected two numbers")
+    for key, text in (("tensor_bound", STABLE_TENSOR_BOUND), ("dp_bound", STABLE_DP_BOUND),
+                      ("dp_condition", STABLE_DP_CONDITION)):
+        if value[key] != text:
+            raise Malformed(f"value.{key}", f"expected {text!r}")
+    if (value["gamma"], value["rho"]) != ("1", "inf"):
+        raise Failed(f"Ker A = {{0}} gives the deep-NSP constants (1, inf), not {(value['gamma'], value['rho'])}")
+    # Ker A = {0}: the verified lifting rank is S_1...S_K
+    if results.get("lifting-rank") != "verified":
+        raise Failed("it rests on claim 'lifting-rank', which is missing, later in the list or not verified")
+    r = claims_by_id["lifting-rank"]["value"]
+    n_cols = 1
+    for s in net.params:
+        n_cols *= s
+    if r != n_cols:
+        raise Failed(f"the deep-NSP constants (1, inf) need Ker A = {{0}}, i.e. rank A = S_1...S_K = {n_cols}, "
+                     f"the lifting rank is {r}")
+    K, S = _int(value["K"], "value.K"), _int(value["S"], "value.S")
+    if (K, S) != (net.K, max(net.params)):
+        raise Failed(f"(K, S) is {(net.K, max(net.params))} for this network (S = max_k S_k), not {(K, S)}")
+    if not 0 < lo <= hi:
+        raise Failed(f"the interval [{lo}, {hi}] for sigma_min^2 needs 0 < lo <= hi")
+    if u <= 0 or u * u * lo < 1:
+        raise Failed(f"inv_sigma_min_upper = {u} is not >= 1/sqrt(lo)")
+    for x, end in zip(approx, (lo, hi)):
+        if abs(x - math.sqrt(end)) > 1e-9 * math.sqrt(end):
+            raise Failed(f"sigma_min_approx {x} is not sqrt({end}) = {math.sqrt(end)}")
+    # the exact part
+    G = _gram(net, side, scale)
+    n = len(G)
+    chi = _charpoly(G)
+    if hint != chi:
+        raise Failed(f"the witness's characteristic polynomial differs from det(x I - G) of the {n} x {n} "
+                     f"Gram matrix {side} of {scale} A")
+    nullity = next(j for j, c in enumerate(reversed(chi)) if c != 0)
+    if nullity != n - r:
+        raise Failed(f"the Gram matrix has the eigenvalue 0 with multiplicity {nullity}, not n - rank A = {n - r}")
+    q = chi[: n - nullity + 1]  # chi / x^(n - r): the roots scale^2 sigma_i^2
+    m, above = _roots_above(q, lo * scale * scale)
+    if m + above != r:
+        raise Failed(f"{r - m - above} non-zero eigenvalue(s) of the Gram matrix lie below scale^2 lo: "
+                     f"sigma_min^2 < lo = {lo}")
+    _, above = _roots_above(q, hi * scale * scale)
+    if above == r:
+        raise Failed(f"every non-zero eigenvalue of the Gram matrix exceeds scale^2 hi: sigma_min^2 > hi = {hi}")
+
+
 # ============================================================================ feed-forward networks
 def compile_feedforward(spec: dict) -> dict:
     """The structured spec of a ``feedforward`` spec (sections 1.2.2, 6 and 9), rebuilt here.
@@ -1138,8 +1300,9 @@ def _check_claim(claim: dict, net, results: dict, claims_by_id: dict) -> None:
                 raise Failed("a refuted 'stable' claim has value false")
             _from_claim(claim, results, claims_by_id, "identifiable", "refuted")
             return
-        if net.kind != "conv":
-            raise Failed("a proved 'stable' claim is defined for conv networks only (Theorem 8.4)")
+        if net.kind == "structured":
+            _check_stable_structured(claim, net, results, claims_by_id)
+            return
         _from_claim(claim, results, claims_by_id, "scattered", "proved")
         value = _obj(claim.get("value"), "value", ("K", "S_prime", "N", "formula"), ("proposition_8_3",))
         s_prime = max(len(sup) for _, _, sup in net.edges)

@@ -185,8 +185,10 @@ EXPLAIN = {
     ("identifiable", "inconclusive"): (
         "No exact argument decided identifiability; the reason says which theorem was tried."),
     ("stable", "proved"): (
-        "Theorem 8.4 bounds the distance between the true and any nearly-fitting network classes by "
-        "the noise levels, under a significance (eps) and signal-to-noise hypothesis."),
+        "The distance between the true and any nearly-fitting parameter classes is bounded by the noise "
+        "levels: for convolutional networks by Theorem 8.4, under a significance (eps) and signal-to-noise "
+        "hypothesis; for structured networks with Ker A = {0} by Theorem 7.2 with the deep-NSP constants "
+        "(1, +inf) and an exactly certified lower bound on the smallest singular value of A."),
     ("stable", "refuted"): ("Without identifiability there is no stable recovery."),
     ("stable", "numeric"): (
         "Ker A = {0} gives the deep-NSP with constants (1, +inf); Theorem 7.2's bound then depends on "
@@ -255,13 +257,28 @@ def _factor_products(spec, witness) -> str | None:
     return f"{sides[0]} = {X} = {sides[1]}"
 
 
-def _stability_formula(value) -> str:
+def _stability_bounds(value) -> list[str]:
+    r"""The bounds of a proved ``stable`` claim as full LaTeX inequalities.
+
+    conv: Theorem 8.4's bound; structured: Theorem 7.2 with (gamma, rho) = (1, +inf) and the
+    certified constant u >= 1/sigma_min.
+
+    >>> print(_stability_bounds({"K": 2, "S": 3, "inv_sigma_min_upper": "5/4"})[0])
+    \|P(h^*) - P(\bar h)\| \leq \frac{5 \delta}{4} + \frac{5 \eta}{4}
+    """
     import sympy
 
     p, eps, delta, eta = sympy.symbols("p varepsilon delta eta", positive=True)
-    K, S, N = value["K"], value["S_prime"], value["N"]
-    expr = 7 * (sympy.Integer(K) * S) ** (1 / p) * eps ** (1 - K) * (delta + eta) / sympy.sqrt(N)
-    return sympy.latex(expr)
+    if "S_prime" in value:
+        K, S, N = value["K"], value["S_prime"], value["N"]
+        expr = 7 * (sympy.Integer(K) * S) ** (1 / p) * eps ** (1 - K) * (delta + eta) / sympy.sqrt(N)
+        return [r"\delta_p(\{h^*\}, \{\bar h\}) \leq " + sympy.latex(expr)]
+    K, S, u = value["K"], value["S"], sympy.Rational(str(value["inv_sigma_min_upper"]))
+    e = sympy.latex(sympy.Rational(1, K) - 1)
+    scale = sympy.latex(7 * (sympy.Integer(K) * S) ** (1 / p) * u * (delta + eta))
+    dp = (rf"{scale} \min\left(\|P(\bar h)\|_\infty^{{{e}}}, \|P(h^*)\|_\infty^{{{e}}}\right)")
+    return [r"\|P(h^*) - P(\bar h)\| \leq " + sympy.latex(u * (delta + eta)),
+            r"d_p(\langle h^*\rangle, \langle \bar h\rangle) \leq " + dp]
 
 
 def formula_png(latex: str) -> bytes | None:
@@ -328,6 +345,14 @@ def _witness_lines(claim, spec) -> list[tuple[str, str]]:
             out.append(("separating path (edge indices, root first)", _short(w["path"])))
     if "from_claim" in w:
         out.append(("rests on claim", w["from_claim"]))
+    if "charpoly" in w:
+        interval = claim["value"]["sigma_min_squared"]
+        out.append(("sigma_min(A)^2", f"in [{interval['lo']}, {interval['hi']}]" if interval["lo"] != interval["hi"]
+                    else f"= {interval['lo']}"))
+        n = len(w["charpoly"]) - 1
+        scaled = "A" if w["scale"] == 1 else f"{w['scale']} A"
+        out.append(("Gram matrix", f"{w['gram']} of {scaled} ({n} x {n}); the checker recomputes its "
+                                   "characteristic polynomial and counts roots with Descartes' rule"))
     if claim.get("reason"):
         out.append(("reason", claim["reason"]))
     if claim.get("evidence"):
@@ -371,7 +396,7 @@ def _render_md(info, figs, names) -> str:
         for label, text in _witness_lines(c, info["spec"]):
             L.append(f"- {label}: {text}")
         if c["id"] == "stable" and c["status"] == "proved":
-            L += ["", f"Bound: $\\delta_p(\\{{h^*\\}}, \\{{\\bar h\\}}) \\le {_stability_formula(c['value'])}$"]
+            L += [""] + [f"Bound: ${b}$" for b in _stability_bounds(c["value"])]
         if c["id"] == "scattered" and "scatter" in figs:
             L += ["", f"![Algorithm 8.1 output]({names['scatter']})"]
         L.append("")
@@ -413,7 +438,7 @@ def _render_tex(info, figs, names) -> str:
             if products:
                 L += [rf"Same action: \[ {products} \]"]
         if c["id"] == "stable" and c["status"] == "proved":
-            L += [rf"\[ \delta_p(\{{h^*\}}, \{{\bar h\}}) \le {_stability_formula(c['value'])} \]"]
+            L += [rf"\[ {b} \]" for b in _stability_bounds(c["value"])]
         if c["id"] == "scattered" and "scatter" in names:
             L += [rf"\begin{{center}}\includegraphics[width=\linewidth]{{{names['scatter']}}}\end{{center}}"]
     L += [r"\end{document}", ""]
@@ -449,11 +474,11 @@ def _render_html(info, figs, names) -> str:
         L += [f"<li>{H(label)}: {H(text)}</li>" for label, text in _witness_lines(c, info["spec"])]
         L.append("</ul>")
         if c["id"] == "stable" and c["status"] == "proved":
-            bound = r"\delta_p(\{h^*\}, \{\bar h\}) \leq " + _stability_formula(c["value"])
-            png = formula_png(bound) if figs else None
-            if png:
-                L.append(f"<p><img alt='{H(bound)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'></p>")
-            L.append(f"<p>Bound (LaTeX): <code>{H(bound)}</code></p>")
+            for bound in _stability_bounds(c["value"]):
+                png = formula_png(bound) if figs else None
+                if png:
+                    L.append(f"<p><img alt='{H(bound)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'></p>")
+                L.append(f"<p>Bound (LaTeX): <code>{H(bound)}</code></p>")
         if c["id"] == "scattered" and "scatter" in figs:
             L.append(f"<img alt='Algorithm 8.1 output' src='data:image/png;base64,"
                      f"{base64.b64encode(figs['scatter']).decode()}'>")

@@ -266,7 +266,81 @@ def kernel_line_valid() -> dict:
     return {"kernel-line-identity": doc}
 
 
+STABLE_IRRATIONAL_SPEC = {
+    "kind": "structured", "name": "stable-irrational-sigma",
+    "description": "X = [h_1[0] + h_1[1], h_1[1]]^T h_2[0]: A^T A = [[1, 1], [1, 2]], sigma_min^2 = (3 - sqrt 5)/2",
+    "layers": [{"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1], [1, 1, 0, 1]]},
+               {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]}
+
+
+def stable_valid() -> dict:
+    """Producer-made certificates whose ``stable`` claim is proved (Theorem 7.2, Ker A = {0}):
+    sigma_min = 1 exactly (A = identity), sigma_min^2 = (3 - sqrt 5)/2 (irrational), and a
+    feed-forward network whose A is 6 x 4 (so the two Gram sides differ)."""
+    from certificates.certify import certify
+
+    out = {}
+    root = HERE.parents[1] / "examples"
+    for name, spec in (("stable-identity", json.loads((root / "structured" / "outer-product-3x2.json").read_text())),
+                       ("stable-irrational-sigma", STABLE_IRRATIONAL_SPEC),
+                       ("stable-feedforward-bottleneck",
+                        json.loads((root / "feedforward" / "linear-bottleneck.json").read_text()))):
+        doc = certify(spec).document
+        doc.pop("timings")
+        assert doc["claims"][2]["status"] == "proved", name
+        out[name] = doc
+    return out
+
+
+def stable_invalid() -> dict:
+    """One targeted edit each of the proved ``stable`` claims (claims[2])."""
+    out = {}
+
+    def stable(name):
+        d = load(name)
+        return d, d["claims"][2]["value"], d["claims"][2]["witness"]
+
+    # sigma_min^2 = (3 - sqrt 5)/2 = 0.3819...: intervals that exclude it
+    d, v, _ = stable("stable-irrational-sigma"); v["sigma_min_squared"] = {"lo": "39/100", "hi": "2/5"}
+    v["sigma_min_approx"] = [0.39 ** 0.5, 0.4 ** 0.5]
+    out["stable-interval-above-sigma-min-squared"] = d
+    d, v, _ = stable("stable-irrational-sigma"); v["sigma_min_squared"] = {"lo": "37/100", "hi": "19/50"}
+    v["sigma_min_approx"] = [0.37 ** 0.5, 0.38 ** 0.5]; v["inv_sigma_min_upper"] = "2"
+    out["stable-interval-below-sigma-min-squared"] = d
+    d, v, _ = stable("stable-identity"); v["sigma_min_squared"] = {"lo": "2", "hi": "2"}
+    v["sigma_min_approx"] = [2 ** 0.5, 2 ** 0.5]
+    out["stable-identity-sigma-squared-2"] = d
+    d, v, _ = stable("stable-irrational-sigma"); v["inv_sigma_min_upper"] = "1"
+    out["stable-inverse-sigma-bound-too-small"] = d
+    d, _, w = stable("stable-feedforward-bottleneck"); w["gram"] = "AAt"
+    out["stable-gram-side-swapped"] = d
+    d, _, w = stable("stable-irrational-sigma"); w["scale"] = 2
+    out["stable-scale-changed"] = d
+    d, _, w = stable("stable-irrational-sigma"); w["charpoly"][-1] = "2"
+    out["stable-charpoly-wrong"] = d
+    d, v, _ = stable("stable-identity"); v["S"] = 2
+    out["stable-constant-S-wrong"] = d
+    # the same claim on a network with Ker A != {0}: (1, +inf) does not apply
+    d = load("sparse-rational"); good = load("stable-identity")["claims"][2]
+    d["claims"] = d["claims"][:1] + [good]
+    out["stable-proved-without-trivial-kernel"] = d
+    return out
+
+
+def stable_malformed() -> dict:
+    out = {}
+    d = load("stable-identity"); d["claims"][2]["witness"]["gram"] = "AB"
+    out["stable-gram-side-unknown"] = d
+    d = load("stable-identity"); d["claims"][2]["value"]["tensor_bound"] = "||P(h*) - P(hbar)|| <= 0"
+    out["stable-bound-formula-edited"] = d
+    d = load("stable-identity"); d["claims"][2]["value"]["sigma_min_squared"]["lo"] = 1.0
+    out["stable-float-interval"] = d
+    return out
+
+
 def main():
+    for name, doc in stable_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in kernel_line_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in model_span_valid().items():
@@ -275,7 +349,7 @@ def main():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in conv_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
-    for folder, docs in (("invalid", invalid()), ("malformed", malformed())):
+    for folder, docs in (("invalid", {**invalid(), **stable_invalid()}), ("malformed", {**malformed(), **stable_malformed()})):
         (HERE / folder).mkdir(exist_ok=True)
         for name, doc in docs.items():
             (HERE / folder / f"{name}.json").write_text(dumps_certificate(doc))

@@ -174,6 +174,50 @@ def _kernel_line_true(kl, model, net, A) -> bool:
     return M.det() != 0
 
 
+def _stable_true(claim, net, A, rank) -> bool:
+    """Theorem 7.2 with Ker A = {0}: sigma_min^2 in [lo, hi], judged with sympy's Sturm counts
+    on the characteristic polynomial of the Gram matrix (not Descartes, not Berkowitz)."""
+    from certificates.checker import STABLE_DP_BOUND, STABLE_DP_CONDITION, STABLE_TENSOR_BOUND
+
+    w, v = claim["witness"], claim["value"]
+    if set(w) != {"from_claim", "gram", "scale", "charpoly"} or w["from_claim"] != "lifting-rank":
+        return False
+    if set(v) != {"gamma", "rho", "K", "S", "sigma_min_squared", "sigma_min_approx", "inv_sigma_min_upper",
+                  "tensor_bound", "dp_bound", "dp_condition"} or set(v["sigma_min_squared"]) != {"lo", "hi"}:
+        return False
+    if (v["gamma"], v["rho"], v["K"], v["S"]) != ("1", "inf", net.K, max(net.param_counts)):
+        return False
+    if (v["tensor_bound"], v["dp_bound"], v["dp_condition"]) != (STABLE_TENSOR_BOUND, STABLE_DP_BOUND, STABLE_DP_CONDITION):
+        return False
+    if rank != math.prod(net.param_counts) or w["gram"] not in ("AtA", "AAt"):
+        return False
+    d = w["scale"]
+    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+        return False
+    lo, hi, u = _q(v["sigma_min_squared"]["lo"]), _q(v["sigma_min_squared"]["hi"]), _q(v["inv_sigma_min_upper"])
+    if not 0 < lo <= hi or u <= 0 or u * u * lo < 1:
+        return False
+    approx = v["sigma_min_approx"]
+    if len(approx) != 2 or any(abs(x - math.sqrt(e)) > 1e-9 * math.sqrt(e) for x, e in zip(approx, (lo, hi))):
+        return False
+    cols = [c for c in A.columns.values() if any(c.values())]
+    rows = sorted({r for c in cols for r, x in c.items() if x})
+    B = sympy.Matrix([[sympy.Rational(str(c.get(r, 0))) * d for c in cols] for r in rows])
+    if any(not x.is_integer for x in B):
+        return False
+    G = B.T * B if w["gram"] == "AtA" else B * B.T
+    x = sympy.Symbol("x")
+    chi = G.charpoly(x)
+    if [str(c) for c in chi.all_coeffs()] != [str(_q(c)) for c in w["charpoly"]]:
+        return False
+    n = G.shape[0]
+    q = sympy.Poly(sympy.cancel(chi.as_expr() / x ** (n - rank)), x).sqf_part()
+    L, H = lo * d * d, hi * d * d
+    L, H = sympy.Rational(L.numerator, L.denominator), sympy.Rational(H.numerator, H.denominator)
+    below = q.count_roots(0, L) - (1 if q.eval(L) == 0 else 0)  # roots in (0, L): q(0) != 0
+    return below == 0 and q.count_roots(0, H) >= 1
+
+
 def structured_certificate_is_true(doc: dict) -> bool:
     """Whether a (well-typed) structured certificate states only true, correctly witnessed claims."""
     try:
@@ -217,6 +261,9 @@ def structured_certificate_is_true(doc: dict) -> bool:
                 ok = (w == {"from_claim": "identifiable"} and truth.get("identifiable") is True
                       and claim["value"] is False
                       and [c for c in doc["claims"] if c["id"] == "identifiable"][0]["status"] == "refuted")
+            elif cid == "stable" and status == "proved":
+                ok = (truth.get("lifting-rank") is True
+                      and _stable_true(claim, net, A, [c for c in doc["claims"] if c["id"] == "lifting-rank"][0]["value"]))
             else:
                 ok = False
             truth[cid] = ok

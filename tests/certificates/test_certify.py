@@ -36,14 +36,15 @@ def test_every_certificate_the_producer_writes_verifies(net):
     assert (ident["status"] == "proved") == (rank["value"] == math.prod(net.param_counts))
 
 
-def test_full_column_rank_gives_proved_identifiability_and_numeric_stability():
+def test_full_column_rank_gives_proved_identifiability_and_proved_stability():
     spec = {"kind": "structured", "layers": [full_layer(3, 1), full_layer(1, 2)]}
     claims = {c["id"]: c for c in certify(spec).document["claims"]}
     assert claims["lifting-rank"]["value"] == 6
     assert claims["identifiable"]["status"] == "proved"
-    assert claims["stable"]["status"] == "numeric"
-    # A is a permutation matrix here: every singular value is 1
-    assert claims["stable"]["evidence"]["sigma_min"] == pytest.approx(1.0)
+    assert claims["stable"]["status"] == "proved"
+    # A is a permutation matrix here: every singular value is 1, exactly
+    assert claims["stable"]["value"]["sigma_min_squared"] == {"lo": "1", "hi": "1"}
+    assert claims["stable"]["evidence"]["sigma_min_numeric"] == pytest.approx(1.0)
 
 
 def test_spec_is_embedded_verbatim_and_hashed():
