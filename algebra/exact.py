@@ -17,10 +17,15 @@ operator: sympy ``DomainMatrix`` over QQ 21 s, python-flint ``fmpq_mat.rank`` 3 
 rank modulo a word-size prime 0.025 s. So:
 
 1. clear denominators column by column (an invertible column scaling keeps the rank, the
-   non-singular minors and the left kernel);
+   non-singular minors and the left kernel) into a numpy integer array -- directly from the
+   integer form of a lifting operator built by :func:`algebra.lifting_int.lifting_operator_int`,
+   without ever making Fractions;
 2. reduce modulo a seeded random prime p ~ 2^62 and take the reduced row echelon form: its
    pivot columns C and then the pivot rows R of A[:, C] give an r x r minor that is
-   non-singular mod p, hence its integer determinant is non-zero -- rank >= r over Q;
+   non-singular mod p, hence its integer determinant is non-zero -- rank >= r over Q. The
+   pivots are those of the echelon form of all of A, but found without handing all of A to
+   flint: columns proportional to earlier ones are skipped, and the scan runs in growing
+   blocks that stop at rank n_rows (:func:`_column_pivots`);
 3. solve exactly over Q with that minor (``fmpz_mat.solve``) for the canonical kernel basis on
    the smaller side and check *exactly* that every vector is in the kernel -- rank <= r. If the
    check fails, p was unlucky (rank mod p < rank over Q): retry with the next seeded prime.
