@@ -135,6 +135,8 @@ def _edits(x):
 
         q = Fraction(x)
         return [str(q + 1), "0" if q else "1", str(-q) if q else "2"]
+    if isinstance(x, str) and x:  # free text: statements, assumptions, relies_on, formulas, names
+        return [x + " for all parameters", x[:-1]]
     return []
 
 
@@ -164,7 +166,8 @@ def mutations(doc):
         where = "/".join(map(str, path))
         if not path or path[0] not in ("network", "claims"):
             continue
-        in_claim_payload = path[0] == "claims" and len(path) >= 3 and path[2] in ("status", "value", "witness")
+        in_claim_payload = path[0] == "claims" and len(path) >= 3 and path[2] in (
+            "status", "value", "witness", "statement", "assumptions", "relies_on")
         in_spec = path[:2] == ("network", "spec")
         if not (in_claim_payload or in_spec or path == ("network", "sha256")):
             continue
@@ -197,9 +200,16 @@ def _rehash(doc):
 def test_every_single_edit_is_rejected_unless_still_true(path):
     doc = json.loads(path.read_text())
     n = 0
+    text_paths = {f"claims/{j}/{key}" for j, c in enumerate(doc["claims"]) if c["status"] in ("proved", "refuted")
+                  for key in ("statement", "assumptions", "relies_on")}
     for what, mutated in mutations(doc):
         n += 1
         report = check_certificate(json.dumps(mutated))
+        if what.split(":")[0] in text_paths or "/".join(what.split(":")[0].split("/")[:3]) in text_paths:
+            # the words of a re-checked claim are checked too: any edit is rejected
+            assert report.exit_code != 0, f"text edit verified: {what}"
+        if what.split(":")[0].endswith("/value/formula"):
+            assert report.exit_code == 2, f"formula edit not rejected: {what}"
         if mutated["network"]["spec"] != doc["network"]["spec"]:
             # a spec edit without a new hash is always rejected
             assert report.exit_code == 1 and report.failures[0].startswith("hash"), what
