@@ -547,8 +547,11 @@ def scattered_claim(net) -> tuple[Claim, dict]:
         else:  # numpy: count without building Python lists (16M entries for Haar J = 12)
             count, top = int((vec != 0).sum()), int(vec.max())
         classes[str(f)] = count
-        if top > 1 and worst is None:  # name the first collision in the statement
-            worst = (str(f), next(i for i, c in enumerate(vec) if c == top), top)
+        if top > 1 and (worst is None or str(f) < worst[0]):
+            # the statement names the collision the checker recomputes: the first leaf by name,
+            # its largest count, at the smallest offset reaching it
+            first = vec.index(top) if isinstance(vec, list) else int(vec.argmax())
+            worst = (str(f), int(first), int(top))
         scattered = scattered and top <= 1
         total += count
         if total <= MAX_SCATTER_ENTRIES:
@@ -557,11 +560,9 @@ def scattered_claim(net) -> tuple[Claim, dict]:
     # Algorithm 8.1 in either case, so the witness then only asks it to
     witness = {"outputs": dict(sorted(outputs.items()))} if total <= MAX_SCATTER_ENTRIES else {"recompute": True}
     status = "proved" if scattered else "refuted"
-    statement, _, relies_on = canonical_claim_text("conv", "scattered", status, "algorithm_8_1")
-    # the first collision is kept for the summary (extra), not the statement: the checker could
-    # not vouch for the producer's choice of leaf
-    claim = Claim("scattered", status, statement, relies_on=tuple(relies_on), value=scattered, witness=witness,
-                  extra={"first_collision": worst} if worst else {})
+    collision = {"leaf": worst[0], "offset": worst[1], "count": worst[2]} if worst else {}
+    statement, _, relies_on = canonical_claim_text("conv", "scattered", status, "algorithm_8_1", **collision)
+    claim = Claim("scattered", status, statement, relies_on=tuple(relies_on), value=scattered, witness=witness)
     return claim, classes
 
 

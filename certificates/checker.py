@@ -1278,9 +1278,13 @@ class Conv:
         if given is None and getattr(self, "_scatter", None) is not None:
             return self._scatter + (None,)
         classes, scattered, bad = {}, True, None
+        self.first_collision = None  # (leaf, offset, count): first leaf by name, its top count, least offset
         for f, y in self.leaf_stream(self._indicator):
             classes[f] = len(y)
             scattered = scattered and all(c == 1 for c in y.values())
+            top = max(y.values(), default=0)
+            if top > 1 and (self.first_collision is None or f < self.first_collision[0]):
+                self.first_collision = (f, min(o for o, c in y.items() if c == top), top)
             if given is not None and bad is None and given.get(f, {}) != y:
                 bad = f
         self._scatter = (classes, scattered)
@@ -1413,7 +1417,7 @@ CANONICAL_CLAIMS = {
         (), ("Definition 8.1", "Algorithm 8.1")),
     ("conv", "scattered", "refuted", "algorithm_8_1"): (
         "The topology is not sufficiently scattered: some entry of M_1(1)...M_K(1) exceeds 1 "
-        "(two path/offset choices collide).",
+        "(leaf {leaf}, offset {offset}: {count} path/offset choices collide).",
         (), ("Definition 8.1", "Algorithm 8.1")),
     ("conv", "identifiable", "proved", "from_claim"): (
         "The network is identifiable up to the path-wise equivalence {{h}} of section 8, for parameters "
@@ -1507,6 +1511,10 @@ def _canonical_values(claim: dict, net) -> dict:
         return {}
     if cid == "lifting-rank":
         return {"rank": value}
+    if cid == "scattered" and status == "refuted":
+        net.scatter_pass()
+        leaf, offset, count = net.first_collision
+        return {"leaf": leaf, "offset": offset, "count": count}
     if cid == "identifiable" and status == "refuted":
         path = w["path"]
         names = [net.edges[path[-1]][0]] + [net.edges[j][1] for j in reversed(path)]
