@@ -190,7 +190,8 @@ def lifting_rank_claim(A: LiftingOperator, seed: int = 0, route=None) -> Claim:
     }
     n_cols = A.n_cols
     statement, assumptions, relies_on = canonical_claim_text(
-        "structured", "lifting-rank", "proved", "minor", n_rows=A.n_rows, n_cols=n_cols, rank=r)
+        "structured", "lifting-rank", "proved", "minor", n_rows=A.n_rows, n_cols=n_cols,
+        n_nonzero=len(A.columns), rank=r)
     return Claim(
         "lifting-rank", "proved", statement,
         relies_on=tuple(relies_on), value=r, witness=witness,

@@ -37,7 +37,7 @@ Examples
 ...         "tool": {"name": "tensorlift", "version": "0"},
 ...         "network": {"spec": spec, "sha256": spec_sha256(spec)},
 ...         "claims": [{"id": "lifting-rank", "status": "proved", "value": 1,
-...                     "statement": "The lifting operator A (1 x 1) has rank 1 over Q.",
+...                     "statement": "The lifting operator A (1 x 1, 1 non-zero columns) has rank 1 over Q.",
 ...                     "relies_on": ["Corollary 5.2"],
 ...                     "witness": {"minor": {"rows": [0], "cols": [[0]]},
 ...                                 "kernel": {"side": "right", "vectors": []}}}]
@@ -549,12 +549,15 @@ def _check_rank_structured(claim: dict, net: Structured) -> None:
             raise Failed("a left-kernel coordinate is out of range")
         if net.m * net.n - len(vectors) != r:
             raise Failed(f"{len(vectors)} left-kernel vectors give rank <= {net.m * net.n - len(vectors)}, not {r}")
+        net.n_nonzero = 0
         for idx, col in net.nonzero_columns():
+            net.n_nonzero += 1
             for j, y in enumerate(vectors):
                 if sum((y[i] * v for i, v in col.items() if i in y), Fraction(0)) != 0:
                     raise Failed(f"left-kernel vector {j} is not orthogonal to column {list(idx)} of A")
     else:
         nonzero = {idx for idx, _ in net.nonzero_columns()}
+        net.n_nonzero = len(nonzero)
         for j, v in enumerate(vectors):
             outside = [t for t in v if t not in nonzero]
             if outside:
@@ -1383,7 +1386,7 @@ STRUCTURED_STABLE_ASSUMPTIONS = (
 # (kind, claim id, status, witness kind) -> (statement template, assumptions, relies_on)
 CANONICAL_CLAIMS = {
     ("structured", "lifting-rank", "proved", "minor"): (
-        "The lifting operator A ({n_rows} x {n_cols}) has rank {rank} over Q.",
+        "The lifting operator A ({n_rows} x {n_cols}, {n_nonzero} non-zero columns) has rank {rank} over Q.",
         (), ("Corollary 5.2",)),
     ("structured", "identifiable", "proved", "from_claim"): (
         "Every class <h> is identifiable in {model}: Ker A = {{0}} since rank A = S_1...S_K = {n_cols}.",
@@ -1443,7 +1446,7 @@ def canonical_claim_text(kind: str, claim_id: str, status: str, witness_kind: st
     """(statement, assumptions, relies_on) of a re-checked claim, the only text it may carry.
 
     ``kind`` is ``"structured"`` (also for feed-forward networks) or ``"conv"``; ``values`` fill
-    the template: ``n_rows, n_cols, rank, model`` (``model`` true when the spec has one),
+    the template: ``n_rows, n_cols, n_nonzero, rank, model`` (``model`` true when the spec has one),
     ``n_groups``, ``layer`` (1-based), ``lo, hi, u`` (Fractions), ``path`` (node names, leaf
     first), ``all_kernels_nonzero``, ``K, S_prime, N, one_path``.
 
@@ -1496,7 +1499,9 @@ def _canonical_values(claim: dict, net) -> dict:
         n_cols *= s
     if net.kind == "structured":
         if cid == "lifting-rank":
-            return {"n_rows": net.m * net.n, "n_cols": n_cols, "rank": value}
+            if getattr(net, "n_nonzero", None) is None:  # (set by the rank check; counted here otherwise)
+                net.n_nonzero = sum(1 for _ in net.nonzero_columns())
+            return {"n_rows": net.m * net.n, "n_cols": n_cols, "n_nonzero": net.n_nonzero, "rank": value}
         if cid == "identifiable":
             out = {"model": bool(net.model), "n_cols": n_cols}
             if "model_span" in w:
