@@ -103,6 +103,9 @@ MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial t
 # "exceeds this checker's work budget" -- a few seconds, not minutes, on a hostile certificate.
 MAX_WORK = 20_000_000
 MATMUL_STEPS = 100
+# A feed-forward spec is compiled into a structured one; its size (parameters and entries over
+# all samples) is bounded before anything is built (past it: exit 1, "exceeds ... budget").
+MAX_COMPILED_SIZE = 5_000_000
 
 
 class _Work:
@@ -340,8 +343,9 @@ class Structured:
             raise Malformed("spec.layers", "expected at least one layer")
         self.dims: list[int] = []
         self.params: list[int] = []
-        # basis[k][i] = {row: {col: Fraction}}: the sparse matrix M_k(e_i)
-        self.basis: list[list[dict]] = []
+        # basis[k] = {i: {row: {col: Fraction}}}: the sparse matrices M_k(e_i) that are non-zero,
+        # in increasing i (sparse, so a huge "params" with few entries costs nothing)
+        self.basis: list[dict] = []
         for k, layer in enumerate(layers):
             lw = f"spec.layers[{k}]"
             _obj(layer, lw, ("rows", "cols", "params", "entries"), ("name",))
@@ -354,7 +358,7 @@ class Structured:
                 raise Malformed(f"{lw}.rows", f"expected {self.dims[-1]} (the cols of layer {k - 1}), got {rows}")
             self.dims.append(cols)
             self.params.append(params)
-            basis: list[dict] = [{} for _ in range(params)]
+            basis: dict = {}
             for j, e in enumerate(_list(layer["entries"], f"{lw}.entries")):
                 ew = f"{lw}.entries[{j}]"
                 if not isinstance(e, list) or len(e) != 4:
@@ -362,9 +366,10 @@ class Structured:
                 p, r, c = (_int(e[0], ew, 0), _int(e[1], ew, 0), _int(e[2], ew, 0))
                 if p >= params or r >= rows or c >= cols:
                     raise Malformed(ew, "index out of range")
-                row = basis[p].setdefault(r, {})
+                row = basis.setdefault(p, {}).setdefault(r, {})
                 row[c] = row.get(c, Fraction(0)) + _rational(e[3], ew)
-            self.basis.append([_prune(b) for b in basis])
+            pruned = {i: _prune(basis[i]) for i in sorted(basis)}
+            self.basis.append({i: b for i, b in pruned.items() if b})
         self.K = len(self.params)
         self.m, self.n = self.dims[0], self.dims[-1]
         self.model = _parse_model(spec.get("model"), self.params)
@@ -372,12 +377,12 @@ class Structured:
 
     # --- the columns of A (Corollary 5.2): vec(M_1(e_{i_1}) ... M_K(e_{i_K})), row-major
     def column(self, idx: tuple) -> dict:
-        prod = self.basis[0][idx[0]]
+        prod = self.basis[0].get(idx[0], {})
         self.work.spend(self.K * MATMUL_STEPS, "computing the columns of A")
         for k in range(1, self.K):
             if not prod:
                 return {}
-            prod = _matmul(prod, self.basis[k][idx[k]])
+            prod = _matmul(prod, self.basis[k].get(idx[k], {}))
         return {r * self.n + c: v for r, row in prod.items() for c, v in row.items()}
 
     def nonzero_columns(self):
@@ -386,7 +391,7 @@ class Structured:
         Depth-first over index prefixes, extending only prefixes whose partial product is
         non-zero (so the S_1...S_K tuples are never all visited when the factors are sparse).
         """
-        stack = [((i,), b) for i, b in reversed(list(enumerate(self.basis[0]))) if b]
+        stack = [((i,), b) for i, b in reversed(list(self.basis[0].items()))]
         while stack:
             idx, prod = stack.pop()
             if len(idx) == self.K:
@@ -394,11 +399,10 @@ class Structured:
                 continue
             nxt = []
             self.work.spend(len(self.basis[len(idx)]) * MATMUL_STEPS, "enumerating the non-zero columns of A")
-            for i, b in enumerate(self.basis[len(idx)]):
-                if b:
-                    p = _matmul(prod, b)
-                    if p:
-                        nxt.append((idx + (i,), p))
+            for i, b in self.basis[len(idx)].items():
+                p = _matmul(prod, b)
+                if p:
+                    nxt.append((idx + (i,), p))
             stack.extend(reversed(nxt))
 
     def evaluate(self, h) -> dict:
@@ -406,7 +410,7 @@ class Structured:
         prod = None
         for k in range(self.K):
             mk: dict = {}
-            for i, b in enumerate(self.basis[k]):
+            for i, b in self.basis[k].items():
                 if h[k][i]:
                     for r, row in b.items():
                         acc = mk.setdefault(r, {})
@@ -1071,19 +1075,26 @@ def compile_feedforward(spec: dict) -> dict:
     edges_v = [None] * L if edges_v is None else _list(edges_v, "spec.edges")
     if len(edges_v) != L:
         raise Malformed("spec.edges", f"expected {L} items (one per weight layer)")
+    n_samples = len(spec["inputs"]) if isinstance(spec["inputs"], list) else 0
+    size = (n_samples + 1) * (sum(widths) + sum(len(e) if isinstance(e, list) else widths[l] * widths[l + 1]
+                                                for l, e in enumerate(edges_v)))
+    if size > MAX_COMPILED_SIZE:  # checked before anything of that size is built
+        raise Failed(f"the compiled network has about {size} entries, which exceeds this checker's budget "
+                     f"({MAX_COMPILED_SIZE}, MAX_COMPILED_SIZE); no claim is verified")
     edges = []
     for l, ev in enumerate(edges_v):
         n_in, n_out = widths[l], widths[l + 1]
         if ev is None:
             edges.append([(a, b) for b in range(n_out) for a in range(n_in)])
             continue
-        layer = []
+        layer, seen = [], set()
         for e in _list(ev, f"spec.edges[{l}]"):
             if not isinstance(e, list) or len(e) != 2:
                 raise Malformed(f"spec.edges[{l}]", "expected [from, to] pairs")
             a, b = _int(e[0], f"spec.edges[{l}]", 0), _int(e[1], f"spec.edges[{l}]", 0)
-            if a >= n_in or b >= n_out or (a, b) in layer:
+            if a >= n_in or b >= n_out or (a, b) in seen:
                 raise Malformed(f"spec.edges[{l}]", f"edge {[a, b]} out of range or repeated")
+            seen.add((a, b))
             layer.append((a, b))
         if not layer:
             raise Malformed(f"spec.edges[{l}]", "expected at least one edge")
@@ -1667,6 +1678,8 @@ def _check_certificate(text) -> CheckReport:
                                              f"specs, got {kind!r:.40}")
         except Malformed as exc:
             return CheckReport(2, f"malformed: {exc}", [str(exc)])
+        except Failed as exc:  # over the checker's budget: nothing can be verified
+            report.failures.append(f"spec: {exc}")
     # stage 4: claims
     claims_by_id = {c["id"]: c for c in claims}
     for claim in claims:
