@@ -443,8 +443,8 @@ def _matmul(a: dict, b: dict) -> dict:
     return out
 
 
-def _determinant(rows: list[list[Fraction]]) -> Fraction:
-    """Exact determinant by Fraction Gaussian elimination."""
+def _determinant(rows: list[list[Fraction]], work: _Work | None = None) -> Fraction:
+    """Exact determinant by Fraction Gaussian elimination (row operations charged to ``work``)."""
     a = [list(r) for r in rows]
     n = len(a)
     det = Fraction(1)
@@ -460,12 +460,24 @@ def _determinant(rows: list[list[Fraction]]) -> Fraction:
         for i in range(j + 1, n):
             f = a[i][j] * inv
             if f:
+                if work is not None:
+                    work.spend(n - j, "the minor's determinant")
                 for c in range(j, n):
                     a[i][c] -= f * a[j][c]
     return det
 
 
-def _independent(vectors: list[dict]) -> bool:
+def _nonsingular(columns: list[dict], rows: list, work: _Work | None = None) -> bool:
+    """Whether the square minor (``rows`` x the given sparse columns) is non-singular: its
+    columns restricted to ``rows`` are linearly independent (sparse elimination, so a large but
+    sparse minor costs its non-zeros, not its square)."""
+    keep = set(rows)
+    if work is not None:
+        work.spend(sum(len(c) for c in columns), "the minor")
+    return _independent([{i: v for i, v in c.items() if i in keep and v != 0} for c in columns], work)
+
+
+def _independent(vectors: list[dict], work: _Work | None = None) -> bool:
     """Linear independence of sparse vectors ({coordinate: Fraction}).
 
     Fast path: the identity-on-free-coordinates form (each vector has a coordinate where it
@@ -483,6 +495,8 @@ def _independent(vectors: list[dict]) -> bool:
         for pc, b in basis:
             f = w.get(pc)
             if f:
+                if work is not None:
+                    work.spend(len(b), "the independence of the kernel vectors")
                 for c, x in b.items():
                     y = w.get(c, Fraction(0)) - f * x
                     if y:
@@ -541,12 +555,12 @@ def _check_rank_structured(claim: dict, net: Structured) -> None:
         raise Failed(f"a minor row is out of range 0..{net.m * net.n - 1}")
     # rank >= r
     columns = [net.column(t) for t in cols]
-    if r and _determinant([[col.get(i, Fraction(0)) for col in columns] for i in rows]) == 0:
+    if r and not _nonsingular(columns, rows, net.work):
         raise Failed("the minor named by the witness is singular")
     # rank <= r
     if any(not v for v in vectors):
         raise Failed("a kernel vector is zero")
-    if not _independent(vectors):
+    if not _independent(vectors, net.work):
         raise Failed("the kernel vectors are linearly dependent")
     if side == "left":
         if any(x >= net.m * net.n for v in vectors for x in v):
@@ -811,7 +825,7 @@ def _span_groups(raw, where: str, net: Structured) -> tuple[list, list]:
 def _check_minor(columns: list, rows: list, net: Structured, what: str) -> None:
     if len(rows) != len(columns) or len(set(rows)) != len(rows) or any(r >= net.m * net.n for r in rows):
         raise Failed(f"the minor needs {len(columns)} distinct rows in range")
-    if columns and _determinant([[col.get(i, Fraction(0)) for col in columns] for i in rows]) == 0:
+    if columns and not _nonsingular(columns, rows, net.work):
         raise Failed(f"the minor of {what} is singular")
 
 

@@ -775,3 +775,29 @@ def test_a_feedforward_spec_too_large_to_compile_stops_at_the_budget():
     assert report.exit_code == 1 and report.failures[0].startswith("spec: the compiled network"), report.failures
     assert "exceeds this checker's budget" in report.failures[0]
     assert report.claims["lifting-rank"] == "failed" and seconds < 5
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.lists(st.lists(st.integers(-2, 2), min_size=n, max_size=n),
+                                                    min_size=n, max_size=n)))
+def test_the_sparse_nonsingularity_test_agrees_with_the_determinant(matrix):
+    from fractions import Fraction
+
+    from certificates.checker import _determinant, _nonsingular
+
+    n = len(matrix)
+    rows = [7 * i + 3 for i in range(n)]  # arbitrary row labels, plus rows outside the minor
+    columns = [{**{rows[i]: Fraction(matrix[i][j]) for i in range(n)}, 10 ** 6: Fraction(5)} for j in range(n)]
+    assert _nonsingular(columns, rows) == (_determinant([[Fraction(x) for x in r] for r in matrix]) != 0)
+
+
+def test_a_large_sparse_minor_is_cheap():
+    r = 4000
+    spec = {"kind": "structured", "layers": [{"rows": r, "cols": 1, "params": r, "entries": [[i, i, 0, 1] for i in range(r)]}]}
+    rank = {"id": "lifting-rank", "status": "proved", "value": r, "relies_on": ["Corollary 5.2"],
+            "statement": f"The lifting operator A ({r} x {r}, {r} non-zero columns) has rank {r} over Q.",
+            "witness": {"minor": {"rows": list(range(r)), "cols": [[i] for i in range(r)]},
+                        "kernel": {"side": "right", "vectors": []}}}
+    report, seconds = _timed_check(_three_claims(spec, rank))
+    assert report.exit_code == 0, report.failures
+    assert seconds < 5
