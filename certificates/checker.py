@@ -570,6 +570,7 @@ def _check_rank_structured(claim: dict, net: Structured) -> None:
         net.n_nonzero = 0
         for idx, col in net.nonzero_columns():
             net.n_nonzero += 1
+            net.work.spend(len(vectors) * len(col), "testing the left-kernel vectors")
             for j, y in enumerate(vectors):
                 if sum((y[i] * v for i, v in col.items() if i in y), Fraction(0)) != 0:
                     raise Failed(f"left-kernel vector {j} is not orthogonal to column {list(idx)} of A")
