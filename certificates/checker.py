@@ -417,6 +417,9 @@ class Structured:
                         for c, v in row.items():
                             acc[c] = acc.get(c, Fraction(0)) + v * h[k][i]
             mk = _prune(mk)
+            if prod is not None:  # charge the sparse product's multiply-adds before doing them
+                self.work.spend(1 + sum(len(mk.get(mid, ())) for row in prod.values() for mid in row),
+                                "evaluating the witness's network")
             prod = mk if prod is None else _matmul(prod, mk)
         return prod
 
