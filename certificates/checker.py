@@ -101,7 +101,7 @@ MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial t
 # enumeration counts MATMUL_STEPS (~20 us in Fractions), a multiply-add of the conv leaf-kernel
 # dynamic programme counts 1. A claim whose re-check would exceed it fails (exit 1) with
 # "exceeds this checker's work budget" -- a few seconds, not minutes, on a hostile certificate.
-MAX_WORK = 20_000_000
+MAX_WORK = 60_000_000  # ~10 s; the Haar packet tree J = 12, N = 2^14 needs 22.4M (4 s)
 MATMUL_STEPS = 100
 # A feed-forward spec is compiled into a structured one; its size (parameters and entries over
 # all samples) is bounded before anything is built (past it: exit 1, "exceeds ... budget").
