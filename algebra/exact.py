@@ -17,10 +17,15 @@ operator: sympy ``DomainMatrix`` over QQ 21 s, python-flint ``fmpq_mat.rank`` 3 
 rank modulo a word-size prime 0.025 s. So:
 
 1. clear denominators column by column (an invertible column scaling keeps the rank, the
-   non-singular minors and the left kernel);
+   non-singular minors and the left kernel) into a numpy integer array -- directly from the
+   integer form of a lifting operator built by :func:`algebra.lifting_int.lifting_operator_int`,
+   without ever making Fractions;
 2. reduce modulo a seeded random prime p ~ 2^62 and take the reduced row echelon form: its
    pivot columns C and then the pivot rows R of A[:, C] give an r x r minor that is
-   non-singular mod p, hence its integer determinant is non-zero -- rank >= r over Q;
+   non-singular mod p, hence its integer determinant is non-zero -- rank >= r over Q. The
+   pivots are those of the echelon form of all of A, but found without handing all of A to
+   flint: columns proportional to earlier ones are skipped, and the scan runs in growing
+   blocks that stop at rank n_rows (:func:`_column_pivots`);
 3. solve exactly over Q with that minor (``fmpz_mat.solve``) for the canonical kernel basis on
    the smaller side and check *exactly* that every vector is in the kernel -- rank <= r. If the
    check fails, p was unlucky (rank mod p < rank over Q): retry with the next seeded prime.
@@ -41,6 +46,8 @@ import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Hashable, Iterable, Mapping, Sequence
+
+import numpy as np
 
 from .errors import TensorliftError
 from .rational import fraction_to_str
@@ -133,27 +140,69 @@ def _nonzero_columns(columns: Mapping[Hashable, Mapping[int, Fraction]]) -> tupl
     return keys, cols
 
 
-def _integer_transpose(cols: Sequence[Mapping[int, Fraction]], n_rows: int):
-    """A_int^T as a flint ``fmpz_mat`` (n x n_rows), and the column scales d.
+def _check_row_range(cols: Sequence[Mapping[int, Fraction]], n_rows: int) -> None:
+    for col in cols:
+        if min(col) < 0 or max(col) >= n_rows:
+            bad = next(r for r in col if not 0 <= r < n_rows)
+            raise ValueError(f"row index {bad} out of range for {n_rows} rows")
 
-    Column j of A is scaled by the lcm d_j of its denominators: A_int = A diag(d) is an integer
-    matrix with the same rank, the same non-singular minors and the same left kernel. Only the
-    non-zero entries are written (about twice as fast as converting a dense list).
+
+def _integer_matrix(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int):
+    """(keys, At, d): the non-zero columns of A as the rows of an integer numpy array.
+
+    Row j of ``At`` is column j of A_int = A diag(d), d_j the lcm of the denominators of
+    column j: an invertible column scaling keeps the rank, the non-singular minors and the left
+    kernel. dtype int64 when every entry is below 2^62 in absolute value, else object (Python
+    integers). A lifting operator from :func:`algebra.lifting_int.lifting_operator_int`
+    already holds A = P / D with P integer: then no Fraction is ever built (they cost more
+    than the whole rank computation, tests/benchmarks/bench_lifting_rank.py).
     """
+    from .lifting_int import IntegerColumns
+
+    if isinstance(columns, IntegerColumns):
+        P, D = columns.integers, columns.denominator
+        if P.shape[1] != n_rows:
+            raise ValueError(f"the columns have {P.shape[1]} rows, expected {n_rows}")
+        if P.dtype != object and D < 2**62 and (not P.size or -2**62 < P.min() and P.max() < 2**62):
+            # P[j] / D in lowest terms has denominator D / gcd(D, P[j]) for every entry: their
+            # lcm is d_j = D / g_j with g_j = gcd(D, all of P[j]), and A_int[j] = P[j] / g_j
+            g = np.gcd(np.gcd.reduce(P, axis=1), D)
+            return list(columns), P // g[:, None], (D // g).tolist()
+        keys = list(columns)
+        rows, scales = [], []
+        for row in P.tolist():
+            g = math.gcd(D, *row)
+            rows.append([x // g for x in row])
+            scales.append(D // g)
+    else:
+        keys, cols = _nonzero_columns(columns)
+        _check_row_range(cols, n_rows)
+        rows, scales = [], []
+        for col in cols:
+            d = math.lcm(*[v.denominator for v in col.values()])
+            row = [0] * n_rows
+            if d == 1:
+                for r, v in col.items():
+                    row[r] = v.numerator
+            else:
+                for r, v in col.items():
+                    row[r] = v.numerator * (d // v.denominator)
+            rows.append(row)
+            scales.append(d)
+    try:
+        At = np.array(rows, dtype=np.int64).reshape(len(rows), n_rows)
+        if At.size and not (-2**62 < At.min() and At.max() < 2**62):
+            raise OverflowError
+    except OverflowError:  # keep the headroom int64 needs below (negation, abs)
+        At = np.array(rows, dtype=object).reshape(len(rows), n_rows)
+    return keys, At, scales
+
+
+def _fmpz(rows) -> Any:
+    """A 2-d integer numpy array as a flint ``fmpz_mat`` (entry by entry: ~0.15 us each)."""
     import flint
 
-    At = flint.fmpz_mat(len(cols), n_rows)
-    scales: list[int] = []
-    for j, col in enumerate(cols):
-        d = math.lcm(*[v.denominator for v in col.values()])
-        if d == 1:
-            for r, v in col.items():
-                At[j, r] = v.numerator
-        else:
-            for r, v in col.items():
-                At[j, r] = v.numerator * (d // v.denominator)
-        scales.append(d)
-    return At, scales
+    return flint.fmpz_mat(rows.shape[0], rows.shape[1], rows.ravel().tolist())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,18 +237,64 @@ def _pivots(M) -> list[int]:
     return pivots
 
 
-def _flint_attempt(n_rows: int, At, scales: list[int], keys: list, p: int, side: str | None):
-    """One modular attempt; returns (R, C, kernel, side) or None if p was unlucky.
+def _first_of_proportional(At, p: int):
+    """Increasing indices of the first row of ``At`` in each class of proportional rows.
 
-    ``At`` is A_int^T (see :func:`_integer_transpose`); every reduction mod p happens in C.
+    Only when every entry is below p in absolute value (then no row vanishes modulo p);
+    otherwise all rows.
+    """
+    n = At.shape[0]
+    if At.dtype == object or n == 0 or int(np.abs(At).max()) >= p:
+        return np.arange(n)
+    prim = At // np.gcd.reduce(At, axis=1)[:, None]  # rows are non-zero: gcd > 0
+    prim *= np.sign(prim[np.arange(n), (prim != 0).argmax(axis=1)])[:, None]  # first entry > 0
+    rows = prim.view(np.dtype((np.void, prim.dtype.itemsize * prim.shape[1]))).ravel()
+    first = np.unique(rows, return_index=True)[1]  # index of the first occurrence
+    first.sort()
+    return first
+
+
+def _column_pivots(At, p: int):
+    """Greedy pivot columns of A_int modulo p, as the reduced echelon form of all of A_int gives.
+
+    Returns (C, reps): ``reps`` are the first columns of the classes of proportional columns.
+    Converting all of A_int to flint costs more than the rank itself, so two exact shortcuts
+    avoid most of it:
+
+    * a column proportional over Q to an earlier one is a multiple of it mod p too (the earlier
+      one is non-zero mod p when its entries are below p), so it is never a pivot and adds
+      nothing to the span of the columns before later ones: only ``reps`` are reduced
+      (conv-like operators have few classes);
+    * column j is a pivot iff it is not in the span (mod p) of the columns before it. So the
+      columns are reduced in growing blocks, each together with the pivots found so far (which
+      span all the columns before it), and the scan stops when the rank reaches n_rows -- on
+      16 x 4096 lifting operators of rank 16 after ~500 columns.
     """
     import flint
 
-    n = len(scales)
-    C = _pivots(flint.nmod_mat(At, p).transpose())
+    n_rows = At.shape[1]
+    reps = _first_of_proportional(At, p)
+    C: list[int] = []
+    start, size = 0, 4 * n_rows
+    while start < len(reps) and len(C) < n_rows:
+        block = C + reps[start:start + size].tolist()
+        C = [block[c] for c in _pivots(flint.nmod_mat(_fmpz(At[block]), p).transpose())]
+        start, size = start + size, 2 * size
+    return C, reps
+
+
+def _flint_attempt(At, scales: list[int], keys: list, p: int, side: str | None):
+    """One modular attempt; returns (R, C, kernel, side) or None if p was unlucky.
+
+    ``At`` is A_int^T (see :func:`_integer_matrix`); every reduction mod p happens in C.
+    """
+    import flint
+
+    n, n_rows = At.shape
+    C, reps = _column_pivots(At, p)
     r = len(C)
     # pivot rows: pivot columns of A[:, C]^T = the rows C of A_int^T
-    sub_t = [int(At[c, i]) for c in C for i in range(n_rows)]
+    sub_t = At[C].ravel().tolist()
     R = _pivots(flint.nmod_mat(r, n_rows, sub_t, p)) if r else []
     assert len(R) == r, "rank of A[:, C] mod p must be r"
     if side is None:
@@ -216,7 +311,8 @@ def _flint_attempt(n_rows: int, At, scales: list[int], keys: list, p: int, side:
         rhs = flint.fmpz_mat(r, len(free), [-sub_t[k * n_rows + f] for k in range(r) for f in free])
         Y = B.transpose().solve(rhs)
         # exact check, in integers: row t of Yfull is den_t * (y_t on R, 1 at free[t]); all of
-        # Yfull * A_int must vanish. One fmpz_mat product in C over every non-zero column.
+        # Yfull * A_int must vanish. One fmpz_mat product in C over the columns ``reps``: the
+        # other non-zero columns are rational multiples of those (see _column_pivots).
         full = [0] * (len(free) * n_rows)
         for t, f in enumerate(free):
             den = math.lcm(*[int(Y[i, t].q) for i in range(r)])
@@ -224,7 +320,7 @@ def _flint_attempt(n_rows: int, At, scales: list[int], keys: list, p: int, side:
                 q = Y[i, t]
                 full[t * n_rows + R[i]] = int(q.p) * (den // int(q.q))
             full[t * n_rows + f] = den
-        if not (flint.fmpz_mat(len(free), n_rows, full) * At.transpose()).is_zero():
+        if not (flint.fmpz_mat(len(free), n_rows, full) * _fmpz(At[reps].T)).is_zero():
             return None
         kernel = []
         for t, f in enumerate(free):
@@ -240,14 +336,15 @@ def _flint_attempt(n_rows: int, At, scales: list[int], keys: list, p: int, side:
     free = [j for j in range(n) if j not in Cset]
     if not free:
         return R, C, (), side
-    rhs = flint.fmpz_mat(r, len(free), [-int(At[f, i]) for i in R for f in free])
+    A_free = At[free]
+    rhs = _fmpz(-A_free[:, R].T)
     X = B.solve(rhs)
     dens = [math.lcm(*[int(X[i, t].q) for i in range(r)]) for t in range(len(free))]
     Xnum = flint.fmpz_mat(r, len(free), [int(X[i, t].p) * (dens[t] // int(X[i, t].q))
                                           for i in range(r) for t in range(len(free))])
     A_C = flint.fmpz_mat(r, n_rows, sub_t).transpose()
-    A_F = flint.fmpz_mat(len(free), n_rows, [int(At[f, i]) * dens[t] for t, f in enumerate(free)
-                                             for i in range(n_rows)]).transpose()
+    A_F = flint.fmpz_mat(len(free), n_rows, [x * dens[t] for t, row in enumerate(A_free.tolist())
+                                             for x in row]).transpose()
     if not (A_C * Xnum + A_F).is_zero():
         return None
     kernel = []
@@ -347,33 +444,31 @@ def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_
              method: str | None, seed: int, side: str | None) -> RankWitness:
     if side not in (None, "left", "right"):
         raise ValueError(f"side must be 'left', 'right' or None, got {side!r}")
-    keys, cols = _nonzero_columns(columns)
-    for col in cols:
-        if min(col) < 0 or max(col) >= n_rows:
-            bad = next(r for r in col if not 0 <= r < n_rows)
-            raise ValueError(f"row index {bad} out of range for {n_rows} rows")
     if method is None:
         # one dispatch point: flint when installed (>= 100x faster, same exact result)
         method = "flint-modular" if _flint_available() else "sympy"
     if method == "sympy":
+        keys, cols = _nonzero_columns(columns)
+        _check_row_range(cols, n_rows)
         R, C, kernel, side = _sympy_route(n_rows, cols, keys, side)
         prime = None
-    elif method == "flint-modular" and not cols:
-        # no non-zero column: rank 0; the left kernel is every row, the right one is empty
-        R, C, prime = [], [], None
-        side = side or ("left" if n_rows == 0 else "right")
-        kernel = tuple({i: Fraction(1)} for i in range(n_rows)) if side == "left" else ()
     elif method == "flint-modular":
-        At, scales = _integer_transpose(cols, n_rows)
-        primes = _primes(seed)
-        for _ in range(_MAX_PRIMES):
-            prime = next(primes)
-            attempt = _flint_attempt(n_rows, At, scales, keys, prime, side)
-            if attempt is not None:
-                R, C, kernel, side = attempt
-                break
-        else:  # pragma: no cover - probability < 2^-400
-            raise TensorliftError(f"{_MAX_PRIMES} unlucky primes in a row (seed {seed})")
+        keys, At, scales = _integer_matrix(columns, n_rows)
+        if not keys:
+            # no non-zero column: rank 0; the left kernel is every row, the right one is empty
+            R, C, prime = [], [], None
+            side = side or ("left" if n_rows == 0 else "right")
+            kernel = tuple({i: Fraction(1)} for i in range(n_rows)) if side == "left" else ()
+        else:
+            primes = _primes(seed)
+            for _ in range(_MAX_PRIMES):
+                prime = next(primes)
+                attempt = _flint_attempt(At, scales, keys, prime, side)
+                if attempt is not None:
+                    R, C, kernel, side = attempt
+                    break
+            else:  # pragma: no cover - probability < 2^-400
+                raise TensorliftError(f"{_MAX_PRIMES} unlucky primes in a row (seed {seed})")
     else:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     return RankWitness(

@@ -130,6 +130,12 @@ class FibreResult:
         ``proved`` (⟨h̄⟩ identifiable: one point over C, or over R all extra points non-real),
         ``refuted`` (an extra real class exists, or M(h̄) = 0), ``inconclusive``
         (positive-dimensional complex fibre: real extra classes not decided here).
+        These are outcomes of exact computations in this process (Gröbner bases, certified
+        real root isolation), not certificate claims: the standard-library checker cannot
+        re-verify a Gröbner basis, so fibre results are never written into certificates. Only a
+        ``refuted`` result with a ``witness`` carries evidence anyone can re-check by
+        evaluating M(witness) = M(h̄); without one, the extra real class is algebraic and its
+        existence rests on the exact root count (see ``note``).
     field : str
         Over which field the status holds and why (the C-versus-R caveat of DESIGN.md).
     backend, seconds

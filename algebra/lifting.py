@@ -75,8 +75,12 @@ class LiftingOperator:
         Shape of the network's product X; A has m*n rows.
     param_counts : (S_1, ..., S_K)
         A has S_1 * ... * S_K columns (most of them possibly zero).
-    columns : dict
+    columns : Mapping
         index tuple -> {row: Fraction}, only for non-zero columns, keys in lexicographic order.
+        A plain dict from :func:`lifting_operator_sparse`; a read-only integer-backed mapping
+        (:class:`algebra.lifting_int.IntegerColumns`, Fractions built on first read) from the
+        batched route, so :func:`algebra.exact.rank_witness` can skip the Fraction round-trip.
+        Use it as a Mapping (``dict(A.columns)`` for a real dict).
     """
 
     shape: tuple[int, int]

@@ -1,6 +1,6 @@
 """A faster construction of the lifting operator A: batched integer products (Corollary 5.2).
 
-Same result as :func:`algebra.lifting.lifting_operator` (same non-zero columns, same order,
+Same result as :func:`algebra.lifting.lifting_operator_sparse` (same non-zero columns, same order,
 same Fractions -- the tests check equality) but the partial products M_1(e_{i_1}) ...
 M_k(e_{i_k}) are held as a stack of dense integer matrices and extended for all parameters of
 the next layer at once with one ``numpy.matmul``, instead of one Python dict product per pair.
@@ -20,13 +20,18 @@ large matrices (convolutional networks on long signals) the dict-based
 :func:`algebra.lifting.lifting_operator_sparse` stores far less; :func:`algebra.lifting.lifting_operator`
 chooses between the two.
 
+The result keeps the integer form: its ``columns`` are an :class:`IntegerColumns` view that
+behaves like the dict of the other constructions but builds the Fractions only when one is
+read. :func:`algebra.exact.rank_witness` reads the integers instead.
+
 Measured (tests/benchmarks/bench_lifting_rank.py, K = 4, S = 8, 4x4 factors, 30 % density):
-about 10x faster than :func:`algebra.lifting.lifting_operator` (Fraction entries are shared
-per distinct value instead of being normalised one by one).
+0.002 s against 0.10 s for :func:`algebra.lifting.lifting_operator_sparse`; reading all of the
+Fraction view adds 0.009 s (Fraction entries are shared per distinct value).
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
 import numpy as np
@@ -35,7 +40,7 @@ from .errors import BudgetExceeded
 from .lifting import LiftingOperator
 from .network import MultilinearMap
 
-__all__ = ["lifting_operator_int"]
+__all__ = ["lifting_operator_int", "IntegerColumns"]
 
 
 class _FractionCache(dict):
@@ -48,6 +53,77 @@ class _FractionCache(dict):
     def __missing__(self, v):
         f = self[v] = Fraction(int(v), self.denominator)
         return f
+
+
+class IntegerColumns(Mapping):
+    """Read-only ``{index tuple: {row: Fraction}}`` view of A = ``integers`` / ``denominator``.
+
+    The ``columns`` of a lifting operator built by :func:`lifting_operator_int`. It behaves
+    like the dict of the other constructions (same keys in the same order, same values,
+    equal to it), but keeps the exact integer form the products were computed in:
+    ``integers[j, r] / denominator`` is A[r, j-th non-zero column]. The Fraction dicts are
+    built only when a value is first read -- :func:`algebra.exact.rank_witness` works on
+    ``integers`` directly, and building ~65k Fractions used to cost more than the whole
+    lifting (tests/benchmarks/bench_lifting_rank.py).
+
+    Attributes
+    ----------
+    tuples : list of tuple
+        The index tuples of the non-zero columns, lexicographic.
+    integers : numpy.ndarray
+        ``len(tuples) x n_rows``, dtype int64 or object (Python integers); no zero row.
+    denominator : int
+        A common denominator of A (positive).
+
+    Examples
+    --------
+    >>> cols = IntegerColumns([(0, 1), (1, 0)], np.array([[0, 3], [-4, 0]]), 2)
+    >>> cols
+    {(0, 1): {1: Fraction(3, 2)}, (1, 0): {0: Fraction(-2, 1)}}
+    >>> (0, 1) in cols, len(cols), cols == {(0, 1): {1: Fraction(3, 2)}, (1, 0): {0: -2}}
+    (True, 2, True)
+    """
+
+    def __init__(self, tuples: list, integers: np.ndarray, denominator: int):
+        self.tuples = tuples
+        self.integers = integers
+        integers.flags.writeable = False  # a read-only view: the Fractions are derived from it
+        self.denominator = int(denominator)
+        self._positions: dict | None = None
+        self._fractions: dict | None = None
+
+    def _dict(self) -> dict:
+        if self._fractions is None:
+            # Entries repeat a lot (sums of products of few coefficients): share one immutable
+            # Fraction per distinct integer instead of normalising each entry again.
+            fractions = _FractionCache(self.denominator)
+            rows = self.integers.tolist()
+            self._fractions = {key: {r: fractions[v] for r, v in enumerate(row) if v}
+                               for key, row in zip(self.tuples, rows)}
+        return self._fractions
+
+    def __getitem__(self, key):
+        return self._dict()[key]
+
+    def __contains__(self, key) -> bool:
+        if self._positions is None:
+            self._positions = dict.fromkeys(self.tuples)
+        return key in self._positions
+
+    def __iter__(self) -> Iterator:
+        return iter(self.tuples)
+
+    def __len__(self) -> int:
+        return len(self.tuples)
+
+    def items(self):
+        return self._dict().items()
+
+    def values(self):
+        return self._dict().values()
+
+    def __repr__(self) -> str:
+        return repr(self._dict())
 
 
 def _integer_basis(layer, dtype):
@@ -99,33 +175,30 @@ def lifting_operator_int(net: MultilinearMap, max_columns: int | None = None, *,
 
     idx = nonzero(bases[0])
     P = bases[0][idx]
-    keys = [(int(i),) for i in idx]
+    keys = idx[:, None]  # one row (i_1, ..., i_k) per kept product; tuples only at the end
     for B in bases[1:]:
         idx = nonzero(B)
         Bn = B[idx]
         per_prefix = max(1, len(idx) * P.shape[1] * B.shape[2])
         chunk = max(1, chunk_entries // per_prefix)
-        new_keys, parts, count = [], [], 0
+        key_parts, parts, count = [], [], 0
         for start in range(0, len(keys), chunk):
             Q = np.matmul(P[start:start + chunk, None], Bn[None])  # (n, s, rows, cols)
             Q = Q.reshape(-1, Q.shape[-2], Q.shape[-1])
             keep = nonzero(Q)
             parts.append(Q[keep])
             s = len(idx)
-            new_keys.extend(keys[start + j // s] + (int(idx[j % s]),) for j in keep)
+            key_parts.append(np.column_stack([keys[start + keep // s], idx[keep % s]]))
             count += len(keep)
             if max_columns is not None and count > max_columns:
                 raise BudgetExceeded(
                     f"the lifting operator has more than {max_columns} non-zero columns "
                     f"(--max-columns); raise the budget or use a probe-based rank")
-        keys = new_keys
+        keys = np.concatenate(key_parts) if parts else np.zeros((0, keys.shape[1] + 1), dtype=np.intp)
         P = np.concatenate(parts) if parts else np.zeros((0, P.shape[1], B.shape[2]), dtype=dtype)
     if max_columns is not None and len(keys) > max_columns:
         raise BudgetExceeded(f"the lifting operator has {len(keys)} > {max_columns} non-zero columns")
-    # Entries repeat a lot (sums of products of few coefficients): share one immutable Fraction
-    # per distinct integer instead of normalising each entry again (~85 % of the time before).
-    fractions = _FractionCache(math.prod(dens))
-    columns = {}
-    for key, row in zip(keys, P.reshape(P.shape[0], math.prod(P.shape[1:])).tolist()):
-        columns[key] = {r: fractions[v] for r, v in enumerate(row) if v}
-    return LiftingOperator(net.shape, net.param_counts, columns)
+    # rows of A are vec(X) row-major: each kept product flattened is one column of A
+    integers = P.reshape(P.shape[0], math.prod(P.shape[1:]))
+    tuples = list(map(tuple, keys.tolist()))
+    return LiftingOperator(net.shape, net.param_counts, IntegerColumns(tuples, integers, math.prod(dens)))

@@ -19,8 +19,14 @@ Pipeline (each stage runs only if the previous one passed):
    characteristic polynomial it recomputes (Berkowitz) before counting roots (Descartes).
    ``probable``/``numeric``/``inconclusive`` claims are parsed and reported as not re-checked.
 
+A re-checked claim is verified only if its statement, assumptions and relies_on are the canonical
+text of :data:`CANONICAL_CLAIMS` filled with the values just verified (the producer writes its
+claims from the same table), so "verified" covers the words as well as the numbers.
+
 Exit status: 0 every re-checkable claim verified; 1 some claim (or the hash/spec stage) failed,
-one line each on stderr; 2 not a readable certificate. One verdict line goes to stdout.
+or exceeded the work budget :data:`MAX_WORK`, one line each on stderr; 2 not a readable
+certificate (including a missing required claim and any unexpected internal error). One verdict
+line goes to stdout.
 
 Examples
 --------
@@ -30,10 +36,13 @@ Examples
 >>> cert = {"format": "tensorlift-certificate", "version": 1,
 ...         "tool": {"name": "tensorlift", "version": "0"},
 ...         "network": {"spec": spec, "sha256": spec_sha256(spec)},
-...         "claims": [{"id": "lifting-rank", "status": "proved", "statement": "rank A = 1",
-...                     "relies_on": ["Corollary 5.2"], "value": 1,
+...         "claims": [{"id": "lifting-rank", "status": "proved", "value": 1,
+...                     "statement": "The lifting operator A (1 x 1, 1 non-zero columns) has rank 1 over Q.",
+...                     "relies_on": ["Corollary 5.2"],
 ...                     "witness": {"minor": {"rows": [0], "cols": [[0]]},
-...                                 "kernel": {"side": "right", "vectors": []}}}]}
+...                                 "kernel": {"side": "right", "vectors": []}}}]
+...                   + [{"id": c, "status": "inconclusive", "statement": "Not decided.",
+...                       "relies_on": [], "reason": "an example"} for c in ("identifiable", "stable")]}
 >>> check_certificate(json.dumps(cert)).exit_code
 0
 >>> cert["claims"][0]["value"] = 2
@@ -65,6 +74,11 @@ __all__ = [
     "check_certificate",
     "check_file",
     "compile_feedforward",
+    "canonical_claim_text",
+    "CANONICAL_CLAIMS",
+    "CONV_STABLE_FORMULA",
+    "REQUIRED_CLAIMS",
+    "MAX_WORK",
     "main",
 ]
 
@@ -73,11 +87,38 @@ VERSION = 1
 STATUSES = ("proved", "refuted", "probable", "numeric", "inconclusive")
 RECHECKED = ("proved", "refuted")
 CLAIM_IDS = ("lifting-rank", "scattered", "identifiable", "stable")
+# The claims the producer always writes, per spec kind: a certificate without one of them (or
+# with no claims at all) is not a certificate of that network (malformed).
+REQUIRED_CLAIMS = {"structured": ("lifting-rank", "identifiable", "stable"),
+                   "feedforward": ("lifting-rank", "identifiable", "stable"),
+                   "conv": ("lifting-rank", "scattered", "identifiable", "stable")}
 
 # Guards against certificates built to exhaust the checker (not against honest large cases).
 MAX_RATIONAL_CHARS = 4000
 MAX_SPAN_TUPLES = 200_000  # coordinates of a model span the checker enumerates
 MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial the checker computes
+# Work budget of one check, in steps: a sparse matrix product of the structured column
+# enumeration counts MATMUL_STEPS (~20 us in Fractions), a multiply-add of the conv leaf-kernel
+# dynamic programme counts 1. A claim whose re-check would exceed it fails (exit 1) with
+# "exceeds this checker's work budget" -- a few seconds, not minutes, on a hostile certificate.
+MAX_WORK = 60_000_000  # ~10 s; the Haar packet tree J = 12, N = 2^14 needs 22.4M (4 s)
+MATMUL_STEPS = 100
+# A feed-forward spec is compiled into a structured one; its size (parameters and entries over
+# all samples) is bounded before anything is built (past it: exit 1, "exceeds ... budget").
+MAX_COMPILED_SIZE = 5_000_000
+
+
+class _Work:
+    """A budget counter shared by one check (see MAX_WORK)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.used = limit, 0
+
+    def spend(self, n: int, what: str) -> None:
+        self.used += n
+        if self.used > self.limit:
+            raise Failed(f"{what} exceeds this checker's work budget ({self.limit} steps, MAX_WORK); "
+                         "the claim is not verified")
 
 
 class Malformed(Exception):
@@ -243,6 +284,8 @@ def _parse_document(doc) -> dict:
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise Malformed("network.sha256", "expected 64 lower-case hex digits")
     claims = _list(doc["claims"], "claims")
+    if not claims:
+        raise Malformed("claims", "expected at least one claim (an empty list certifies nothing)")
     seen = set()
     for j, c in enumerate(claims):
         where = f"claims[{j}]"
@@ -278,6 +321,11 @@ def _parse_document(doc) -> dict:
                 raise Malformed(where, "an 'inconclusive' claim needs a reason")
             if status in ("probable", "numeric") and "evidence" not in c:
                 raise Malformed(where, f"a {status!r} claim needs its evidence (seed, tolerance, ...)")
+    kind = net["spec"].get("kind")
+    missing = [cid for cid in REQUIRED_CLAIMS.get(kind, ()) if cid not in seen] if isinstance(kind, str) else []
+    if missing:
+        raise Malformed("claims", f"a {kind} certificate has the claims {list(REQUIRED_CLAIMS[kind])}; "
+                                  f"missing {missing}")
     return doc
 
 
@@ -295,8 +343,9 @@ class Structured:
             raise Malformed("spec.layers", "expected at least one layer")
         self.dims: list[int] = []
         self.params: list[int] = []
-        # basis[k][i] = {row: {col: Fraction}}: the sparse matrix M_k(e_i)
-        self.basis: list[list[dict]] = []
+        # basis[k] = {i: {row: {col: Fraction}}}: the sparse matrices M_k(e_i) that are non-zero,
+        # in increasing i (sparse, so a huge "params" with few entries costs nothing)
+        self.basis: list[dict] = []
         for k, layer in enumerate(layers):
             lw = f"spec.layers[{k}]"
             _obj(layer, lw, ("rows", "cols", "params", "entries"), ("name",))
@@ -309,7 +358,7 @@ class Structured:
                 raise Malformed(f"{lw}.rows", f"expected {self.dims[-1]} (the cols of layer {k - 1}), got {rows}")
             self.dims.append(cols)
             self.params.append(params)
-            basis: list[dict] = [{} for _ in range(params)]
+            basis: dict = {}
             for j, e in enumerate(_list(layer["entries"], f"{lw}.entries")):
                 ew = f"{lw}.entries[{j}]"
                 if not isinstance(e, list) or len(e) != 4:
@@ -317,20 +366,23 @@ class Structured:
                 p, r, c = (_int(e[0], ew, 0), _int(e[1], ew, 0), _int(e[2], ew, 0))
                 if p >= params or r >= rows or c >= cols:
                     raise Malformed(ew, "index out of range")
-                row = basis[p].setdefault(r, {})
+                row = basis.setdefault(p, {}).setdefault(r, {})
                 row[c] = row.get(c, Fraction(0)) + _rational(e[3], ew)
-            self.basis.append([_prune(b) for b in basis])
+            pruned = {i: _prune(basis[i]) for i in sorted(basis)}
+            self.basis.append({i: b for i, b in pruned.items() if b})
         self.K = len(self.params)
         self.m, self.n = self.dims[0], self.dims[-1]
-        self.model = spec.get("model")
+        self.model = _parse_model(spec.get("model"), self.params)
+        self.work = _Work(MAX_WORK)
 
     # --- the columns of A (Corollary 5.2): vec(M_1(e_{i_1}) ... M_K(e_{i_K})), row-major
     def column(self, idx: tuple) -> dict:
-        prod = self.basis[0][idx[0]]
+        prod = self.basis[0].get(idx[0], {})
+        self.work.spend(self.K * MATMUL_STEPS, "computing the columns of A")
         for k in range(1, self.K):
             if not prod:
                 return {}
-            prod = _matmul(prod, self.basis[k][idx[k]])
+            prod = _matmul(prod, self.basis[k].get(idx[k], {}))
         return {r * self.n + c: v for r, row in prod.items() for c, v in row.items()}
 
     def nonzero_columns(self):
@@ -339,18 +391,18 @@ class Structured:
         Depth-first over index prefixes, extending only prefixes whose partial product is
         non-zero (so the S_1...S_K tuples are never all visited when the factors are sparse).
         """
-        stack = [((i,), b) for i, b in reversed(list(enumerate(self.basis[0]))) if b]
+        stack = [((i,), b) for i, b in reversed(list(self.basis[0].items()))]
         while stack:
             idx, prod = stack.pop()
             if len(idx) == self.K:
                 yield idx, {r * self.n + c: v for r, row in prod.items() for c, v in row.items()}
                 continue
             nxt = []
-            for i, b in enumerate(self.basis[len(idx)]):
-                if b:
-                    p = _matmul(prod, b)
-                    if p:
-                        nxt.append((idx + (i,), p))
+            self.work.spend(len(self.basis[len(idx)]) * MATMUL_STEPS, "enumerating the non-zero columns of A")
+            for i, b in self.basis[len(idx)].items():
+                p = _matmul(prod, b)
+                if p:
+                    nxt.append((idx + (i,), p))
             stack.extend(reversed(nxt))
 
     def evaluate(self, h) -> dict:
@@ -358,13 +410,16 @@ class Structured:
         prod = None
         for k in range(self.K):
             mk: dict = {}
-            for i, b in enumerate(self.basis[k]):
+            for i, b in self.basis[k].items():
                 if h[k][i]:
                     for r, row in b.items():
                         acc = mk.setdefault(r, {})
                         for c, v in row.items():
                             acc[c] = acc.get(c, Fraction(0)) + v * h[k][i]
             mk = _prune(mk)
+            if prod is not None:  # charge the sparse product's multiply-adds before doing them
+                self.work.spend(1 + sum(len(mk.get(mid, ())) for row in prod.values() for mid in row),
+                                "evaluating the witness's network")
             prod = mk if prod is None else _matmul(prod, mk)
         return prod
 
@@ -391,8 +446,8 @@ def _matmul(a: dict, b: dict) -> dict:
     return out
 
 
-def _determinant(rows: list[list[Fraction]]) -> Fraction:
-    """Exact determinant by Fraction Gaussian elimination."""
+def _determinant(rows: list[list[Fraction]], work: _Work | None = None) -> Fraction:
+    """Exact determinant by Fraction Gaussian elimination (row operations charged to ``work``)."""
     a = [list(r) for r in rows]
     n = len(a)
     det = Fraction(1)
@@ -408,12 +463,24 @@ def _determinant(rows: list[list[Fraction]]) -> Fraction:
         for i in range(j + 1, n):
             f = a[i][j] * inv
             if f:
+                if work is not None:
+                    work.spend(n - j, "the minor's determinant")
                 for c in range(j, n):
                     a[i][c] -= f * a[j][c]
     return det
 
 
-def _independent(vectors: list[dict]) -> bool:
+def _nonsingular(columns: list[dict], rows: list, work: _Work | None = None) -> bool:
+    """Whether the square minor (``rows`` x the given sparse columns) is non-singular: its
+    columns restricted to ``rows`` are linearly independent (sparse elimination, so a large but
+    sparse minor costs its non-zeros, not its square)."""
+    keep = set(rows)
+    if work is not None:
+        work.spend(sum(len(c) for c in columns), "the minor")
+    return _independent([{i: v for i, v in c.items() if i in keep and v != 0} for c in columns], work)
+
+
+def _independent(vectors: list[dict], work: _Work | None = None) -> bool:
     """Linear independence of sparse vectors ({coordinate: Fraction}).
 
     Fast path: the identity-on-free-coordinates form (each vector has a coordinate where it
@@ -431,6 +498,8 @@ def _independent(vectors: list[dict]) -> bool:
         for pc, b in basis:
             f = w.get(pc)
             if f:
+                if work is not None:
+                    work.spend(len(b), "the independence of the kernel vectors")
                 for c, x in b.items():
                     y = w.get(c, Fraction(0)) - f * x
                     if y:
@@ -489,24 +558,28 @@ def _check_rank_structured(claim: dict, net: Structured) -> None:
         raise Failed(f"a minor row is out of range 0..{net.m * net.n - 1}")
     # rank >= r
     columns = [net.column(t) for t in cols]
-    if r and _determinant([[col.get(i, Fraction(0)) for col in columns] for i in rows]) == 0:
+    if r and not _nonsingular(columns, rows, net.work):
         raise Failed("the minor named by the witness is singular")
     # rank <= r
     if any(not v for v in vectors):
         raise Failed("a kernel vector is zero")
-    if not _independent(vectors):
+    if not _independent(vectors, net.work):
         raise Failed("the kernel vectors are linearly dependent")
     if side == "left":
         if any(x >= net.m * net.n for v in vectors for x in v):
             raise Failed("a left-kernel coordinate is out of range")
         if net.m * net.n - len(vectors) != r:
             raise Failed(f"{len(vectors)} left-kernel vectors give rank <= {net.m * net.n - len(vectors)}, not {r}")
+        net.n_nonzero = 0
         for idx, col in net.nonzero_columns():
+            net.n_nonzero += 1
+            net.work.spend(len(vectors) * len(col), "testing the left-kernel vectors")
             for j, y in enumerate(vectors):
                 if sum((y[i] * v for i, v in col.items() if i in y), Fraction(0)) != 0:
                     raise Failed(f"left-kernel vector {j} is not orthogonal to column {list(idx)} of A")
     else:
         nonzero = {idx for idx, _ in net.nonzero_columns()}
+        net.n_nonzero = len(nonzero)
         for j, v in enumerate(vectors):
             outside = [t for t in v if t not in nonzero]
             if outside:
@@ -583,6 +656,83 @@ def _is_int(x) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+def _parse_model(model, sizes) -> dict | None:
+    """Strict reading of the spec's optional ``model`` (the forms of algebra/models.py).
+
+    Per layer ``null``/``"full"``, a non-empty list of supports (non-empty lists of distinct
+    indices), ``{"sparsity": s}`` or ``{"groups": [...], "active": a}``; ``tie``: groups of
+    1-based layer numbers (overlapping groups are merged, as the producer does); ``description``:
+    free text. Anything else is :class:`Malformed`.
+    """
+    if model is None:
+        return None
+    _obj(model, "spec.model", optional=("supports", "tie", "description"))
+    if "description" in model:
+        _str(model["description"], "spec.model.description", nonempty=False)
+    K = len(sizes)
+    supports = model.get("supports")
+    if supports is not None:
+        if not isinstance(supports, list) or len(supports) != K:
+            raise Malformed("spec.model.supports", f"expected a list with one item per layer ({K})")
+        for k, item in enumerate(supports):
+            where = f"spec.model.supports[{k}]"
+
+            def support(x, w):
+                idx = [_int(i, w, 0) for i in _list(x, w)]
+                if not idx or len(set(idx)) != len(idx) or max(idx) >= sizes[k]:
+                    raise Malformed(w, f"expected a non-empty support of distinct indices in 0..{sizes[k] - 1}")
+                return idx
+
+            if item is None or item == "full":
+                continue
+            if isinstance(item, list):
+                if not item:
+                    raise Malformed(where, "expected at least one alternative support")
+                for j, a in enumerate(item):
+                    support(a, f"{where}[{j}]")
+            elif isinstance(item, dict) and set(item) == {"sparsity"}:
+                if not 1 <= _int(item["sparsity"], f"{where}.sparsity") <= sizes[k]:
+                    raise Malformed(f"{where}.sparsity", f"expected 1..{sizes[k]}")
+            elif isinstance(item, dict) and set(item) == {"groups", "active"}:
+                groups = [support(g, f"{where}.groups[{j}]") for j, g in enumerate(_list(item["groups"], f"{where}.groups"))]
+                if not groups or len({i for g in groups for i in g}) != sum(len(g) for g in groups):
+                    raise Malformed(f"{where}.groups", "expected a non-empty list of disjoint groups")
+                if not 1 <= _int(item["active"], f"{where}.active") <= len(groups):
+                    raise Malformed(f"{where}.active", f"expected 1..{len(groups)}")
+            else:
+                raise Malformed(where, "expected null, \"full\", a list of supports, {\"sparsity\": s} or "
+                                       "{\"groups\": [...], \"active\": a}")
+    tie = model.get("tie")
+    if tie is not None:
+        for g, group in enumerate(_list(tie, "spec.model.tie")):
+            where = f"spec.model.tie[{g}]"
+            layers = [_int(x, where, 1) for x in _list(group, where)]
+            if len(layers) < 2 or len(set(layers)) != len(layers) or max(layers) > K:
+                raise Malformed(where, f"expected at least two distinct 1-based layer numbers in 1..{K}")
+            if len({sizes[x - 1] for x in layers}) != 1:
+                raise Malformed(where, "tied layers need equal params")
+    return model
+
+
+def _tie_classes(model, K: int) -> list[list[int]]:
+    """The tie classes (0-based layers, sorted) with overlapping groups merged by union-find,
+    exactly as algebra/models.parse_model does."""
+    parent = list(range(K))
+
+    def root(k):
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for group in (model or {}).get("tie") or []:
+        for x in group[1:]:
+            parent[root(x - 1)] = root(group[0] - 1)
+    classes: dict = {}
+    for k in range(K):
+        classes.setdefault(root(k), []).append(k)
+    return sorted(classes.values())
+
+
 def _check_model(model, h, sizes, who: str) -> None:
     """h lies in the model collection M: per-layer supports and tied layers (sections 1.2.2, 3).
 
@@ -592,22 +742,13 @@ def _check_model(model, h, sizes, who: str) -> None:
     """
     if model is None:
         return
-    if not isinstance(model, dict) or set(model) - {"supports", "tie"}:
-        raise Malformed("spec.model", "not a model this checker (version 1) understands")
     supports = model.get("supports")
     if supports is not None:
-        if not isinstance(supports, list) or len(supports) != len(sizes):
-            raise Malformed("spec.model.supports", "expected one item per layer")
         for k, item in enumerate(supports):
             supp = {i for i, x in enumerate(h[k]) if x}
             if not _support_allowed(supp, item, k):
                 raise Failed(f"{who}[{k}] has support {sorted(supp)}, which the model does not allow for layer {k + 1}")
-    tie = model.get("tie") or []
-    if not isinstance(tie, list):
-        raise Malformed("spec.model.tie", "expected a list of groups of layer numbers")
-    for group in tie:
-        if not isinstance(group, list) or not group or not all(_is_int(x) and 1 <= x <= len(sizes) for x in group):
-            raise Malformed("spec.model.tie", "expected groups of 1-based layer numbers")
+    for group in model.get("tie") or []:
         if any(h[a - 1] != h[group[0] - 1] for a in group):
             raise Failed(f"{who} violates the tie {group} (tied layers must be equal)")
 
@@ -621,18 +762,7 @@ def _model_box_union(model, sizes) -> tuple[set, list]:
     """
     K = len(sizes)
     supports = (model or {}).get("supports") or [None] * K
-    if not isinstance(supports, list) or len(supports) != K:
-        raise Malformed("spec.model.supports", "expected one item per layer")
-    classes, placed = [], set()
-    for group in (model or {}).get("tie") or []:
-        if not isinstance(group, list) or not group or not all(_is_int(x) and 1 <= x <= K for x in group):
-            raise Malformed("spec.model.tie", "expected groups of 1-based layer numbers")
-        cls = sorted({x - 1 for x in group})
-        if len(cls) != len(group) or placed & set(cls) or len({sizes[k] for k in cls}) != 1:
-            raise Malformed("spec.model.tie", "a repeated layer, overlapping groups or tied layers of different sizes")
-        placed |= set(cls)
-        classes.append(cls)
-    classes += [[k] for k in range(K) if k not in placed]
+    classes = _tie_classes(model, K)  # the model was validated by _parse_model
     per_class = []
     for cls in classes:
         if sizes[cls[0]] ** len(cls) > MAX_SPAN_TUPLES:
@@ -699,7 +829,7 @@ def _span_groups(raw, where: str, net: Structured) -> tuple[list, list]:
 def _check_minor(columns: list, rows: list, net: Structured, what: str) -> None:
     if len(rows) != len(columns) or len(set(rows)) != len(rows) or any(r >= net.m * net.n for r in rows):
         raise Failed(f"the minor needs {len(columns)} distinct rows in range")
-    if columns and _determinant([[col.get(i, Fraction(0)) for col in columns] for i in rows]) == 0:
+    if columns and not _nonsingular(columns, rows, net.work):
         raise Failed(f"the minor of {what} is singular")
 
 
@@ -963,19 +1093,26 @@ def compile_feedforward(spec: dict) -> dict:
     edges_v = [None] * L if edges_v is None else _list(edges_v, "spec.edges")
     if len(edges_v) != L:
         raise Malformed("spec.edges", f"expected {L} items (one per weight layer)")
+    n_samples = len(spec["inputs"]) if isinstance(spec["inputs"], list) else 0
+    size = (n_samples + 1) * (sum(widths) + sum(len(e) if isinstance(e, list) else widths[l] * widths[l + 1]
+                                                for l, e in enumerate(edges_v)))
+    if size > MAX_COMPILED_SIZE:  # checked before anything of that size is built
+        raise Failed(f"the compiled network has about {size} entries, which exceeds this checker's budget "
+                     f"({MAX_COMPILED_SIZE}, MAX_COMPILED_SIZE); no claim is verified")
     edges = []
     for l, ev in enumerate(edges_v):
         n_in, n_out = widths[l], widths[l + 1]
         if ev is None:
             edges.append([(a, b) for b in range(n_out) for a in range(n_in)])
             continue
-        layer = []
+        layer, seen = [], set()
         for e in _list(ev, f"spec.edges[{l}]"):
             if not isinstance(e, list) or len(e) != 2:
                 raise Malformed(f"spec.edges[{l}]", "expected [from, to] pairs")
             a, b = _int(e[0], f"spec.edges[{l}]", 0), _int(e[1], f"spec.edges[{l}]", 0)
-            if a >= n_in or b >= n_out or (a, b) in layer:
+            if a >= n_in or b >= n_out or (a, b) in seen:
                 raise Malformed(f"spec.edges[{l}]", f"edge {[a, b]} out of range or repeated")
+            seen.add((a, b))
             layer.append((a, b))
         if not layer:
             raise Malformed(f"spec.edges[{l}]", "expected at least one edge")
@@ -1050,6 +1187,7 @@ class Conv:
         self.edges: list[tuple[str, str, list[int]]] = []
         out_edges: dict = {}
         in_deg: dict = {}
+        pairs: set = set()
         for j, e in enumerate(_list(spec["edges"], "spec.edges")):
             ew = f"spec.edges[{j}]"
             _obj(e, ew, ("from", "to", "support"), ("name",))
@@ -1059,6 +1197,9 @@ class Conv:
                 raise Malformed(f"{ew}.support", f"expected distinct offsets in 0..{self.N - 1}")
             if u == v:
                 raise Malformed(ew, "self-loop")
+            if (u, v) in pairs:  # graphs/conv.py refuses them too
+                raise Malformed(ew, f"duplicate edge {u!r} -> {v!r} (parallel edges are not allowed)")
+            pairs.add((u, v))
             self.edges.append((u, v, sup))
             out_edges.setdefault(u, []).append(j)
             in_deg[v] = in_deg.get(v, 0) + 1
@@ -1109,6 +1250,7 @@ class Conv:
             k = self.depth[j] - 1
             self.slot.append((k, self.params[k]))
             self.params[k] += len(sup)
+        self.work = _Work(MAX_WORK)
 
     def kernel(self, h, j: int) -> dict:
         """T_e(h): the kernel of edge j as a sparse {offset: value}."""
@@ -1135,7 +1277,9 @@ class Conv:
                 acc: dict = {}
                 for j in self.out_edges[v]:
                     kw = memo[self.edges[j][1]]
-                    for o, a in kernel_of(j).items():
+                    kj = kernel_of(j)
+                    self.work.spend(len(kj) * len(kw) + 1, "Algorithm 8.1 (the leaf kernels)")
+                    for o, a in kj.items():
                         for s, b in kw.items():
                             t = (o + s) % self.N
                             acc[t] = acc.get(t, 0) + a * b
@@ -1166,9 +1310,13 @@ class Conv:
         if given is None and getattr(self, "_scatter", None) is not None:
             return self._scatter + (None,)
         classes, scattered, bad = {}, True, None
+        self.first_collision = None  # (leaf, offset, count): first leaf by name, its top count, least offset
         for f, y in self.leaf_stream(self._indicator):
             classes[f] = len(y)
             scattered = scattered and all(c == 1 for c in y.values())
+            top = max(y.values(), default=0)
+            if top > 1 and (self.first_collision is None or f < self.first_collision[0]):
+                self.first_collision = (f, min(o for o, c in y.items() if c == top), top)
             if given is not None and bad is None and given.get(f, {}) != y:
                 bad = f
         self._scatter = (classes, scattered)
@@ -1252,6 +1400,183 @@ def _check_counterexample_conv(claim: dict, net: Conv) -> None:
         raise Failed("P(h^p) = P(g^p) on the witness path: it does not separate {h} from {g}")
 
 
+# ============================================================================ canonical claim text
+# A re-checked claim may only say what the checker verified: its statement, assumptions and
+# relies_on must be exactly the text below for its (kind, id, status, witness kind), filled with
+# values the checker has verified (rank, path, K, S', N, ...). The producer builds its claims from
+# this same table (certificates/certify.py imports it), so honest certificates always match.
+_FIELD_R = "field: R (the proof holds over any field containing Q)"
+_EQUIV_STRUCTURED = "equivalence: <h> (section 3)"
+_EQUIV_CONV = "equivalence: {h} (section 8)"
+CONV_STABLE_FORMULA = "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"
+STRUCTURED_STABLE_ASSUMPTIONS = (
+    "||M_1(hbar_1)...M_K(hbar_K) - X|| <= delta and ||M_1(h*_1)...M_K(h*_K) - X|| <= eta (7.1), (7.2)",
+    "(7.5) additionally: " + STABLE_DP_CONDITION)
+# (kind, claim id, status, witness kind) -> (statement template, assumptions, relies_on)
+CANONICAL_CLAIMS = {
+    ("structured", "lifting-rank", "proved", "minor"): (
+        "The lifting operator A ({n_rows} x {n_cols}, {n_nonzero} non-zero columns) has rank {rank} over Q.",
+        (), ("Corollary 5.2",)),
+    ("structured", "identifiable", "proved", "from_claim"): (
+        "Every class <h> is identifiable in {model}: Ker A = {{0}} since rank A = S_1...S_K = {n_cols}.",
+        (_FIELD_R, _EQUIV_STRUCTURED), ("Proposition 6.3", "Definition 6.1", "lifting-rank")),
+    ("structured", "identifiable", "proved", "model_span"): (
+        "Every class <h> is identifiable in {model}: A is injective on the {n_groups}-dimensional span of "
+        "the model's Segre images, which contains every P(h) - P(g).",
+        (_FIELD_R, _EQUIV_STRUCTURED), ("Proposition 6.3", "Definition 6.1")),
+    ("structured", "identifiable", "proved", "kernel_line"): (
+        "Every class <h> is identifiable in {model}: Ker A meets the span of the model's Segre images in "
+        "a line spanned by a tensor whose flattening at layer {layer} has rank >= 3, while every "
+        "P(h) - P(g) has flattening rank <= 2.",
+        (_FIELD_R, _EQUIV_STRUCTURED), ("Proposition 6.3", "Definition 6.1")),
+    ("structured", "identifiable", "refuted", "counterexample"): (
+        "Not identifiable in {model}: the parameters h and g of the witness give the same "
+        "product M_1(h_1)...M_K(h_K) but P(h) != P(g).",
+        (_EQUIV_STRUCTURED,), ("Definition 6.1", "Proposition 6.3")),
+    ("structured", "stable", "proved", "gram"): (
+        "Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf) and {sigma} "
+        "(sigma_min ~ {approx}), so Theorem 7.2 gives ||P(h*) - P(hbar)|| <= u (delta + eta) "
+        "and (7.5) with u = {u} >= 1/sigma_min, for every delta, eta.",
+        STRUCTURED_STABLE_ASSUMPTIONS, ("Theorem 7.2", "Definition 7.1", "lifting-rank", "identifiable")),
+    ("structured", "stable", "refuted", "from_claim"): (
+        "Stable recovery fails: the parameters are not even identifiable.",
+        (), ("Theorem 7.2", "identifiable")),
+    ("conv", "lifting-rank", "proved", "classes_per_leaf"): (
+        "The lifting operator A has rank {rank}: the number of distinct (leaf, offset-sum) classes of valid paths.",
+        (), ("Corollary 5.2", "Proposition 8.2")),
+    ("conv", "scattered", "proved", "algorithm_8_1"): (
+        "The topology is sufficiently scattered: every entry of M_1(1)...M_K(1) is 0 or 1.",
+        (), ("Definition 8.1", "Algorithm 8.1")),
+    ("conv", "scattered", "refuted", "algorithm_8_1"): (
+        "The topology is not sufficiently scattered: some entry of M_1(1)...M_K(1) exceeds 1 "
+        "(leaf {leaf}, offset {offset}: {count} path/offset choices collide).",
+        (), ("Definition 8.1", "Algorithm 8.1")),
+    ("conv", "identifiable", "proved", "from_claim"): (
+        "The network is identifiable up to the path-wise equivalence {{h}} of section 8, for parameters "
+        "whose edge kernels are all non-zero.",
+        ("every edge kernel is non-zero", _EQUIV_CONV), ("Theorem 8.4", "Proposition 8.2", "scattered")),
+    ("conv", "identifiable", "refuted", "counterexample"): (
+        "Not identifiable (Theorem 8.4): h and g give the same network action but P(h^p) != P(g^p) on the "
+        "path {path}{scope}",
+        (_EQUIV_CONV,), ("Theorem 8.4", "Proposition 8.2", "scattered")),
+    ("conv", "stable", "proved", "from_claim"): (
+        "Stable recovery (Theorem 8.4): delta_p({{h*}}, {{h}}) <= 7 (K S')^(1/p) eps^(1-K) (delta+eta)/sqrt(N) "
+        "with K = {K}, S' = {S_prime}, N = {N}, whenever every edge kernel has sup-norm >= eps and "
+        "delta + eta <= sqrt(N) eps^K / 2.{one_path}",
+        ("||T_e(h)||_inf >= eps for every edge e", "delta + eta <= sqrt(N) eps^K / 2"),
+        ("Theorem 8.4", "scattered")),
+    ("conv", "stable", "refuted", "from_claim"): (
+        "Stable recovery fails: the network is not identifiable.",
+        (), ("Theorem 8.4", "identifiable")),
+}
+
+
+def canonical_claim_text(kind: str, claim_id: str, status: str, witness_kind: str, **values) -> tuple:
+    """(statement, assumptions, relies_on) of a re-checked claim, the only text it may carry.
+
+    ``kind`` is ``"structured"`` (also for feed-forward networks) or ``"conv"``; ``values`` fill
+    the template: ``n_rows, n_cols, n_nonzero, rank, model`` (``model`` true when the spec has one),
+    ``n_groups``, ``layer`` (1-based), ``lo, hi, u`` (Fractions), ``path`` (node names, leaf
+    first), ``all_kernels_nonzero``, ``K, S_prime, N, one_path``.
+
+    >>> canonical_claim_text("conv", "lifting-rank", "proved", "classes_per_leaf", rank=3)[0]
+    'The lifting operator A has rank 3: the number of distinct (leaf, offset-sum) classes of valid paths.'
+    """
+    template, assumptions, relies_on = CANONICAL_CLAIMS[(kind, claim_id, status, witness_kind)]
+    v = dict(values)
+    if "model" in v:
+        v["model"] = "the model of the spec" if v["model"] else "the full model R^{S_1} x ... x R^{S_K}"
+    if witness_kind == "gram":
+        lo, hi, u = v["lo"], v["hi"], v["u"]
+        v["sigma"] = (f"sigma_min(A)^2 = {_frac_str(lo)}" if lo == hi
+                      else f"sigma_min(A)^2 in [{_frac_str(lo)}, {_frac_str(hi)}]")
+        v["approx"] = f"{math.sqrt(lo):.6g}"
+        v["u"] = _frac_str(u)
+    if "path" in v:
+        v["path"] = " -> ".join(v["path"])
+        v["scope"] = ("; every edge kernel of h and g is non-zero." if v["all_kernels_nonzero"] else
+                      "; some edge kernel of the witness is zero, so this refutes identifiability "
+                      "over all of R^{S x K} only, not for parameters whose kernels are all non-zero.")
+    if "one_path" in v:
+        one = v["one_path"]
+        v["one_path"] = (f" One path (Proposition 8.3): Ker A = {{0}}, deep-NSP constants (1, +inf), "
+                         f"sigma_min(A) = sqrt({v['N']})." if one else "")
+        relies_on = relies_on + (("Proposition 8.3",) if one else ())
+    return template.format(**v), list(assumptions), list(relies_on)
+
+
+def _witness_kind(claim: dict, net) -> str:
+    w = claim["witness"]
+    cid, status = claim["id"], claim["status"]
+    if cid == "scattered":
+        return "algorithm_8_1"
+    if cid == "identifiable" and status == "refuted":
+        return "counterexample"
+    if cid == "stable" and status == "proved" and net.kind == "structured":
+        return "gram"
+    for key in ("minor", "classes_per_leaf", "model_span", "kernel_line", "from_claim"):
+        if key in w:
+            return key
+    raise Malformed("witness", "not a witness form this checker knows")
+
+
+def _canonical_values(claim: dict, net) -> dict:
+    """The values the canonical text is filled with, read from the (already verified) claim."""
+    cid, status, w, value = claim["id"], claim["status"], claim["witness"], claim.get("value")
+    n_cols = 1
+    for s in net.params:
+        n_cols *= s
+    if net.kind == "structured":
+        if cid == "lifting-rank":
+            if getattr(net, "n_nonzero", None) is None:  # (set by the rank check; counted here otherwise)
+                net.n_nonzero = sum(1 for _ in net.nonzero_columns())
+            return {"n_rows": net.m * net.n, "n_cols": n_cols, "n_nonzero": net.n_nonzero, "rank": value}
+        if cid == "identifiable":
+            out = {"model": bool(net.model), "n_cols": n_cols}
+            if "model_span" in w:
+                out["n_groups"] = len(w["model_span"]["groups"])
+            if "kernel_line" in w and status == "proved":
+                out["layer"] = w["kernel_line"]["flattening_layer"] + 1
+            return out
+        if cid == "stable" and status == "proved":
+            iv = value["sigma_min_squared"]
+            return {"lo": _rational(iv["lo"], "value"), "hi": _rational(iv["hi"], "value"),
+                    "u": _rational(value["inv_sigma_min_upper"], "value")}
+        return {}
+    if cid == "lifting-rank":
+        return {"rank": value}
+    if cid == "scattered" and status == "refuted":
+        net.scatter_pass()
+        leaf, offset, count = net.first_collision
+        return {"leaf": leaf, "offset": offset, "count": count}
+    if cid == "identifiable" and status == "refuted":
+        path = w["path"]
+        names = [net.edges[path[-1]][0]] + [net.edges[j][1] for j in reversed(path)]
+        nonzero = all(net.kernel(_params(w[x], "witness", net.params), j)
+                      for x in ("h", "g") for j in range(len(net.edges)))
+        return {"path": names, "all_kernels_nonzero": nonzero}
+    if cid == "stable" and status == "proved":
+        return {"K": value["K"], "S_prime": value["S_prime"], "N": value["N"],
+                "one_path": "proposition_8_3" in value}
+    return {}
+
+
+def _check_text(claim: dict, net) -> None:
+    """The claim's statement, assumptions and relies_on are the canonical ones (Failed if not)."""
+    kind = "structured" if net.kind == "structured" else "conv"
+    key = (kind, claim["id"], claim["status"], _witness_kind(claim, net))
+    if key not in CANONICAL_CLAIMS:
+        raise Failed(f"no canonical statement for a {key[2]} {kind} {key[1]!r} claim with a {key[3]} witness")
+    statement, assumptions, relies_on = canonical_claim_text(*key, **_canonical_values(claim, net))
+    what = f"a {key[2]} {kind} {key[1]!r} claim with a {key[3]} witness"
+    if claim["statement"] != statement:
+        raise Failed(f"statement is not the canonical statement for {what}: expected {statement!r}")
+    if claim.get("assumptions", []) != assumptions:
+        raise Failed(f"assumptions are not the canonical assumptions for {what}: expected {assumptions!r}")
+    if claim["relies_on"] != relies_on:
+        raise Failed(f"relies_on is not the canonical relies_on for {what}: expected {relies_on!r}")
+
+
 # ============================================================================ claims
 def _from_claim(claim: dict, results: dict, claims_by_id: dict, expected_id: str, expected_status: str) -> None:
     w = _obj(claim["witness"], "witness", ("from_claim",))
@@ -1309,7 +1634,8 @@ def _check_claim(claim: dict, net, results: dict, claims_by_id: dict) -> None:
         got = (_int(value["K"], "value.K"), _int(value["S_prime"], "value.S_prime"), _int(value["N"], "value.N"))
         if got != (net.K, s_prime, net.N):
             raise Failed(f"(K, S', N) is {(net.K, s_prime, net.N)} for this network, not {got}")
-        _str(value["formula"], "value.formula")
+        if value["formula"] != CONV_STABLE_FORMULA:
+            raise Malformed("value.formula", f"expected {CONV_STABLE_FORMULA!r}")
         if "proposition_8_3" in value:
             # Proposition 8.3 (one path, scattered): Ker A = {0}, deep-NSP (1, +inf), sigma_min = sqrt(N)
             if value["proposition_8_3"] != {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}:
@@ -1322,8 +1648,20 @@ def _check_claim(claim: dict, net, results: dict, claims_by_id: dict) -> None:
 def check_certificate(text) -> CheckReport:
     """Check a certificate given as JSON text/bytes (or an already-parsed dict).
 
-    Returns a :class:`CheckReport`; never raises on bad input.
+    Returns a :class:`CheckReport`; never raises on bad input. An unexpected exception inside
+    the checker (a shape of input no reader anticipated) is reported as malformed (exit 2),
+    never as a traceback and never as verified.
     """
+    try:
+        return _check_certificate(text)
+    except RecursionError:
+        return CheckReport(2, "malformed: nested too deeply", ["nested too deeply"])
+    except Exception as exc:  # noqa: BLE001 -- the catch-all is the point: exit 2, not a crash
+        line = f"internal error while checking: {type(exc).__name__}: {str(exc)[:200]}"
+        return CheckReport(2, f"malformed: {line}", [line])
+
+
+def _check_certificate(text) -> CheckReport:
     try:
         doc = text if isinstance(text, dict) else _parse_json(text)
         _parse_document(doc)
@@ -1358,6 +1696,8 @@ def check_certificate(text) -> CheckReport:
                                              f"specs, got {kind!r:.40}")
         except Malformed as exc:
             return CheckReport(2, f"malformed: {exc}", [str(exc)])
+        except Failed as exc:  # over the checker's budget: nothing can be verified
+            report.failures.append(f"spec: {exc}")
     # stage 4: claims
     claims_by_id = {c["id"]: c for c in claims}
     for claim in claims:
@@ -1370,6 +1710,7 @@ def check_certificate(text) -> CheckReport:
             continue
         try:
             _check_claim(claim, net, report.claims, claims_by_id)
+            _check_text(claim, net)  # "verified" covers the text too, not only the value
             report.claims[cid] = "verified"
         except Malformed as exc:
             return CheckReport(2, f"malformed: claim {cid}: {exc}", [f"{cid}: {exc}"])
@@ -1407,7 +1748,10 @@ def main(argv=None) -> int:
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
         print("usage: checker.py CERTIFICATE.json", file=sys.stderr)
         return 2
-    report = check_file(argv[0])
+    try:
+        report = check_file(argv[0])
+    except Exception as exc:  # noqa: BLE001 -- check_certificate already catches; belt and braces
+        report = CheckReport(2, f"malformed: internal error while checking: {type(exc).__name__}: {exc}")
     for line in report.failures:
         print(line, file=sys.stderr)
     for cid, state in report.claims.items():

@@ -198,6 +198,8 @@ EXPLAIN = {
 
 def explanation(claim: Mapping) -> str:
     """A plain-language sentence on what a claim's status means."""
+    if claim.get("_unverified"):
+        return "The independent checker did not verify this claim; nothing in it is established."
     return EXPLAIN.get((claim["id"], claim["status"]),
                        "Not re-checked by the checker: " + ("the reason is given." if claim["status"] == "inconclusive"
                                                             else "the evidence is recorded in the certificate."))
@@ -297,14 +299,48 @@ def _collisions(outputs) -> list[tuple[str, int, int]]:
     return [(f, i, c) for f, entries in outputs.items() for i, c in entries if c > 1]
 
 
+def _displayed(claim: Mapping, state: str) -> dict:
+    """The claim as the report may show it: as written when the checker verified it (its text
+    is then the checker's canonical text); otherwise flagged, without value or witness."""
+    if state == "verified":
+        return dict(claim)
+    if state.startswith("not re-checked"):  # probable/numeric/inconclusive: shown, labelled as such
+        shown = dict(claim)
+        shown["statement"] = f"[{state}; the producer's text] {claim.get('statement', '')}"
+        return shown
+    shown = {k: claim[k] for k in ("id", "status", "relies_on") if k in claim}
+    shown["statement"] = (f"NOT VERIFIED by the independent checker ({state}). "
+                          f"The certificate's unchecked text: {claim.get('statement', '')}")
+    shown["_unverified"] = state
+    return shown
+
+
 def _model(doc) -> dict:
-    """Everything the three renderers share, computed once."""
-    spec = doc["network"]["spec"]
+    """Everything the three renderers share, computed once.
+
+    Only what the independent checker accepted is shown as it stands: a malformed certificate
+    gives a report with the verdict alone, a failed or unchecked claim is shown flagged and
+    without its value or witness.
+    """
     check = check_certificate(doc)
-    claims = doc["claims"]
+    if check.exit_code == 2:
+        return {"spec": {}, "check": check, "claims": [], "by_id": {}, "name": "malformed certificate",
+                "kind": "?", "facts": [], "figures": False}
+    spec = doc["network"]["spec"]
+    claims = [_displayed(c, check.claims.get(c["id"], "not checked")) for c in doc["claims"]]
     by_id = {c["id"]: c for c in claims}
-    info = {"spec": spec, "check": check, "claims": claims, "by_id": by_id,
-            "name": spec.get("name", "network"), "kind": spec.get("kind", "?")}
+    spec_checked = not any(f.startswith(("hash", "spec")) for f in check.failures)
+    info = {"spec": spec, "check": check, "claims": claims, "by_id": by_id, "figures": spec_checked,
+            "name": str(spec.get("name", "network")), "kind": str(spec.get("kind", "?"))}
+    try:
+        info["facts"] = _facts(spec) if spec_checked else []
+    except (KeyError, TypeError, AttributeError):
+        info["facts"] = []
+    return info
+
+
+def _facts(spec) -> list:
+    info: dict = {}
     if spec.get("kind") == "conv":
         info["facts"] = [("N", spec["N"]), ("edges", len(spec["edges"])),
                          ("leaves", len({e["from"] for e in spec["edges"]} - {e["to"] for e in spec["edges"]})),
@@ -319,7 +355,7 @@ def _model(doc) -> dict:
                          ("activation pattern", "given" if spec.get("activations") else "all units active")]
     else:
         info["facts"] = []
-    return info
+    return info["facts"]
 
 
 def _witness_lines(claim, spec) -> list[tuple[str, str]]:
@@ -366,7 +402,9 @@ MAX_DRAWN_NODES = 300  # beyond this a drawing of the DAG is unreadable (and slo
 
 
 def _figures(info) -> dict[str, bytes]:
-    figs = {}
+    figs: dict = {}
+    if not info["figures"]:  # the spec was not accepted by the checker: draw nothing from it
+        return figs
     if _graph(info["spec"]).number_of_nodes() <= MAX_DRAWN_NODES:
         figs["dag"] = dag_figure(info["spec"])
     sc = info["by_id"].get("scattered")
@@ -395,7 +433,7 @@ def _render_md(info, figs, names) -> str:
         L += [f"### {c['id']}: {c['status']}", "", c["statement"], "", f"*Why:* {explanation(c)}", ""]
         for label, text in _witness_lines(c, info["spec"]):
             L.append(f"- {label}: {text}")
-        if c["id"] == "stable" and c["status"] == "proved":
+        if c["id"] == "stable" and c["status"] == "proved" and "value" in c:
             L += [""] + [f"Bound: ${b}$" for b in _stability_bounds(c["value"])]
         if c["id"] == "scattered" and "scatter" in figs:
             L += ["", f"![Algorithm 8.1 output]({names['scatter']})"]
@@ -437,7 +475,7 @@ def _render_tex(info, figs, names) -> str:
             products = _factor_products(info["spec"], w) if info["kind"] == "structured" else None
             if products:
                 L += [rf"Same action: \[ {products} \]"]
-        if c["id"] == "stable" and c["status"] == "proved":
+        if c["id"] == "stable" and c["status"] == "proved" and "value" in c:
             L += [rf"\[ {b} \]" for b in _stability_bounds(c["value"])]
         if c["id"] == "scattered" and "scatter" in names:
             L += [rf"\begin{{center}}\includegraphics[width=\linewidth]{{{names['scatter']}}}\end{{center}}"]
@@ -473,7 +511,7 @@ def _render_html(info, figs, names) -> str:
               f"<p><i>Why:</i> {H(explanation(c))}</p><ul>"]
         L += [f"<li>{H(label)}: {H(text)}</li>" for label, text in _witness_lines(c, info["spec"])]
         L.append("</ul>")
-        if c["id"] == "stable" and c["status"] == "proved":
+        if c["id"] == "stable" and c["status"] == "proved" and "value" in c:
             for bound in _stability_bounds(c["value"]):
                 png = formula_png(bound) if figs else None
                 if png:

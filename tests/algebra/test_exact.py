@@ -290,3 +290,103 @@ def test_overclaimed_rank_is_rejected(net, data):
                                  minor_cols=w.minor_cols + (k,), kernel=w.kernel[1:])
     with pytest.raises(WitnessCheckFailed, match="singular"):
         check_rank_witness(A, bigger)
+
+
+# --- the integer fast path gives the reference witnesses --------------------------------------
+
+
+@st.composite
+def wide_networks(draw):
+    """Networks with many more columns than 4 x rows (so the pivot scan runs in several blocks
+    and may stop early) and, in the conv-like variant, many proportional columns."""
+    K = draw(st.integers(2, 3))
+    n = draw(st.integers(1, 3))
+    S = draw(st.integers(3, 5))
+    conv = draw(st.booleans())
+    coeffs = st.sampled_from(["1", "-1", "2", "1/2", "-3/4", "3"])
+    layers = []
+    for _ in range(K):
+        if conv:  # every parameter a multiple of a cyclic shift: products are scaled shifts
+            entries = []
+            for p in range(S):
+                shift, c = draw(st.integers(0, n - 1)), draw(coeffs)
+                entries += [[p, i, (i + shift) % n, c] for i in range(n)]
+        else:
+            cells = [(p, i, j) for p in range(S) for i in range(n) for j in range(n)]
+            chosen = draw(st.lists(st.sampled_from(cells), max_size=len(cells), unique=True))
+            entries = [[p, i, j, draw(coeffs)] for p, i, j in chosen]
+        layers.append({"rows": n, "cols": n, "params": S, "entries": entries})
+    return MultilinearMap.from_spec({"kind": "structured", "layers": layers})
+
+
+@settings(max_examples=60, deadline=None)
+@given(wide_networks(), st.sampled_from([None, "left", "right"]))
+def test_integer_lifting_gives_the_reference_witness(net, side):
+    # lifting_operator_int keeps A as integers / denominator and rank_witness never builds
+    # Fractions from it; the dict lifting goes through the Fractions; sympy shares no code.
+    from algebra.lifting import lifting_operator_sparse
+    from algebra.lifting_int import IntegerColumns, lifting_operator_int
+
+    A_int, A_dict = lifting_operator_int(net), lifting_operator_sparse(net)
+    assert isinstance(A_int.columns, IntegerColumns) and type(A_dict.columns) is dict
+    fast = rank_witness(A_int, side=side)
+    assert rank_witness(A_dict, side=side) == fast
+    ref = rank_witness(A_dict, side=side, method="sympy")
+    assert dataclasses.replace(fast, method="sympy", prime=None) == ref
+    check_rank_witness(A_int, fast)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 50), st.integers(0, 3), st.sampled_from([2, 3, 5, 7, 2**61 - 1]),
+       st.integers(0, 2**32))
+def test_column_pivot_shortcuts_equal_the_full_rref(n_rows, n, k, p, seed):
+    # exact._column_pivots skips proportional columns and stops at rank n_rows; it must return
+    # the pivots of the reduced echelon form of the whole matrix modulo p, also for tiny primes
+    # where columns vanish or become dependent modulo p.
+    import flint
+
+    rng = np.random.default_rng(seed)
+    base = rng.integers(-2, 3, size=(max(k, 1), n_rows))
+    rows = []
+    for _ in range(n):
+        kind = rng.integers(3)
+        if kind == 0 or not rows:
+            row = rng.integers(-3, 4, size=n_rows)
+        elif kind == 1:  # proportional to an earlier column
+            row = rows[rng.integers(len(rows))] * int(rng.choice([-2, -1, 1, 3]))
+        else:  # in a k-dimensional subspace
+            row = rng.integers(-2, 3, size=len(base)) @ base
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return
+    At = np.array(rows, dtype=np.int64)
+    C, reps = exact._column_pivots(At, p)
+    assert C == exact._pivots(flint.nmod_mat(exact._fmpz(At), p).transpose())
+    assert list(reps) == sorted(reps) and set(C) <= set(reps.tolist())
+
+
+HUGE = 3**45
+
+
+@pytest.mark.parametrize("coeffs", [
+    [str(HUGE), "1/7", -1, str(HUGE), 2, "-1/2"],  # products beyond int64: object dtype
+    [f"1/{HUGE}", f"2/{HUGE}", f"-1/{HUGE}", f"1/{HUGE}", f"3/{HUGE}", f"-2/{HUGE}"],  # int64 over a huge denominator
+    [f"{2**70}/{HUGE}", "1/7", -1, 1, 2, "-1/2"],
+])
+def test_integer_lifting_with_huge_entries_or_denominators(coeffs):
+    # object-dtype integers, or int64 integers over a denominator beyond int64: the Python
+    # integer branch of exact._integer_matrix must give the reference witnesses too
+    from algebra.lifting import lifting_operator_sparse
+    from algebra.lifting_int import lifting_operator_int
+
+    cells = [(0, 0, 0), (0, 0, 1), (1, 1, 0), (1, 1, 1), (2, 0, 0), (2, 1, 1)]
+    layer = {"rows": 2, "cols": 2, "params": 3, "entries": [[*cell, c] for cell, c in zip(cells, coeffs)]}
+    net = MultilinearMap.from_spec({"layers": [layer, layer]})
+    A_int, A_dict = lifting_operator_int(net), lifting_operator_sparse(net)
+    for side in (None, "left", "right"):
+        fast = rank_witness(A_int, side=side)
+        assert fast == rank_witness(A_dict, side=side)
+        ref = rank_witness(A_dict, side=side, method="sympy")
+        assert dataclasses.replace(fast, method="sympy", prime=None) == ref
+        check_rank_witness(A_int, fast)

@@ -9,33 +9,42 @@ coefficients in {+-1, +-2, 3, 1/2, -3/4} (seed 0): K = 4, S_k = 8 and K = 3, S_k
 4 x 4 factors (A is 16 x 4096) and with 8 x 8 factors (A is 64 x 4096); plus a conv-like case
 (every parameter a multiple of a cyclic shift, 4 x 4, rank 4: a 12-vector left kernel).
 
-Timed (best of 3, the machine is shared): :func:`algebra.lifting.lifting_operator` or the
-batched :func:`algebra.lifting_int.lifting_operator_int` (asserted equal), then
-:func:`algebra.exact.rank_witness` (minor + kernel, including its exact kernel check); the
-independent :func:`algebra.exact.check_rank_witness` separately. Peer: ``sympy.Matrix(A)
-.rank()`` on the same matrix (all S^K columns, zero ones included) in a subprocess capped at
-120 s; when capped the ratio is a lower bound (">=").
+Timed (best of 3, the machine is shared): :func:`algebra.lifting.lifting_operator` (for these
+sizes it dispatches to the batched integer :func:`algebra.lifting_int.lifting_operator_int`,
+whose A keeps its integer form and builds its Fraction view only when read -- that extra is
+printed, rank_witness does not need it), then :func:`algebra.exact.rank_witness` (minor +
+kernel, including its exact kernel check); the independent
+:func:`algebra.exact.check_rank_witness` separately. For comparison the Fraction-dict route:
+:func:`algebra.lifting.lifting_operator_sparse` and rank_witness on its Fractions (asserted to
+give the same A and the same witness). Peer: ``sympy.Matrix(A).rank()`` on the same matrix
+(all S^K columns, zero ones included) in a subprocess capped at 120 s; when capped the ratio is
+a lower bound (">=").
 
-Measured on the 2-core development machine, load ~2.5 from other jobs (Nov 2026, python-flint
-0.9, sympy 1.14). Times in seconds; ratio = peer / (lifting + rank_witness):
+Measured on the 2-core development machine, load ~2 from other jobs (Nov 2026, python-flint
+0.9, sympy 1.14). Times in seconds; ratio = peer / (lifting + rank_witness); "before" is the
+same sum on the previous main (Fraction columns built eagerly, whole A converted to flint):
 
-======================  ===============  =======  ===========  =====  =====  ======  =======  =========
-case                    A (non-zero)     lifting  lifting_int  rank   check  peer    ratio    ratio int
-======================  ===============  =======  ===========  =====  =====  ======  =======  =========
-K=4 S=8  4x4            16x4096 (3954)   0.156    0.016        0.028  0.073  3.1     17x      69x
-K=3 S=16 4x4            16x4096 (4048)   0.104    0.012        0.022  0.034  1.6     12x      46x
-K=4 S=8  circulant 4x4  16x4096 (4096)   0.071    0.009        0.015  0.087  1.2     14x      49x
-K=4 S=8  8x8            64x4096 (4096)   1.529    0.093        0.244  0.622  >=120   >=68x    >=356x
-K=3 S=16 8x8            64x4096 (4096)   1.596    0.088        0.148  0.463  >=120   >=69x    >=510x
-======================  ===============  =======  ===========  =====  =====  ======  =======  =========
+======================  ===============  =======  ========  ======  =====  ======  =======  ==================
+case                    A (non-zero)     lifting  +Fracts.  rank    check  peer    ratio    before (ratio)
+======================  ===============  =======  ========  ======  =====  ======  =======  ==================
+K=4 S=8  4x4            16x4096 (3954)   0.0023   0.0087    0.0073  0.030  2.0     212x     0.032 (43-49x)
+K=3 S=16 4x4            16x4096 (4048)   0.0018   0.0084    0.0051  0.032  2.2     313x     0.034 (43-49x)
+K=4 S=8  circulant 4x4  16x4096 (4096)   0.0022   0.0060    0.0025  0.087  1.2     262x     0.025 (43-49x)
+K=4 S=8  8x8            64x4096 (4096)   0.0052   0.049     0.031   0.48   >=120   >=3351x  0.34 (>=356x)
+K=3 S=16 8x8            64x4096 (4096)   0.0041   0.037     0.026   0.43   >=120   >=3986x  0.24 (>=510x)
+======================  ===============  =======  ========  ======  =====  ======  =======  ==================
 
-Reading: the K = 4, S = 8 case takes well under 10 s in every variant (<= 1.8 s). rank_witness
-alone is 70-110x faster than the peer even on 16-row A, and >= 490x on 64-row A. On 16-row A
-the peer needs only 1-3 s (its cost grows like rows^2 x cols), so the 50x target there hinges
-on the lifting: the dict/Fraction :func:`algebra.lifting.lifting_operator` is ~80 % of our
-time (12-17x overall); with the batched integer :func:`algebra.lifting_int.lifting_operator_int`
-the ratio is 46-69x (at the target, within the noise of this shared machine). On 64-row A
-every variant is >= 68x against a peer capped at 120 s.
+Fraction-dict route (lifting_operator_sparse + rank_witness on Fractions): 0.12, 0.13, 0.10,
+1.66, 1.24 s (13-17x on 16-row A, >= 72x on 64-row A).
+
+Reading: on 16-row A the peer needs only 1-3 s (its cost grows like rows^2 x cols), so the 50x
+target hinges on our fixed costs. Ours is now 0.005-0.010 s there (3-7x less than before):
+>= 120x even against the fastest peer time seen (1.2 s), also if A's Fraction view is read
+too (<= 0.019 s, >= 63x). Where the time went before: building 65k Fractions in the lifting,
+then clearing them back to integers and converting all of A entry by entry to flint
+(~0.15 us per entry). Now rank_witness takes the integers directly, skips columns proportional
+to earlier ones, and scans the columns in growing blocks that stop when the rank reaches
+n_rows (~500 columns here); the witness is the same. The K = 4, S = 8 case is far under 10 s.
 """
 from __future__ import annotations
 
@@ -51,8 +60,7 @@ from pathlib import Path
 import pytest
 
 from algebra.exact import check_rank_witness, rank_witness
-from algebra.lifting import lifting_operator
-from algebra.lifting_int import lifting_operator_int
+from algebra.lifting import lifting_operator, lifting_operator_sparse
 from algebra.network import MultilinearMap
 
 PEER_CAP = 120.0
@@ -133,9 +141,14 @@ def test_bench_lifting_rank(name):
     S, dims, circulant = CASES[name]
     net = random_network(S, dims, circulant=circulant)
     t_lift, A = best_of(3, lambda: lifting_operator(net))
-    t_lift_int, A_int = best_of(3, lambda: lifting_operator_int(net))
-    assert A_int.columns == A.columns
+    t_sparse, A_sparse = best_of(3, lambda: lifting_operator_sparse(net))
+    # A keeps its integer form; its Fraction view is built on first read (not by rank_witness)
+    t_fractions, _ = best_of(3, lambda: dict(lifting_operator(net).columns.items()))
+    t_fractions -= t_lift
+    assert A.columns == A_sparse.columns
     t_rank, w = best_of(3, lambda: rank_witness(A))
+    t_rank_dict, w_dict = best_of(3, lambda: rank_witness(A_sparse))  # from the Fractions
+    assert w_dict == w
     t_check, _ = best_of(1, lambda: check_rank_witness(A, w))
     peer, capped, peer_rank = run_peer(A)
     if peer_rank is not None:
@@ -143,11 +156,13 @@ def test_bench_lifting_rank(name):
     ge = ">= " if capped else ""
     print(f"\n{name}: A {A.n_rows} x {A.n_cols}, {len(A.columns)} non-zero columns, rank {w.rank} "
           f"({w.kernel_side} kernel, {len(w.kernel)} vectors)")
-    print(f"  lifting_operator {t_lift:.3f} s | lifting_operator_int {t_lift_int:.3f} s | "
-          f"rank_witness {t_rank:.3f} s | check_rank_witness {t_check:.3f} s")
-    print(f"  peer sympy.Matrix(A).rank(): {ge}{peer:.1f} s"
+    print(f"  lifting_operator {t_lift:.4f} s (+ {t_fractions:.4f} s if A's Fractions are read) | "
+          f"rank_witness {t_rank:.4f} s | check_rank_witness {t_check:.3f} s")
+    print(f"  Fraction-dict route: lifting_operator_sparse {t_sparse:.4f} s | rank_witness on its "
+          f"Fractions {t_rank_dict:.4f} s")
+    print(f"  peer sympy.Matrix(A).rank(): {ge}{peer:.2f} s"
           f"{' (capped at %.0f s)' % PEER_CAP if capped else ''}")
     for label, t in [("lifting_operator + rank_witness", t_lift + t_rank),
-                     ("lifting_operator_int + rank_witness", t_lift_int + t_rank),
+                     ("lifting_operator_sparse + rank_witness", t_sparse + t_rank_dict),
                      ("rank_witness alone", t_rank)]:
-        print(f"  {label}: {t:.3f} s, ratio {ge}{peer / t:.0f}x")
+        print(f"  {label}: {t:.4f} s, ratio {ge}{peer / t:.0f}x")

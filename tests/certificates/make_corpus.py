@@ -15,6 +15,46 @@ from certificates.checker import spec_sha256
 HERE = Path(__file__).parent
 
 
+def canonicalize(doc):
+    """Give every re-checked claim the canonical statement, assumptions and relies_on (the
+    checker's template table, filled from the claim's own values); claims the table does not
+    cover, or that cannot be read, are left alone. Returns ``doc``."""
+    from certificates import checker
+
+    spec = doc["network"]["spec"]
+    try:
+        kind = spec.get("kind")
+        net = (checker.Conv(spec) if kind == "conv" else
+               checker.Structured(checker.compile_feedforward(spec) if kind == "feedforward" else spec))
+    except checker.Malformed:
+        return doc
+    for claim in doc["claims"]:
+        if claim.get("status") not in checker.RECHECKED:
+            continue
+        try:
+            key = ("structured" if net.kind == "structured" else "conv", claim["id"], claim["status"],
+                   checker._witness_kind(claim, net))
+            if key not in checker.CANONICAL_CLAIMS:
+                continue
+            statement, assumptions, relies_on = checker.canonical_claim_text(*key, **checker._canonical_values(claim, net))
+        except (checker.Malformed, KeyError, IndexError, TypeError):
+            continue
+        claim["statement"], claim["relies_on"] = statement, relies_on
+        if assumptions:
+            claim["assumptions"] = assumptions
+        else:
+            claim.pop("assumptions", None)
+    return doc
+
+
+# the stable claim the producer writes when nothing is known about the deep-NSP constants
+STABLE_INCONCLUSIVE = {"id": "stable", "status": "inconclusive", "statement": "Stability of the recovery is not decided.",
+                       "relies_on": ["Theorem 7.2"], "reason": "deep-NSP constants are only known here when Ker A = {0}"}
+STABLE_REFUTED = {"id": "stable", "status": "refuted", "statement": "", "relies_on": [], "value": False,
+                  "witness": {"from_claim": "identifiable"}}
+HAND_WRITTEN = ("format-example", "matrix-product", "sparse-rational", "left-kernel", "outer-product")
+
+
 def load(name):
     return json.loads((HERE / "valid" / f"{name}.json").read_text())
 
@@ -125,6 +165,8 @@ def malformed() -> dict:
     out["inconclusive-with-witness"] = edit(lambda d: d["claims"][3].update(witness={}))
     out["proved-unknown-claim-id"] = edit(lambda d: d["claims"][3].update(status="proved", witness={}))
     out["claims-not-a-list"] = edit(lambda d: d.update(claims={}))
+    out["claims-empty"] = edit(lambda d: d.update(claims=[]))
+    out["claims-without-identifiable"] = edit(lambda d: d["claims"].pop(1))
     out["minor-rows-wrong-type"] = edit(lambda d: d["claims"][0]["witness"]["minor"].update(rows="0"))
     out["kernel-side-unknown"] = edit(lambda d: d["claims"][0]["witness"]["kernel"].update(side="up"))
     out["zero-denominator"] = edit(lambda d: d["claims"][1]["witness"]["g"][0].__setitem__(0, "1/0"))
@@ -176,8 +218,9 @@ def conv_certificate(spec, witness=None):
             {"id": "stable", "status": "refuted", "statement": "Not stable.", "relies_on": ["Theorem 8.4"],
              "value": False, "witness": {"from_claim": "identifiable"}},
         ]
-    return {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0.1.0"},
-            "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": claims}
+    return canonicalize({"format": "tensorlift-certificate", "version": 1,
+                         "tool": {"name": "tensorlift", "version": "0.1.0"},
+                         "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": claims})
 
 
 def conv_valid() -> dict:
@@ -214,8 +257,9 @@ def feedforward_valid() -> dict:
              "relies_on": ["Proposition 6.3"], "value": False,
              "witness": {"h": [["1", "0"], ["1", "0", "0", "0"]], "g": [["0", "1"], ["0", "0", "1", "0"]]}}
     doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0.1.0"},
-           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank, ident]}
-    return {"feedforward-path-collision": doc}
+           "network": {"spec": spec, "sha256": spec_sha256(spec)},
+           "claims": [rank, ident, copy.deepcopy(STABLE_REFUTED)]}
+    return {"feedforward-path-collision": canonicalize(doc)}
 
 
 def model_span_valid() -> dict:
@@ -247,7 +291,9 @@ def model_span_valid() -> dict:
                  "witness": {"model_span": {"groups": grp, "minor_rows": rows}}}
         out[name] = {"format": "tensorlift-certificate", "version": 1,
                      "tool": {"name": "tensorlift", "version": "0.1.0"},
-                     "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank, ident]}
+                     "network": {"spec": spec, "sha256": spec_sha256(spec)},
+                     "claims": [rank, ident, dict(STABLE_INCONCLUSIVE)]}
+        canonicalize(out[name])
     return out
 
 
@@ -322,7 +368,8 @@ def stable_invalid() -> dict:
     out["stable-constant-S-wrong"] = d
     # the same claim on a network with Ker A != {0}: (1, +inf) does not apply
     d = load("sparse-rational"); good = load("stable-identity")["claims"][2]
-    d["claims"] = d["claims"][:1] + [good]
+    d["claims"] = d["claims"][:1] + [{"id": "identifiable", "status": "inconclusive", "statement": "Not decided.",
+                                      "relies_on": [], "reason": "not needed here"}, good]
     out["stable-proved-without-trivial-kernel"] = d
     return out
 
@@ -339,6 +386,15 @@ def stable_malformed() -> dict:
 
 
 def main():
+    for name in HAND_WRITTEN:  # written by hand once; kept canonical and complete here
+        doc = load(name)
+        if [c["id"] for c in doc["claims"]] == ["lifting-rank"]:
+            doc["claims"] += [{"id": "identifiable", "status": "inconclusive",
+                               "statement": "Identifiability of <h> in the full model R^{S_1} x ... x R^{S_K} is not decided.",
+                               "relies_on": ["Proposition 6.3", "Theorem 6.4", "Theorem 6.5"],
+                               "reason": "an example of a certificate with a proved left-kernel rank claim only"},
+                              dict(STABLE_INCONCLUSIVE)]
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(canonicalize(doc)))
     for name, doc in stable_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in kernel_line_valid().items():
@@ -352,7 +408,7 @@ def main():
     for folder, docs in (("invalid", {**invalid(), **stable_invalid()}), ("malformed", {**malformed(), **stable_malformed()})):
         (HERE / folder).mkdir(exist_ok=True)
         for name, doc in docs.items():
-            (HERE / folder / f"{name}.json").write_text(dumps_certificate(doc))
+            (HERE / folder / f"{name}.json").write_text(dumps_certificate(canonicalize(doc) if folder == "invalid" else doc))
     text = (HERE / "valid" / "format-example.json").read_text()
     (HERE / "malformed" / "not-json.json").write_text(text[: len(text) // 2])
     (HERE / "malformed" / "empty.json").write_text("")

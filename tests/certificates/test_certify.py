@@ -241,7 +241,9 @@ def test_sympy_fallback_rank_route_also_verifies(net):
     claim = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy)
     spec = net.to_spec()
     doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "t", "version": "0"},
-           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [claim.to_dict()]}
+           "network": {"spec": spec, "sha256": spec_sha256(spec)},
+           "claims": [claim.to_dict()] + [{"id": c, "status": "inconclusive", "statement": "Not decided.",
+                                           "relies_on": [], "reason": "not computed"} for c in ("identifiable", "stable")]}
     assert check_certificate(doc).exit_code == 0
     assert claim.value == lifting_operator(net).to_sympy().rank()
 
@@ -278,4 +280,20 @@ def test_conv_time_limit_turns_the_witness_search_into_inconclusive(monkeypatch)
     status = {c["id"]: c["status"] for c in doc["claims"]}
     assert status == {"lifting-rank": "proved", "scattered": "refuted", "identifiable": "inconclusive",
                       "stable": "inconclusive"}
+    assert check_certificate(doc).exit_code == 0
+
+
+def test_no_proved_rank_claim_beyond_the_checkers_work_budget(monkeypatch):
+    # the producer must not write a proved claim the independent checker cannot re-check
+    import certificates.certify as certify_module
+    from certificates.certify import certify
+
+    spec = {"kind": "structured", "layers": [
+        {"rows": 1, "cols": 1, "params": 30, "entries": [[p, 0, 0, 1] for p in range(30)]},
+        {"rows": 1, "cols": 1, "params": 30, "entries": [[p, 0, 0, 1] for p in range(30)]}]}
+    assert certify(spec).document["claims"][0]["status"] == "proved"
+    monkeypatch.setattr(certify_module, "MAX_WORK", 899 * certify_module.MATMUL_STEPS)  # 900 columns
+    doc = certify(spec).document
+    rank = doc["claims"][0]
+    assert rank["status"] == "inconclusive" and "work budget" in rank["reason"]
     assert check_certificate(doc).exit_code == 0

@@ -135,6 +135,8 @@ def _edits(x):
 
         q = Fraction(x)
         return [str(q + 1), "0" if q else "1", str(-q) if q else "2"]
+    if isinstance(x, str) and x:  # free text: statements, assumptions, relies_on, formulas, names
+        return [x + " for all parameters", x[:-1]]
     return []
 
 
@@ -164,7 +166,8 @@ def mutations(doc):
         where = "/".join(map(str, path))
         if not path or path[0] not in ("network", "claims"):
             continue
-        in_claim_payload = path[0] == "claims" and len(path) >= 3 and path[2] in ("status", "value", "witness")
+        in_claim_payload = path[0] == "claims" and len(path) >= 3 and path[2] in (
+            "status", "value", "witness", "statement", "assumptions", "relies_on")
         in_spec = path[:2] == ("network", "spec")
         if not (in_claim_payload or in_spec or path == ("network", "sha256")):
             continue
@@ -197,9 +200,16 @@ def _rehash(doc):
 def test_every_single_edit_is_rejected_unless_still_true(path):
     doc = json.loads(path.read_text())
     n = 0
+    text_paths = {f"claims/{j}/{key}" for j, c in enumerate(doc["claims"]) if c["status"] in ("proved", "refuted")
+                  for key in ("statement", "assumptions", "relies_on")}
     for what, mutated in mutations(doc):
         n += 1
         report = check_certificate(json.dumps(mutated))
+        if what.split(":")[0] in text_paths or "/".join(what.split(":")[0].split("/")[:3]) in text_paths:
+            # the words of a re-checked claim are checked too: any edit is rejected
+            assert report.exit_code != 0, f"text edit verified: {what}"
+        if what.split(":")[0].endswith("/value/formula"):
+            assert report.exit_code == 2, f"formula edit not rejected: {what}"
         if mutated["network"]["spec"] != doc["network"]["spec"]:
             # a spec edit without a new hash is always rejected
             assert report.exit_code == 1 and report.failures[0].startswith("hash"), what
@@ -208,9 +218,17 @@ def test_every_single_edit_is_rejected_unless_still_true(path):
         true = is_true(mutated)
         if report.exit_code == 0:
             assert true, f"false certificate verified after edit {what}"
-        elif report.exit_code == 1:
+        elif report.exit_code == 1 and not all(_text_failure(f) for f in report.failures):
+            # (a text failure is right even when the value is still true: e.g. an edited spec
+            # changes the shape of A, and the statement "A (1 x 2) ..." no longer describes it)
             assert not true, f"true certificate rejected after edit {what}: {report.failures}"
     assert n > 20
+
+
+def _text_failure(line: str) -> bool:
+    """A text mismatch, or a claim failing only because the claim it rests on failed."""
+    return bool(re.match(r"[\w-]+: ((statement|assumptions|relies_on) (is|are) not the canonical|it rests on claim)",
+                         line))
 
 
 def test_the_edits_that_must_break_do_break():
@@ -340,8 +358,9 @@ def test_brute_force_certificates_of_random_dags_verify(spec):
     from .make_corpus import conv_certificate
 
     doc = conv_certificate(spec, witness={"h": [], "g": [], "path": []})
-    if doc["claims"][1]["status"] == "refuted":
-        doc["claims"] = doc["claims"][:2]  # no counterexample at hand for a random DAG
+    if doc["claims"][1]["status"] == "refuted":  # no counterexample at hand for a random DAG
+        doc["claims"][2:] = [{"id": c, "status": "inconclusive", "statement": "Not decided.", "relies_on": [],
+                              "reason": "no counterexample at hand"} for c in ("identifiable", "stable")]
     report = check_certificate(doc)
     assert report.exit_code == 0, report.failures
     assert report.claims["lifting-rank"] == report.claims["scattered"] == "verified"
@@ -356,6 +375,9 @@ def test_brute_force_certificates_of_random_dags_verify(spec):
     ([{"from": "a", "to": "r", "support": [0, 0]}], "distinct offsets"),
     ([{"from": "a", "to": "r", "support": [9]}], "distinct offsets"),
     ([{"from": "a", "to": "r", "support": [0]}, {"from": "b", "to": "z", "support": [0]}], "no path to the root"),
+    # finding 8: parallel edges, which graphs/conv.py refuses ("duplicate edge")
+    ([{"from": "x", "to": "r", "support": [1]}, {"from": "x", "to": "r", "support": [1]}], "duplicate edge"),
+    ([{"from": "x", "to": "r", "support": [1]}, {"from": "x", "to": "r", "support": [2]}], "duplicate edge"),
 ])
 def test_checker_rejects_bad_conv_topologies(edges, problem):
     from certificates.checker import Conv, Malformed
@@ -433,3 +455,363 @@ def test_checker_feedforward_lifting_equals_graphs_feedforward(spec):
     A = lifting_operator(parse_feedforward_spec(spec).to_multilinear())
     mine = dict(Structured(compile_feedforward(spec)).nonzero_columns())
     assert mine == {t: dict(c) for t, c in A.columns.items()}
+
+
+# --------------------------------------------------------------------------- the text is checked too
+def _text_edits(claim):
+    """Single edits of the free-text fields of one claim: (what, edit applied in place)."""
+    s = claim["statement"]
+    yield "statement: appended scope", lambda c: c.update(statement=s + " For ALL parameters, including zero kernels.")
+    yield "statement: truncated", lambda c: c.update(statement=s[: len(s) // 2])
+    yield "statement: trailing space", lambda c: c.update(statement=s + " ")
+    for a, b in (("<h>", "{h}"), ("{h}", "<h>"), ("non-zero", "arbitrary"), ("rank", "corank"), ("1", "2")):
+        if a in s:
+            yield f"statement: {a} -> {b}", lambda c, a=a, b=b: c.update(statement=s.replace(a, b, 1))
+    assumptions = claim.get("assumptions", [])
+    for i in range(len(assumptions)):
+        yield f"assumptions: drop {i}", lambda c, i=i: c.update(assumptions=assumptions[:i] + assumptions[i + 1:])
+        yield f"assumptions: edit {i}", lambda c, i=i: c.update(
+            assumptions=assumptions[:i] + [assumptions[i] + " (or not)"] + assumptions[i + 1:])
+    yield "assumptions: add one", lambda c: c.update(assumptions=assumptions + ["field: C"])
+    relies = claim["relies_on"]
+    for i in range(len(relies)):
+        yield f"relies_on: drop {i}", lambda c, i=i: c.update(relies_on=relies[:i] + relies[i + 1:])
+    yield "relies_on: add Theorem 6.4", lambda c: c.update(relies_on=relies + ["Theorem 6.4"])
+    value = claim.get("value")
+    if isinstance(value, dict) and "formula" in value:
+        yield "formula: no SNR factor", lambda c: c["value"].update(formula="7*(K*S)**(1/p)*(delta+eta)/N")
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_every_edit_of_a_rechecked_claims_text_is_rejected(path):
+    doc = json.loads(path.read_text())
+    assert check_certificate(doc).exit_code == 0
+    n = 0
+    for j, claim in enumerate(doc["claims"]):
+        if claim["status"] not in ("proved", "refuted"):
+            continue
+        for what, edit in _text_edits(claim):
+            mutated = copy.deepcopy(doc)
+            edit(mutated["claims"][j])
+            n += 1
+            report = check_certificate(json.dumps(mutated))
+            assert report.exit_code != 0, f"{claim['id']}: {what} verified"
+            assert report.claims.get(claim["id"]) != "verified" or report.exit_code == 2, what
+    assert n >= 5
+
+
+def test_the_reviewers_tampered_haar_certificate_is_rejected():
+    # finding 1: identifiable rewritten to <h> "for ALL parameters", stable formula without the SNR condition
+    from certificates.certify import certify
+
+    doc = certify(json.loads((ROOT / "examples" / "conv" / "haar-packet-J3-N16.json").read_text())).document
+    ident = doc["claims"][2]
+    ident["statement"] = ("The network is identifiable up to the layer-wise equivalence <h> of section 3, for ALL "
+                          "parameters, including zero kernels.")
+    ident["assumptions"] = ["equivalence: <h> (section 3)"]
+    report = check_certificate(copy.deepcopy(doc))
+    assert report.exit_code == 1
+    assert report.failures == [f"identifiable: statement is not the canonical statement for a proved conv "
+                               f"'identifiable' claim with a from_claim witness: expected "
+                               f"{certify(doc['network']['spec']).document['claims'][2]['statement']!r}"]
+    doc = certify(doc["network"]["spec"]).document
+    doc["claims"][3]["value"]["formula"] = "7*(K*S)**(1/p)*(delta+eta)/N"
+    report = check_certificate(doc)
+    assert report.exit_code == 2 and "value.formula" in report.verdict
+
+
+# --------------------------------------------------------------------------- spec.model (findings 2, 3)
+@pytest.mark.parametrize("model", [
+    [1], "contiguous", 3, True, {"supports": 5}, {"tie": "1,2"}, {"tie": [[1, "2"]]}, {"tie": [[1]]},
+    {"tie": [[1, 3]]}, {"supports": [[["a"]], None]}, {"supports": [[[]], None]}, {"supports": [[[0, 0]], None]},
+    {"supports": [{"sparsity": "1"}, None]}, {"supports": [{"groups": [[0], [0, 1]], "active": 1}, None]},
+    {"supports": [None]}, {"supports": [[[0]], None], "other": 1}, {"description": 7},
+])
+def test_a_model_of_the_wrong_shape_is_malformed_for_checker_and_report(model):
+    from certificates.report import render
+
+    doc = json.loads((HERE / "valid" / "model-span-tied.json").read_text())
+    doc["network"]["spec"]["model"] = model
+    doc = _rehash(doc)
+    report = check_certificate(doc)
+    assert report.exit_code == 2 and report.verdict.startswith("malformed: "), report.verdict
+    assert "internal error" not in report.verdict
+    md = render(doc, "md", figures=False)  # must not crash either
+    assert "malformed" in md and "### identifiable" not in md
+
+
+def test_the_reviewers_bad_model_certificate_is_malformed(capsys):
+    assert main(["/tmp/review-copy/bad-model.cert.json"]) == 2 if Path("/tmp/review-copy/bad-model.cert.json").exists() else True
+    doc = json.loads((HERE / "valid" / "model-span-sparse.json").read_text())
+    doc["network"]["spec"]["model"] = [1]
+    assert check_certificate(_rehash(doc)).exit_code == 2
+
+
+def test_an_unexpected_exception_is_exit_2_never_a_traceback(monkeypatch, tmp_path, capsys):
+    import certificates.checker as checker
+
+    def boom(*args, **kwargs):
+        raise AttributeError("'list' object has no attribute 'get'")
+
+    monkeypatch.setattr(checker, "_check_text", boom)
+    path = VALID[0]
+    report = check_file(path)
+    assert report.exit_code == 2
+    assert report.verdict.startswith("malformed: internal error while checking: AttributeError")
+    assert main([str(path)]) == 2
+    assert capsys.readouterr().out.startswith("malformed: internal error while checking")
+
+
+def _certify_and_verify(spec):
+    from certificates.certify import certify
+
+    doc = certify(spec).document
+    report = check_certificate(json.dumps(doc))
+    return doc, report
+
+
+MODEL_NET = {"kind": "structured", "layers": [
+    {"rows": 2, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1]]},
+    {"rows": 2, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1]]},
+    {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]}]}
+
+
+@pytest.mark.parametrize("model", [
+    {"supports": [[[0]], None, None], "description": "layer 1 is a Dirac"},     # finding 3(a)
+    {"tie": [[1, 2], [2, 3]]},                                                  # finding 3(c): overlapping
+    {"tie": [[1, 2], [1, 3]], "description": "all three tied"},
+    {"tie": [[1, 2]], "supports": [[[0], [1]], None, "full"]},
+    {"supports": [{"sparsity": 1}, {"groups": [[0], [1]], "active": 1}, None]},
+])
+def test_certify_then_verify_model_variants(model):
+    doc, report = _certify_and_verify({**MODEL_NET, "model": model})
+    assert report.exit_code == 0, (report.failures, report.verdict)
+
+
+@pytest.mark.parametrize("coefficient, needs_other_helper", [
+    ("3/4", False), ("-3/4", False), (3, False), ("+3", False), ("6/8", False),
+    (" 3/4 ", True), ("3\t/4", True), ("\u0661", True),  # the producer's grammar is being made ASCII/no-space
+])
+def test_certify_then_verify_coefficient_spellings(coefficient, needs_other_helper):
+    from algebra.errors import SpecError
+
+    spec = {"kind": "structured", "layers": [
+        {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, coefficient], [1, 1, 0, 1]]},
+        {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]}
+    try:
+        doc, report = _certify_and_verify(spec)
+    except SpecError:
+        assert needs_other_helper  # refused by the producer: fine, it never writes such a certificate
+        return
+    if needs_other_helper and report.exit_code != 0:
+        # algebra/rational.py still accepts this spelling; the other helper's fix makes the
+        # producer refuse it (the checker stays strict: ASCII digits, no spaces)
+        pytest.xfail("producer grammar not yet ASCII-only without inner whitespace")
+    assert report.exit_code == 0, report.failures
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 5), min_size=2, max_size=3, unique=True), max_size=4))
+def test_tie_classes_match_the_producers_union_find(groups):
+    from algebra.models import parse_model
+    from algebra.network import MultilinearMap
+    from certificates.checker import _tie_classes
+
+    layer = {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}
+    net = MultilinearMap.from_spec({"kind": "structured", "layers": [layer] * 5})
+    produced = [list(c) for c in parse_model({"tie": groups}, net).classes]
+    assert _tie_classes({"tie": groups}, 5) == sorted(produced)
+
+
+def test_overlapping_tie_groups_are_merged_like_the_producer_does():
+    # finding 3(c): [[1, 2], [2, 1]] is the tie [[1, 2]] written twice; the producer merges it
+    doc = json.loads((HERE / "valid" / "model-span-tied.json").read_text())
+    spec = doc["network"]["spec"]
+    for tie in ([[1, 2], [2, 1]], [[2, 1]]):
+        mutated = copy.deepcopy(doc)
+        mutated["network"]["spec"]["model"] = {"tie": tie}
+        report = check_certificate(_rehash(mutated))  # the same model: the model_span witness still holds
+        assert report.exit_code == 0 and report.claims["identifiable"] == "verified", report.failures
+        _, report = _certify_and_verify({**spec, "model": {"tie": tie}})
+        assert report.exit_code == 0, report.failures
+    from certificates.checker import _model_box_union
+
+    sizes = [2, 2, 2]
+    assert (_model_box_union({"tie": [[1, 2], [2, 3]]}, sizes)
+            == _model_box_union({"tie": [[1, 2, 3]]}, sizes) == _model_box_union({"tie": [[3, 1], [2, 1]]}, sizes))
+    assert _model_box_union({"tie": [[1, 2, 3]]}, sizes)[1] == [[0, 1, 2]]
+
+
+# --------------------------------------------------------------------------- work budget (finding 5)
+def _timed_check(doc):
+    import time
+
+    t0 = time.perf_counter()
+    report = check_certificate(json.dumps(doc))
+    return report, time.perf_counter() - t0
+
+
+def test_a_dense_certificate_built_to_exhaust_the_checker_stops_at_the_budget():
+    # the reviewer's dos.cert.json: two dense 1 x 1 layers of 3000 params, 9 million non-zero columns
+    S = 3000
+    spec = {"kind": "structured", "layers": [
+        {"rows": 1, "cols": 1, "params": S, "entries": [[p, 0, 0, 1] for p in range(S)]},
+        {"rows": 1, "cols": 1, "params": S, "entries": [[p, 0, 0, 1] for p in range(S)]}]}
+    rank = {"id": "lifting-rank", "status": "proved", "statement": "The lifting operator A (1 x 9000000) has rank 1 over Q.",
+            "relies_on": ["Corollary 5.2"], "value": 1,
+            "witness": {"minor": {"rows": [0], "cols": [[0, 0]]}, "kernel": {"side": "right", "vectors": []}}}
+    rest = [{"id": c, "status": "inconclusive", "statement": "s", "relies_on": [], "reason": "r"}
+            for c in ("identifiable", "stable")]
+    doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0"},
+           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank] + rest}
+    report, seconds = _timed_check(doc)
+    assert report.exit_code == 1 and "exceeds this checker's work budget" in report.failures[0], report.failures
+    assert seconds < 15
+
+
+def test_a_conv_network_with_too_many_offset_sums_stops_at_the_budget(monkeypatch):
+    import certificates.checker as checker
+
+    monkeypatch.setattr(checker, "MAX_WORK", checker.MAX_WORK // 10)  # same path, a tenth of the time
+    # 9 chained edges with 12 spread-out offsets each: up to 12^9 distinct offset sums
+    N = 10 ** 12
+    edges = [{"from": f"v{k + 1}", "to": f"v{k}" if k else "r", "support": [7 ** (k + 2) * i for i in range(12)]}
+             for k in range(9)]
+    spec = {"kind": "conv", "N": N, "root": "r", "edges": edges}
+    claims = [{"id": "lifting-rank", "status": "proved", "statement": "x", "relies_on": [], "value": 1,
+               "witness": {"classes_per_leaf": {"v9": 1}}},
+              {"id": "scattered", "status": "proved", "statement": "x", "relies_on": [], "value": True,
+               "witness": {"recompute": True}}] + [
+              {"id": c, "status": "inconclusive", "statement": "s", "relies_on": [], "reason": "r"}
+              for c in ("identifiable", "stable")]
+    doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0"},
+           "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": claims}
+    report, seconds = _timed_check(doc)
+    assert report.exit_code == 1 and "exceeds this checker's work budget" in report.failures[0], report.failures
+    assert seconds < 15
+
+
+def test_the_producer_refuses_parallel_conv_edges_too():
+    from algebra.errors import SpecError
+    from graphs.specs import parse_spec
+
+    with pytest.raises(SpecError, match="duplicate edge"):
+        parse_spec({"kind": "conv", "N": 4, "root": "r", "edges": [{"from": "x", "to": "r", "support": [1]},
+                                                                    {"from": "x", "to": "r", "support": [2]}]})
+
+
+# --------------------------------------------------------------------------- required claims (finding 6)
+@pytest.mark.parametrize("name, drop", [
+    ("format-example.json", ["lifting-rank", "identifiable", "stable", "note"]),  # empty list
+    ("format-example.json", ["identifiable"]),
+    ("format-example.json", ["stable"]),
+    ("conv-paper-scattered.json", ["scattered"]),
+    ("conv-haar-tree.json", ["identifiable", "stable"]),
+    ("feedforward-path-collision.json", ["lifting-rank"]),
+])
+def test_a_certificate_without_the_claims_the_producer_always_writes_is_malformed(name, drop):
+    doc = json.loads((HERE / "valid" / name).read_text())
+    doc["claims"] = [c for c in doc["claims"] if c["id"] not in drop]
+    report = check_certificate(json.dumps(doc))
+    assert report.exit_code == 2 and report.verdict.startswith("malformed: claims:"), report.verdict
+
+
+def test_a_certificate_whose_claims_are_all_inconclusive_is_honest_and_verifies():
+    doc = json.loads((HERE / "valid" / "format-example.json").read_text())
+    doc["claims"] = [{"id": c, "status": "inconclusive", "statement": "Not decided.", "relies_on": [],
+                      "reason": "budget"} for c in ("lifting-rank", "identifiable", "stable")]
+    report = check_certificate(json.dumps(doc))
+    assert report.exit_code == 0 and report.verdict.startswith("verified: 0 claim(s) re-checked, 3 not re-checked")
+
+
+# --------------------------------------------------------------------------- no internal errors (finding 2)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_value_anywhere_gives_a_clean_verdict_never_an_internal_error(data):
+    doc = json.loads(data.draw(st.sampled_from(VALID)).read_text())
+    paths = [p for p, _ in _walk(doc) if p and p[0] in ("network", "claims") and p != ("network", "sha256")]
+    path = data.draw(st.sampled_from(paths))
+    doc = _set(doc, path, data.draw(json_values))
+    if path[:2] == ("network", "spec") or path == ("network",):
+        doc = _rehash(doc) if isinstance(doc["network"], dict) and "spec" in doc["network"] else doc
+    report = check_certificate(copy.deepcopy(doc))
+    assert "internal error" not in report.verdict, (path, report.verdict)
+    if report.exit_code == 0:
+        assert is_true(doc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["model-span-tied.json", "model-span-sparse.json", "kernel-line-identity.json"]), json_values)
+def test_any_spec_model_gives_a_clean_verdict(name, model):
+    doc = json.loads((HERE / "valid" / name).read_text())
+    doc["network"]["spec"]["model"] = model
+    report = check_certificate(_rehash(doc))
+    assert "internal error" not in report.verdict, report.verdict
+
+
+def _three_claims(spec, rank_claim):
+    rest = [{"id": c, "status": "inconclusive", "statement": "s", "relies_on": [], "reason": "r"}
+            for c in ("identifiable", "stable")]
+    return {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "tensorlift", "version": "0"},
+            "network": {"spec": spec, "sha256": spec_sha256(spec)}, "claims": [rank_claim] + rest}
+
+
+def test_a_huge_params_count_with_few_entries_costs_nothing():
+    # the reviewer's hugeparams.json: "params": 10^11 allocated nothing in the producer's budget-less
+    # days; the checker keeps the basis sparse, so the count alone is harmless
+    spec = {"kind": "structured", "layers": [
+        {"rows": 1, "cols": 1, "params": 10 ** 11, "entries": [[5, 0, 0, 1]]},
+        {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]}
+    rank = {"id": "lifting-rank", "status": "proved", "value": 1, "relies_on": ["Corollary 5.2"],
+            "statement": f"The lifting operator A (1 x {10 ** 11}, 1 non-zero columns) has rank 1 over Q.",
+            "witness": {"minor": {"rows": [0], "cols": [[5, 0]]}, "kernel": {"side": "right", "vectors": []}}}
+    report, seconds = _timed_check(_three_claims(spec, rank))
+    assert report.exit_code == 0, report.failures
+    assert seconds < 5
+
+
+def test_a_feedforward_spec_too_large_to_compile_stops_at_the_budget():
+    spec = {"kind": "feedforward", "widths": [1, 10 ** 6, 10 ** 6, 1], "inputs": [["1"]]}
+    rank = {"id": "lifting-rank", "status": "proved", "value": 1, "relies_on": ["Corollary 5.2"], "statement": "s",
+            "witness": {"minor": {"rows": [0], "cols": [[0, 0, 0]]}, "kernel": {"side": "right", "vectors": []}}}
+    report, seconds = _timed_check(_three_claims(spec, rank))
+    assert report.exit_code == 1 and report.failures[0].startswith("spec: the compiled network"), report.failures
+    assert "exceeds this checker's budget" in report.failures[0]
+    assert report.claims["lifting-rank"] == "failed" and seconds < 5
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.lists(st.lists(st.integers(-2, 2), min_size=n, max_size=n),
+                                                    min_size=n, max_size=n)))
+def test_the_sparse_nonsingularity_test_agrees_with_the_determinant(matrix):
+    from fractions import Fraction
+
+    from certificates.checker import _determinant, _nonsingular
+
+    n = len(matrix)
+    rows = [7 * i + 3 for i in range(n)]  # arbitrary row labels, plus rows outside the minor
+    columns = [{**{rows[i]: Fraction(matrix[i][j]) for i in range(n)}, 10 ** 6: Fraction(5)} for j in range(n)]
+    assert _nonsingular(columns, rows) == (_determinant([[Fraction(x) for x in r] for r in matrix]) != 0)
+
+
+def test_a_large_sparse_minor_is_cheap():
+    r = 4000
+    spec = {"kind": "structured", "layers": [{"rows": r, "cols": 1, "params": r, "entries": [[i, i, 0, 1] for i in range(r)]}]}
+    rank = {"id": "lifting-rank", "status": "proved", "value": r, "relies_on": ["Corollary 5.2"],
+            "statement": f"The lifting operator A ({r} x {r}, {r} non-zero columns) has rank {r} over Q.",
+            "witness": {"minor": {"rows": list(range(r)), "cols": [[i] for i in range(r)]},
+                        "kernel": {"side": "right", "vectors": []}}}
+    report, seconds = _timed_check(_three_claims(spec, rank))
+    assert report.exit_code == 0, report.failures
+    assert seconds < 5
+
+
+@pytest.mark.slow
+def test_the_largest_benchmarked_haar_tree_fits_the_work_budget():
+    from certificates.certify import certify
+    from graphs.builders import haar_packet_tree_spec
+    from graphs.specs import parse_spec
+
+    doc = certify(parse_spec(haar_packet_tree_spec(12, 2 ** 14))).document
+    report = check_certificate(json.dumps(doc))
+    assert report.exit_code == 0, report.failures

@@ -10,6 +10,7 @@ from certificates.cli import main
 from certificates.report import render, write_report
 
 HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
 
 
 def load(folder, name):
@@ -21,7 +22,7 @@ def test_markdown_lists_every_claim_with_status_theorem_and_collisions():
     assert "**Independent checker:** verified: 4 claim(s) re-checked" in md
     for row in ("| lifting-rank | proved | Corollary 5.2, Proposition 8.2 | verified |",
                 "| scattered | refuted | Definition 8.1, Algorithm 8.1 | verified |",
-                "| identifiable | refuted | Theorem 8.4 | verified |"):
+                "| identifiable | refuted | Theorem 8.4, Proposition 8.2, scattered | verified |"):
         assert row in md
     # {1,2,3}*{1,2,3}: y = (0,0,1,2,3,2,1,0,...): collisions at offsets 3, 4, 5
     assert "collisions: leaf x offset 3 count 2, leaf x offset 4 count 3, leaf x offset 5 count 2" in md
@@ -106,3 +107,30 @@ def test_certificates_are_deterministic_apart_from_timings():
     a, b = certify(spec).document, certify(spec).document
     a["timings"] = b["timings"] = {}
     assert dumps_certificate(a) == dumps_certificate(b)
+
+
+def test_the_report_shows_unverified_text_only_flagged():
+    # finding 1: the report printed "verified" beside text nobody checked
+    import copy
+
+    from certificates.certify import certify
+
+    doc = certify(json.loads((ROOT / "examples" / "conv" / "haar-packet-J3-N16.json").read_text())).document
+    honest = render(doc, "md", figures=False)
+    assert "NOT VERIFIED" not in honest and doc["claims"][2]["statement"] in honest
+    tampered = copy.deepcopy(doc)
+    lie = "The network is identifiable up to <h> for ALL parameters, including zero kernels."
+    tampered["claims"][2]["statement"] = lie
+    for fmt in ("md", "html", "tex"):
+        text = render(tampered, fmt, figures=False)
+        assert "NOT VERIFIED by the independent checker (failed)" in text
+        assert "verified: " not in text.split("Claims")[0] or "FAILED" in text
+    md = render(tampered, "md", figures=False)
+    assert f"NOT VERIFIED by the independent checker (failed). The certificate's unchecked text: {lie}" in md
+    assert md.count(lie) == 1
+
+
+def test_the_report_labels_claims_that_are_not_rechecked():
+    doc = json.loads((HERE / "valid" / "format-example.json").read_text())
+    md = render(doc, "md", figures=False)
+    assert "[not re-checked (inconclusive); the producer's text] An example of a claim that is not re-checked." in md

@@ -15,11 +15,9 @@ from graphs.specs import load_spec
 from graphs.verdicts import spec_verdict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-# Conv examples state section 8's verdict (path-wise classes {h}); spec_verdict is the layer-wise
-# <h> verdict of section 6, which differs on multi-path DAGs. They are checked in test_cli_scatter.
+# Conv examples state section 8's verdict (path-wise classes {h}), spec_verdict's default for conv.
 CLAIMED = sorted(p for p in EXAMPLES.rglob("*.json")
-                 if load_spec(p).kind != "conv"
-                 and load_spec(p).spec.get("description", "").startswith("Verdict: "))
+                 if load_spec(p).spec.get("description", "").startswith("Verdict: "))
 
 
 def test_the_examples_of_the_issue_are_present():
