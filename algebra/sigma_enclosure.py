@@ -230,14 +230,20 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> Sigm
     # numeric guess for λ_min (of G_int), from numpy
     import numpy as np
 
-    sv = np.linalg.svd(np.array(dense, dtype=float), compute_uv=False)
-    numeric = float(sv[rank - 1]) / d if rank else None
-    lam_num = float(sv[rank - 1]) ** 2 if rank else 0.0
+    try:  # entries beyond the float range: no guess, the bracket starts from [0, trace]
+        with np.errstate(over="raise", invalid="raise"):
+            sv = np.linalg.svd(np.array(dense, dtype=float), compute_uv=False)
+            numeric = float(sv[rank - 1]) / d if rank else None
+            lam_num = float(sv[rank - 1]) ** 2 if rank else 0.0
+        if not math.isfinite(lam_num):
+            raise OverflowError
+    except (OverflowError, FloatingPointError, np.linalg.LinAlgError):
+        numeric, lam_num = None, None
 
     # exact rational λ_min? try the nearest simple rational to the numeric guess
     exact = False
     multiplicity = 0
-    cand = Fraction(lam_num).limit_denominator(1000)
+    cand = Fraction(lam_num).limit_denominator(1000) if lam_num is not None else Fraction(0)
     if cand > 0 and q(flint.fmpq(cand.numerator, cand.denominator)) == 0:
         above = descartes_roots_above(q, cand)
         m = 0
@@ -273,9 +279,9 @@ def _roots_below_or_at(q, rank, c) -> int:
     return rank - descartes_roots_above(q, c)
 
 
-def _bracket(q: flint.fmpq_poly, rank: int, lam: float, G: flint.fmpz_mat) -> tuple[Fraction, Fraction]:
-    """An exactly verified bracket lo < λ_min <= hi (λ_min of q)."""
-    for rel in (1e-9, 1e-6, 1e-3):
+def _bracket(q: flint.fmpq_poly, rank: int, lam: float | None, G: flint.fmpz_mat) -> tuple[Fraction, Fraction]:
+    """An exactly verified bracket lo < λ_min <= hi (λ_min of q); ``lam`` is a float guess or None."""
+    for rel in ((1e-9, 1e-6, 1e-3) if lam is not None else ()):
         lo, hi = _to_fraction(lam * (1 - rel)), _to_fraction(lam * (1 + rel))
         if lo > 0 and descartes_roots_above(q, lo) == rank and descartes_roots_above(q, hi) < rank:
             return lo, hi

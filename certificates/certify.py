@@ -32,6 +32,7 @@ import json
 import math
 import os
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -360,9 +361,9 @@ def _sigma_min_evidence(A: LiftingOperator) -> dict | None:
     if sigma_min is not None:
         try:
             s = sigma_min(A, rank=rank)
-        except BudgetExceeded:
+        except (BudgetExceeded, OverflowError, FloatingPointError):  # e.g. entries beyond floats
             return None
-        if s.value is None:
+        if s.value is None or not math.isfinite(s.value) or s.value <= 0:
             return None
         return {"sigma_min": float(s.value), "tolerance": float(s.tolerance), "method": s.method,
                 "rank_source": s.rank_source, "consistent": bool(s.consistent)}
@@ -377,6 +378,9 @@ def _sigma_min_evidence(A: LiftingOperator) -> dict | None:
     sv = np.linalg.svd(dense, compute_uv=False)
     tol = 1e-9 * max(1.0, float(sv[0]) if sv.size else 1.0)
     return {"sigma_min": float(sv[rank - 1]), "tolerance": tol, "method": "numpy.linalg.svd"}
+
+
+_FLOAT_MIN, _FLOAT_MAX = Fraction(sys.float_info.min), Fraction(sys.float_info.max)
 
 
 def _inv_sqrt_upper(lo: Fraction) -> Fraction:
@@ -445,6 +449,8 @@ def _sigma_min_proof(net, A: LiftingOperator) -> tuple[dict, dict, Any] | str:
         return f"no exact sigma_min enclosure ({type(exc).__name__}: {exc})"
     if enc.lo <= 0:  # only for A = 0, excluded by Ker A = {0}; a zero lower bound proves nothing
         return "the exact enclosure gave no positive lower bound on sigma_min"
+    if not (_FLOAT_MIN <= enc.lo and enc.hi <= _FLOAT_MAX):  # the value carries float approximations
+        return "sigma_min(A)^2 lies outside the floating-point range of the certificate's approximations"
     d, chi = _integer_gram_charpoly(A, enc.gram_side)
     u = _inv_sqrt_upper(enc.lo)
     hi = _round_up_short(enc.hi, enc.hi - enc.lo)
@@ -498,9 +504,11 @@ def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim)
                 f"recovery with sigma_min(A) ~ {smin:.6g} (floating point).",
                 relies_on=("Theorem 7.2", "Definition 7.1", "identifiable"),
                 value={"gamma": "1", "rho": "inf", "sigma_min": smin}, evidence=evidence)
+    reason = ("Ker A = {0} gives the deep-NSP constants (1, +inf), but sigma_min(A) could be neither "
+              "enclosed exactly nor computed in floating point" if kernel_trivial else
+              "deep-NSP constants are only known here when Ker A = {0}")
     return Claim("stable", "inconclusive", "Stability of the recovery is not decided.",
-                 relies_on=("Theorem 7.2",),
-                 reason="deep-NSP constants are only known here when Ker A = {0}")
+                 relies_on=("Theorem 7.2",), reason=reason)
 
 
 # ============================================================================ conv claims
