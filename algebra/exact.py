@@ -49,7 +49,7 @@ from typing import Any, Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .errors import TensorliftError
+from .errors import BudgetExceeded, TensorliftError
 from .rational import fraction_to_str
 
 __all__ = [
@@ -63,6 +63,11 @@ __all__ = [
     "witness_from_json",
     "METHODS",
 ]
+
+# The modular route holds A as one dense integer matrix (non-zero columns x rows): refuse
+# beyond this many entries (~0.8 GB of machine words before flint's own copies) with a
+# BudgetExceeded instead of letting flint abort the process.
+MAX_DENSE_CELLS = 10**8
 
 METHODS = ("flint-modular", "sympy")
 _MAX_PRIMES = 8  # each unlucky prime has probability < r*log2(max minor)/2^61; 8 is plenty
@@ -453,6 +458,12 @@ def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_
         R, C, kernel, side = _sympy_route(n_rows, cols, keys, side)
         prime = None
     elif method == "flint-modular":
+        n_nonzero = sum(1 for col in columns.values() if col)
+        if n_nonzero * n_rows > MAX_DENSE_CELLS:
+            raise BudgetExceeded(
+                f"A has {n_nonzero} non-zero columns of {n_rows} rows: the exact rank would need a dense "
+                f"{n_nonzero} x {n_rows} integer matrix (> {MAX_DENSE_CELLS} entries); use the probes of "
+                "Proposition 5.3 (algebra.probes) instead")
         keys, At, scales = _integer_matrix(columns, n_rows)
         if not keys:
             # no non-zero column: rank 0; the left kernel is every row, the right one is empty

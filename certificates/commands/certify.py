@@ -126,7 +126,7 @@ def _load(spec_path):
 def _dense_safe_columns(loaded, max_columns: int, progress) -> int:
     """Lower the column budget so the exact rank's dense integer matrix (non-zero columns x rows
     of A, algebra.exact) stays within MAX_DENSE_CELLS entries; conv networks never build A."""
-    from .rank import MAX_DENSE_CELLS
+    from algebra.exact import MAX_DENSE_CELLS
 
     if loaded.kind == "conv":
         return max_columns

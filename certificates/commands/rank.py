@@ -84,7 +84,6 @@ def _structural(network):
 
 
 MAX_COMPILED_ENTRIES = 10**6  # entries of a network compiled to a MultilinearMap (Python tuples)
-MAX_DENSE_CELLS = 10**8  # non-zero columns x rows of A: the exact rank's dense integer matrix
 
 
 def _knows_shape(network) -> bool:
@@ -155,10 +154,6 @@ def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS
         report["kernel_dimension"] = report["shape"][1] - rank
         return report
     A = lifting_operator(net, max_columns=max_columns)
-    if len(A.columns) * A.n_rows > MAX_DENSE_CELLS:  # exact.py builds a dense integer matrix
-        raise BudgetExceeded(f"A has {len(A.columns)} non-zero columns of {A.n_rows} rows: the exact rank "
-                             f"would need a dense {len(A.columns)} x {A.n_rows} integer matrix "
-                             f"(> {MAX_DENSE_CELLS} entries); use --probes R (Proposition 5.3)")
     w = rank_witness(A, seed=seed)
     check_rank_witness(A, w)  # never print a proved rank that does not re-check
     report.update({

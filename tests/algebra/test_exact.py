@@ -390,3 +390,16 @@ def test_integer_lifting_with_huge_entries_or_denominators(coeffs):
         ref = rank_witness(A_dict, side=side, method="sympy")
         assert dataclasses.replace(fast, method="sympy", prime=None) == ref
         check_rank_witness(A_int, fast)
+
+
+def test_dense_budget_refuses_instead_of_aborting(monkeypatch):
+    """The modular route's dense integer matrix is bounded: over budget -> BudgetExceeded."""
+    import algebra.exact as exact
+    from algebra.errors import BudgetExceeded
+
+    cols = {j: {i: F(i + j + 1) for i in range(4)} for j in range(5)}  # 4 x 5 = 20 cells
+    monkeypatch.setattr(exact, "MAX_DENSE_CELLS", 19)
+    with pytest.raises(BudgetExceeded, match="dense 5 x 4 integer matrix"):
+        exact.matrix_rank_witness(cols, 4)
+    monkeypatch.setattr(exact, "MAX_DENSE_CELLS", 20)
+    assert exact.matrix_rank_witness(cols, 4).rank == 2

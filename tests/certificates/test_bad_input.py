@@ -262,7 +262,7 @@ def test_coefficient_beyond_floats_certifies(tmp_path, capsys):
 def test_column_budget_is_lowered_for_tall_operators(tmp_path, capsys):
     # A has m*n = 10^6 rows: the exact rank's dense integer matrix (columns x rows) must stay
     # within MAX_DENSE_CELLS, so certify lowers the column budget instead of aborting in flint
-    from certificates.commands.rank import MAX_DENSE_CELLS
+    from algebra.exact import MAX_DENSE_CELLS
 
     P = 20
     l1 = {"rows": 1000, "cols": 1, "params": P, "entries": [[p, p, 0, 1] for p in range(P)]}
