@@ -264,13 +264,7 @@ def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = Non
                 "minor_cols": [[t] for t in w.minor_cols], "rank_witness": w}
     if A.n_rows * len(groups) > MAX_DENSE_ENTRIES:
         raise BudgetExceeded(f"A restricted to the model span is {A.n_rows} x {len(groups)}")
-    cols: dict[int, dict[int, Fraction]] = {}
-    for j, grp in enumerate(groups):
-        acc: dict[int, Fraction] = {}
-        for t in grp:
-            for r, v in A.columns.get(t, {}).items():
-                acc[r] = acc.get(r, 0) + v
-        cols[j] = {r: v for r, v in acc.items() if v}
+    cols = _span_columns(A, groups)
     if any(not c for c in cols.values()):
         return None
     w = matrix_rank_witness(cols, A.n_rows, seed=seed)
@@ -279,6 +273,18 @@ def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = Non
     check_rank_witness(cols, w)
     return {"kind": "injective-on-model-span", "minor_rows": list(w.minor_rows),
             "minor_cols": [groups[j] for j in w.minor_cols], "rank_witness": w}
+
+
+def _span_columns(A: LiftingOperator, groups) -> dict[int, dict[int, Fraction]]:
+    """A restricted to the model span: column j is A applied to the sum of group j's unit tensors."""
+    cols: dict[int, dict[int, Fraction]] = {}
+    for j, grp in enumerate(groups):
+        acc: dict[int, Fraction] = {}
+        for t in grp:
+            for r, v in A.columns.get(t, {}).items():
+                acc[r] = acc.get(r, 0) + v
+        cols[j] = {r: v for r, v in acc.items() if v}
+    return cols
 
 
 def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = None,
@@ -315,13 +321,7 @@ def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = Non
     groups = _model_span_groups(model, max_coordinates)
     if A.n_rows * len(groups) > MAX_DENSE_ENTRIES:
         raise BudgetExceeded(f"A restricted to the model span is {A.n_rows} x {len(groups)}")
-    cols: dict[int, dict[int, Fraction]] = {}
-    for j, grp in enumerate(groups):
-        acc: dict[int, Fraction] = {}
-        for t in grp:
-            for r, v in A.columns.get(t, {}).items():
-                acc[r] = acc.get(r, 0) + v
-        cols[j] = {r: v for r, v in acc.items() if v}
+    cols = _span_columns(A, groups)
     zero = [j for j, c in cols.items() if not c]
     nonzero = {j: c for j, c in cols.items() if c}
     w = matrix_rank_witness(nonzero, A.n_rows, seed=seed, side="right") if nonzero else None
@@ -981,7 +981,7 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
                                       "max_join_dimension": max(j.value for j in joins)}
             if answer == "holds":
                 fail = sum((j.failure_bound for j in joins), Fraction(0)) if evidence == "probable" else Fraction(0)
-                notes.append(THEOREM_6_4_NOTE + (f"; the rank condition is proved" if evidence == "proved"
+                notes.append(THEOREM_6_4_NOTE + ("; the rank condition is proved" if evidence == "proved"
                              else f"; the rank condition holds with probability ≥ 1 − {fraction_to_str(fail)}"))
             elif answer == "fails":
                 notes.append("rk(A) < dim J(P(M^L), P(M^L')) for some L, L': non-identifiability is expected "

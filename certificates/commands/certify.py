@@ -20,20 +20,12 @@ from pathlib import Path
 
 from algebra.errors import SpecError
 
+from .options import positive_int
+
 __all__ = ["register", "run", "summary_lines", "write_outputs", "DEFAULT_MAX_COLUMNS", "DEFAULT_TIME_LIMIT"]
 
 DEFAULT_MAX_COLUMNS = 200_000  # non-zero columns of A: a few hundred MB of exact Fractions at most
 DEFAULT_TIME_LIMIT = 300.0  # seconds for the exact phases (lifting, rank, witness search)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def _seconds(text: str) -> float:
@@ -54,7 +46,7 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("md", "tex", "html"), help="report format (default: from --report's suffix, else md)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
-    p.add_argument("--max-columns", type=_positive_int, default=DEFAULT_MAX_COLUMNS, metavar="N",
+    p.add_argument("--max-columns", type=positive_int, default=DEFAULT_MAX_COLUMNS, metavar="N",
                    help=f"budget: most non-zero columns of A to build (default {DEFAULT_MAX_COLUMNS}); "
                         "beyond it the rank claim is inconclusive")
     p.add_argument("--time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",

@@ -9,7 +9,6 @@ before anything is printed -- so the status is ``proved``.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -20,19 +19,11 @@ from algebra.lifting import lifting_operator
 from algebra.probes import probe_rank_exact
 from graphs.specs import load_spec
 
+from .options import positive_int
+
 __all__ = ["register", "run", "rank_report"]
 
 DEFAULT_MAX_COLUMNS = 500_000  # ~ a few GB of Fractions; beyond that use probes (Prop. 5.3)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def register(sub) -> None:
@@ -40,13 +31,13 @@ def register(sub) -> None:
                        description=__doc__.splitlines()[0])
     p.add_argument("spec", metavar="SPEC", help="network spec (JSON or YAML)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--max-columns", type=_positive_int, default=DEFAULT_MAX_COLUMNS, metavar="N",
+    p.add_argument("--max-columns", type=positive_int, default=DEFAULT_MAX_COLUMNS, metavar="N",
                    help=f"refuse lifting operators with more than N non-zero columns "
                         f"(default {DEFAULT_MAX_COLUMNS})")
     p.add_argument("--seed", type=int, default=0, help="seed of the modular primes (default 0)")
     p.add_argument("--witness", action="store_true",
                    help="with --json, include the minor and kernel witnesses")
-    p.add_argument("--probes", type=_positive_int, metavar="R",
+    p.add_argument("--probes", type=positive_int, metavar="R",
                    help="do not build A: rank from R random integer rank-1 probes "
                         "(Proposition 5.3; status probable, with its failure bound and seed)")
     p.add_argument("--generic", action="store_true",
