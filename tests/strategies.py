@@ -40,3 +40,27 @@ def full_layer(rows: int, cols: int) -> dict:
     """A layer whose parameters fill every entry of a rows x cols matrix."""
     return {"rows": rows, "cols": cols, "params": rows * cols,
             "entries": [[i * cols + j, i, j, 1] for i in range(rows) for j in range(cols)]}
+
+
+@st.composite
+def single_entry_networks(draw, max_K: int = 4, max_dim: int = 3):
+    """A network where each parameter sits at one entry of its factor, distinct parameters at
+    distinct entries, with non-zero coefficients. Returns (net, [W_1, ..., W_K]) where W_k is
+    the float matrix of squared coefficients (its support is the support pattern of layer k)."""
+    import numpy as np
+
+    K = draw(st.integers(1, max_K))
+    dims = [draw(st.integers(1, max_dim)) for _ in range(K + 1)]
+    layers, weights = [], []
+    for k in range(K):
+        rows, cols = dims[k], dims[k + 1]
+        cells = [(i, j) for i in range(rows) for j in range(cols)]
+        chosen = draw(st.lists(st.sampled_from(cells), min_size=1, unique=True))
+        coeffs = [draw(nonzero_rationals) for _ in chosen]
+        layers.append({"rows": rows, "cols": cols, "params": len(chosen),
+                       "entries": [[p, i, j, str(c)] for p, ((i, j), c) in enumerate(zip(chosen, coeffs))]})
+        W = np.zeros((rows, cols))
+        for (i, j), c in zip(chosen, coeffs):
+            W[i, j] = float(c) ** 2
+        weights.append(W)
+    return MultilinearMap.from_spec({"layers": layers}), weights

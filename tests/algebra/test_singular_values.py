@@ -7,13 +7,12 @@ from fractions import Fraction as F
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from algebra.exact import rank_witness
 from algebra.lifting import lifting_operator
 from algebra.network import MultilinearMap
 from algebra.singular_values import sigma_min
-from tests.strategies import full_layer, networks, nonzero_rationals
+from tests.strategies import full_layer, networks, single_entry_networks
 
 
 @pytest.mark.parametrize("m, r, n", [(1, 1, 1), (2, 3, 2), (3, 2, 4), (2, 5, 1)])
@@ -29,28 +28,8 @@ def test_full_factors_sigma_is_sqrt_inner_dimension(m, r, n):
         assert s.status == "numeric" and s.tolerance > 0
 
 
-@st.composite
-def single_entry_networks(draw):
-    """Each parameter at one entry of its factor, distinct parameters at distinct entries."""
-    K = draw(st.integers(1, 3))
-    dims = [draw(st.integers(1, 3)) for _ in range(K + 1)]
-    layers, weights = [], []
-    for k in range(K):
-        rows, cols = dims[k], dims[k + 1]
-        cells = [(i, j) for i in range(rows) for j in range(cols)]
-        chosen = draw(st.lists(st.sampled_from(cells), min_size=1, unique=True))
-        coeffs = [draw(nonzero_rationals) for _ in chosen]
-        layers.append({"rows": rows, "cols": cols, "params": len(chosen),
-                       "entries": [[p, i, j, str(c)] for p, ((i, j), c) in enumerate(zip(chosen, coeffs))]})
-        W = np.zeros((rows, cols))
-        for (i, j), c in zip(chosen, coeffs):
-            W[i, j] = float(c) ** 2
-        weights.append(W)
-    return MultilinearMap.from_spec({"layers": layers}), weights
-
-
 @settings(max_examples=60, deadline=None)
-@given(single_entry_networks())
+@given(single_entry_networks(max_K=3))
 def test_single_entry_closed_form(case):
     # Every column of A is (prod of the chain's coefficients) e_(i,j), so A A^T is diagonal
     # with entry (i,j) = sum over chains i -> j of prod c^2 = (W_1 ... W_K)[i, j], W_k holding
