@@ -38,6 +38,7 @@ from typing import Iterator
 
 from . import _qq
 from .errors import BudgetExceeded
+from .limits import MAX_JOIN_COORDINATES, MAX_JOIN_PAIRS
 from .models import LinearPiece, ModelCollection
 
 __all__ = [
@@ -189,7 +190,7 @@ def _reachable_coordinates(a: LinearPiece, b: LinearPiece) -> int:
 
 
 def join_dimension(a: LinearPiece, b: LinearPiece, *, seed: int = 0, bound: int = SAMPLE_BOUND,
-                   max_coordinates: int | None = 200_000) -> JoinDimension:
+                   max_coordinates: int | None = MAX_JOIN_COORDINATES) -> JoinDimension:
     """dim J(P(M^L), P(M^L')) by Terracini's lemma at two random integer points.
 
     Parameters
@@ -229,7 +230,7 @@ def join_dimension(a: LinearPiece, b: LinearPiece, *, seed: int = 0, bound: int 
     return JoinDimension(r, r, upper, status, fail, seed, (a.supports, b.supports))
 
 
-def join_dimensions(model: ModelCollection, *, seed: int = 0, max_pairs: int = 2000,
+def join_dimensions(model: ModelCollection, *, seed: int = 0, max_pairs: int = MAX_JOIN_PAIRS,
                     **kwargs) -> list[JoinDimension]:
     """dim J(P(M^L), P(M^L')) for every unordered pair L ≤ L' of pieces (seed + pair number).
 

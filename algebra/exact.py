@@ -49,7 +49,8 @@ from typing import Any, Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .errors import BudgetExceeded, TensorliftError
+from .errors import BudgetExceeded, InternalError, WitnessCheckFailed
+from .limits import MAX_DENSE_CELLS
 from .rational import fraction_to_str
 
 __all__ = [
@@ -64,17 +65,8 @@ __all__ = [
     "METHODS",
 ]
 
-# The modular route holds A as one dense integer matrix (non-zero columns x rows): refuse
-# beyond this many entries (~0.8 GB of machine words before flint's own copies) with a
-# BudgetExceeded instead of letting flint abort the process.
-MAX_DENSE_CELLS = 10**8
-
 METHODS = ("flint-modular", "sympy")
 _MAX_PRIMES = 8  # each unlucky prime has probability < r*log2(max minor)/2^61; 8 is plenty
-
-
-class WitnessCheckFailed(TensorliftError):
-    """A rank witness does not check (wrong shape, singular minor, vector not in the kernel...)."""
 
 
 @dataclass(frozen=True)
@@ -479,7 +471,7 @@ def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_
                     R, C, kernel, side = attempt
                     break
             else:  # pragma: no cover - probability < 2^-400
-                raise TensorliftError(f"{_MAX_PRIMES} unlucky primes in a row (seed {seed})")
+                raise InternalError(f"{_MAX_PRIMES} unlucky primes in a row (seed {seed})")
     else:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     return RankWitness(
@@ -624,7 +616,7 @@ def check_rank_witness(A, w: RankWitness) -> None:
     >>> check_rank_witness(cols, bad)
     Traceback (most recent call last):
     ...
-    algebra.exact.WitnessCheckFailed: right-kernel vector 0 is not in the kernel (row 0 gives -1)
+    algebra.errors.WitnessCheckFailed: right-kernel vector 0 is not in the kernel (row 0 gives -1)
     """
     if hasattr(A, "columns") and hasattr(A, "n_rows"):
         columns, n_rows, n_cols = A.columns, A.n_rows, A.n_cols

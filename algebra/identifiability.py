@@ -70,6 +70,8 @@ from .dimensions import JoinDimension, join_dimensions
 from .errors import BudgetExceeded
 from .exact import RankWitness, check_rank_witness, matrix_rank_witness, rank_witness, witness_to_json
 from .lifting import LiftingOperator, lifting_operator
+from .limits import (DEFAULT_MAX_COLUMNS, MAX_JOIN_WORK, MAX_SPAN_COORDINATES, MAX_SPAN_ENTRIES, SEARCH_MAX_CELLS,
+                     SEARCH_MAX_PAIRS, SEARCH_MAX_TUPLES, SEARCH_MAX_UNKNOWNS, SEARCH_SECONDS)
 from .models import LinearPiece, ModelCollection, full_model, parse_model
 from .network import MultilinearMap
 from .rational import fraction_to_str
@@ -80,8 +82,6 @@ __all__ = [
     "lifting_rank",
     "injectivity_witness",
     "find_nonidentifiability_witness",
-    "DEFAULT_MAX_UNKNOWNS",
-    "DEFAULT_TIME_BUDGET",
     "verify_nonidentifiability_witness",
     "theorem_6_4_condition",
     "identifiability_verdict",
@@ -176,10 +176,6 @@ def verdict_assumptions(model_description: str, generic: bool = False) -> dict:
                            if generic else "none")}
 
 
-# Exact matrices beyond this many (dense-equivalent) entries are refused (BudgetExceeded).
-MAX_DENSE_ENTRIES = 4_000_000
-
-
 def lifting_rank(net: MultilinearMap, A: LiftingOperator | None = None, seed: int = 0) -> int:
     """Exact rank of the lifting operator A (Corollary 5.2) over Q (= over R), by
     :func:`algebra.exact.rank_witness` (its kernel side re-checks the value exactly).
@@ -228,7 +224,7 @@ def _model_span_groups(model: ModelCollection, limit: int | None = None) -> list
 
 
 def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = None,
-                        A: LiftingOperator | None = None, *, max_coordinates: int = 20_000,
+                        A: LiftingOperator | None = None, *, max_coordinates: int = MAX_SPAN_COORDINATES,
                         seed: int = 0) -> dict | None:
     """A certificate that A is injective on span(∪_L P(M^L)), or None.
 
@@ -262,7 +258,7 @@ def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = Non
         check_rank_witness(A, w)
         return {"kind": "kernel-trivial", "minor_rows": list(w.minor_rows),
                 "minor_cols": [[t] for t in w.minor_cols], "rank_witness": w}
-    if A.n_rows * len(groups) > MAX_DENSE_ENTRIES:
+    if A.n_rows * len(groups) > MAX_SPAN_ENTRIES:
         raise BudgetExceeded(f"A restricted to the model span is {A.n_rows} x {len(groups)}")
     cols = _span_columns(A, groups)
     if any(not c for c in cols.values()):
@@ -288,7 +284,7 @@ def _span_columns(A: LiftingOperator, groups) -> dict[int, dict[int, Fraction]]:
 
 
 def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = None,
-                        A: LiftingOperator | None = None, *, max_coordinates: int = 20_000,
+                        A: LiftingOperator | None = None, *, max_coordinates: int = MAX_SPAN_COORDINATES,
                         seed: int = 0) -> dict | None:
     """Proof of identifiability when Ker A ∩ V is a line spanned by a tensor of high rank.
 
@@ -319,7 +315,7 @@ def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = Non
     model = as_model(model, net)
     A = A if A is not None else lifting_operator(net)
     groups = _model_span_groups(model, max_coordinates)
-    if A.n_rows * len(groups) > MAX_DENSE_ENTRIES:
+    if A.n_rows * len(groups) > MAX_SPAN_ENTRIES:
         raise BudgetExceeded(f"A restricted to the model span is {A.n_rows} x {len(groups)}")
     cols = _span_columns(A, groups)
     zero = [j for j, c in cols.items() if not c]
@@ -428,13 +424,6 @@ def _combos(basis: list[list[Fraction]], rng: random.Random, extra: int = 3):
         yield [sum(c * b[i] for c, b in zip(coeffs, basis)) for i in range(len(basis[0]))]
 
 
-DEFAULT_MAX_UNKNOWNS = 1000  # unknowns of one exact linear system of the witness search
-DEFAULT_TIME_BUDGET = 10.0  # seconds for the whole witness search
-MAX_SYSTEM_CELLS = 2 * 10**6  # unknowns x equations (m*n) of one dense exact system (Fractions)
-DEFAULT_MAX_TUPLES = 10**7  # index tuples prod S_k the Dirac/zero-column searches may scan (they build A)
-MAX_JOIN_WORK = 10**8  # prod S_k x sum S_k: Terracini tangent vectors (length prod S_k, ~sum S_k of them)
-
-
 def _check_join_size(net: MultilinearMap) -> None:
     work = math.prod(net.param_counts) * sum(net.param_counts)
     if work > MAX_JOIN_WORK:
@@ -464,7 +453,7 @@ class _SearchBudget:
 
     def allows_tuples(self, n_tuples: int) -> bool:
         self.check()
-        if self.max_unknowns is not None and n_tuples > DEFAULT_MAX_TUPLES:
+        if self.max_unknowns is not None and n_tuples > SEARCH_MAX_TUPLES:
             self.skipped += 1
             self.largest_skipped = max(self.largest_skipped, n_tuples)
             return False
@@ -473,7 +462,7 @@ class _SearchBudget:
     def allows(self, unknowns: int, equations: int = 1) -> bool:
         self.check()
         if self.max_unknowns is not None and (unknowns > self.max_unknowns
-                                              or unknowns * equations > MAX_SYSTEM_CELLS):
+                                              or unknowns * equations > SEARCH_MAX_CELLS):
             self.skipped += 1
             self.largest_skipped = max(self.largest_skipped, unknowns)
             return False
@@ -565,7 +554,7 @@ def _search_tied_pair(net, model, a: LinearPiece, cls: tuple[int, int], rng: ran
     return None
 
 
-def _search_dirac_collisions(net, model: ModelCollection, max_columns: int = 200_000):
+def _search_dirac_collisions(net, model: ModelCollection, max_columns: int = DEFAULT_MAX_COLUMNS):
     """Two index tuples t ≠ t' whose columns of A are proportional, A e_t = c A e_t' (c ≠ 0),
     with t in the box of a piece M^L and t' in the box of a piece M^L': the Diracs
     h = (e_{t_1}, ..., e_{t_K}) and g = (c e_{t'_1}, e_{t'_2}, ...) have equal products and
@@ -613,7 +602,7 @@ def _search_dirac_collisions(net, model: ModelCollection, max_columns: int = 200
     return None
 
 
-def _search_zero_columns(net, model: ModelCollection, max_columns: int = 200_000):
+def _search_zero_columns(net, model: ModelCollection, max_columns: int = DEFAULT_MAX_COLUMNS):
     """An admissible index tuple t with A e_t = 0: P(Dirac t) ∈ Ker A; shift one untied layer
     (the kernel is a subspace) to get h, g of equal, preferably non-zero, action."""
     try:
@@ -697,9 +686,9 @@ def _search_kernel_rank2(net, model, piece: LinearPiece, rng: random.Random, tri
 
 
 def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection | None = None, seed: int = 0,
-                                    *, tries: int = 2, max_pairs: int = 400,
-                                    max_unknowns: int | None = DEFAULT_MAX_UNKNOWNS,
-                                    time_budget: float | None = DEFAULT_TIME_BUDGET,
+                                    *, tries: int = 2, max_pairs: int = SEARCH_MAX_PAIRS,
+                                    max_unknowns: int | None = SEARCH_MAX_UNKNOWNS,
+                                    time_budget: float | None = SEARCH_SECONDS,
                                     _info: dict | None = None) -> tuple[Params, Params] | None:
     """Search for h, g in the model with equal products and P(h) ≠ P(g).
 
@@ -716,9 +705,9 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
         Bound on the number of (unordered) pairs of pieces tried.
     max_unknowns : int or None
         Skip any exact linear system with more unknowns (default
-        :data:`DEFAULT_MAX_UNKNOWNS`; None = no cap).
+        :data:`SEARCH_MAX_UNKNOWNS`; None = no cap).
     time_budget : float or None
-        Seconds for the whole search (default :data:`DEFAULT_TIME_BUDGET`; None = no limit).
+        Seconds for the whole search (default :data:`SEARCH_SECONDS`; None = no limit).
 
     Raises
     ------
@@ -782,7 +771,7 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
         return found
     if budget.skipped:
         raise BudgetExceeded(f"no witness found, and the search skipped {budget.skipped} step(s) over its size caps "
-                             f"({budget.max_unknowns} unknowns and {MAX_SYSTEM_CELLS} entries per linear system, {DEFAULT_MAX_TUPLES} index "
+                             f"({budget.max_unknowns} unknowns and {SEARCH_MAX_CELLS} entries per linear system, {SEARCH_MAX_TUPLES} index "
                              f"tuples; largest skipped: {budget.largest_skipped})")
     return None
 
@@ -856,7 +845,7 @@ def _largest_linear_space(model: ModelCollection) -> int:
 
 
 def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None = None, seed: int = 0, *,
-                            max_columns: int | None = 200_000, tries: int = 2) -> Verdict:
+                            max_columns: int | None = DEFAULT_MAX_COLUMNS, tries: int = 2) -> Verdict:
     """Decide, as far as exact evidence allows, whether the model M is identifiable.
 
     Parameters

@@ -54,13 +54,12 @@ from fractions import Fraction
 from typing import Iterator, Mapping, Sequence
 
 from .errors import BudgetExceeded, SpecError
+from .limits import MAX_PIECES
 from .network import MultilinearMap
 from .rational import parse_int
 
-__all__ = ["LinearPiece", "ModelCollection", "parse_model", "full_model", "DEFAULT_MAX_PIECES"]
+__all__ = ["LinearPiece", "ModelCollection", "parse_model", "full_model"]
 
-# More pieces than this and every "for all L, L'" check becomes impractical; users can raise it.
-DEFAULT_MAX_PIECES = 4096
 
 Support = tuple[int, ...]
 
@@ -284,7 +283,7 @@ def _parse_layer_supports(value, where: str, S: int, max_pieces: int) -> tuple[S
 
 
 def parse_model(spec_model, net: MultilinearMap, *, field: str = "model",
-                max_pieces: int = DEFAULT_MAX_PIECES) -> ModelCollection:
+                max_pieces: int = MAX_PIECES) -> ModelCollection:
     """Validate the optional spec field ``"model"`` against ``net`` and build M = (M^L).
 
     Parameters

@@ -18,19 +18,10 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .errors import SpecError
+from .limits import MAX_CELLS, MAX_DIMENSION, MAX_ENTRIES, MAX_LAYERS, MAX_PARAMS
 from .rational import fraction_to_str, parse_int, to_fraction
 
-__all__ = ["Layer", "MultilinearMap", "SparseMatrix", "sparse_matmul", "dense_from_sparse",
-           "MAX_DIMENSION", "MAX_PARAMS", "MAX_CELLS", "MAX_ENTRIES", "MAX_LAYERS"]
-
-# Size budgets checked at parse time, so a spec that would exhaust memory is refused with a
-# SpecError naming the field instead of crashing later (numpy/flint allocate dense arrays of
-# these sizes: a layer's float matrix is rows x cols doubles, A has rows_1 x cols_K rows).
-MAX_DIMENSION = 10**5  # rows or cols of one layer
-MAX_PARAMS = 10**5  # S_k of one layer (prod S_k is bounded separately by --max-columns)
-MAX_CELLS = 10**7  # rows x cols of one layer, and m x n of the product X (= rows of A)
-MAX_ENTRIES = 10**6  # (param, row, col, coefficient) entries of one layer
-MAX_LAYERS = 1000  # K
+__all__ = ["Layer", "MultilinearMap", "SparseMatrix", "sparse_matmul", "dense_from_sparse"]
 
 
 def _budget(field: str, value: int, limit: int, what: str) -> None:

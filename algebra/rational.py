@@ -16,10 +16,10 @@ import re
 from fractions import Fraction
 
 from .errors import SpecError
+from .limits import MAX_DIGITS
 
-__all__ = ["to_fraction", "fraction_to_str", "parse_int", "MAX_DIGITS"]
+__all__ = ["to_fraction", "fraction_to_str", "parse_int"]
 
-MAX_DIGITS = 1000  # per integer, numerator or denominator (the checker allows 4000 characters)
 _TOO_BIG = 10**MAX_DIGITS
 _RATIONAL = re.compile(r"[+-]?([0-9]+)(?:/([0-9]+))?")  # used with fullmatch; ASCII only
 

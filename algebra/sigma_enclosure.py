@@ -35,12 +35,9 @@ from typing import Hashable, Mapping
 import flint
 
 from .errors import BudgetExceeded
+from .limits import MAX_ENCLOSURE_GRAM_SIDE
 
-__all__ = ["SigmaEnclosure", "sigma_min_enclosure", "descartes_roots_above", "MAX_GRAM_SIDE"]
-
-# Beyond this Gram side the exact characteristic polynomial gets slow (it is O(n^4) bit
-# operations at best); this module is for small cases, use algebra.singular_values there.
-MAX_GRAM_SIDE = 400
+__all__ = ["SigmaEnclosure", "sigma_min_enclosure", "descartes_roots_above"]
 
 
 @dataclass(frozen=True)
@@ -179,7 +176,7 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> Sigm
     Raises
     ------
     BudgetExceeded
-        The Gram matrix side exceeds ``MAX_GRAM_SIDE``.
+        The Gram matrix side exceeds ``algebra.limits.MAX_ENCLOSURE_GRAM_SIDE``.
 
     Examples
     --------
@@ -211,8 +208,8 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> Sigm
     columns, n_rows = _columns_of(A, n_rows)
     G, d, side, dense = _integer_gram(columns)
     n = G.nrows()
-    if n > MAX_GRAM_SIDE:
-        raise BudgetExceeded(f"Gram matrix side {n} exceeds MAX_GRAM_SIDE = {MAX_GRAM_SIDE} "
+    if n > MAX_ENCLOSURE_GRAM_SIDE:
+        raise BudgetExceeded(f"Gram matrix side {n} exceeds MAX_ENCLOSURE_GRAM_SIDE = {MAX_ENCLOSURE_GRAM_SIDE} "
                              "(use algebra.singular_values.sigma_min for a numeric value)")
     if n == 0:
         zero = Fraction(0)

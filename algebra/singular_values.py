@@ -8,10 +8,10 @@ the tolerance that separated "non-zero" from "zero".
 Zero columns of A only add zero singular values, so only the non-zero columns are used.
 Routes (one dispatch in :func:`sigma_min`):
 
-* ``dense-svd`` when rows x non-zero columns <= ``DENSE_LIMIT`` entries: ``numpy.linalg.svd``;
+* ``dense-svd`` when rows x non-zero columns <= ``MAX_SVD_CELLS`` entries (:mod:`algebra.limits`): ``numpy.linalg.svd``;
   zero threshold ``rtol * sigma_max`` with numpy's ``matrix_rank`` default
   ``rtol = max(shape) * eps``.
-* ``gram-eigh`` for bigger A whose smaller side s is at most ``GRAM_LIMIT``: the s x s Gram
+* ``gram-eigh`` for bigger A whose smaller side s is at most ``MAX_SVD_GRAM_SIDE``: the s x s Gram
   matrix (A A^T or A^T A) from a scipy sparse product, ``numpy.linalg.eigvalsh``,
   sigma = sqrt(lambda). Squaring costs half the digits: eigenvalue errors are about
   s eps sigma_max^2, so the zero threshold on sigma is ``sqrt(s * eps) * sigma_max * 10``.
@@ -29,11 +29,9 @@ from typing import Hashable, Mapping
 import numpy as np
 
 from .errors import BudgetExceeded
+from .limits import MAX_SVD_CELLS, MAX_SVD_GRAM_SIDE
 
-__all__ = ["SigmaMin", "sigma_min", "DENSE_LIMIT", "GRAM_LIMIT"]
-
-DENSE_LIMIT = 10_000_000  # float64 entries (80 MB) for a dense SVD
-GRAM_LIMIT = 6_000  # side of the dense Gram matrix (288 MB)
+__all__ = ["SigmaMin", "sigma_min"]
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ def sigma_min(A, *, n_rows: int | None = None, rank: int | None = None,
     rtol : float, optional
         Relative zero threshold (default: see the module docstring, per method).
     method : {"dense-svd", "gram-eigh"}, optional
-        Force a route (default: dense up to ``DENSE_LIMIT`` entries).
+        Force a route (default: dense up to ``MAX_SVD_CELLS`` entries).
 
     Returns
     -------
@@ -135,13 +133,13 @@ def sigma_min(A, *, n_rows: int | None = None, rank: int | None = None,
     n_r, n_c = M.shape
     small = min(n_r, n_c)
     if method is None:
-        if n_r * n_c <= DENSE_LIMIT:
+        if n_r * n_c <= MAX_SVD_CELLS:
             method = "dense-svd"
-        elif small <= GRAM_LIMIT:
+        elif small <= MAX_SVD_GRAM_SIDE:
             method = "gram-eigh"
         else:
             raise BudgetExceeded(f"A is {n_r} x {n_c} (non-zero columns): too big for a dense SVD "
-                                 f"and its smaller side exceeds {GRAM_LIMIT} for a Gram matrix")
+                                 f"and its smaller side exceeds {MAX_SVD_GRAM_SIDE} for a Gram matrix")
     eps = np.finfo(float).eps
     if small == 0:
         sv = np.zeros(0)

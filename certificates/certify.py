@@ -11,7 +11,7 @@ One small function per claim id, each wired to the implementation that computes 
   counterexample -> refuted, otherwise inconclusive with the reason; conv: Theorem 8.4.
 * ``stable`` -- conv: Theorem 8.4's bound when scattered; structured: Theorem 7.2 with the
   deep-NSP constants (1, +inf) when Ker A = {0}, ``proved`` with an exact enclosure of sigma_min
-  (:mod:`algebra.sigma_enclosure`) for Gram sides up to ``STABLE_GRAM_BUDGET``, else ``numeric``.
+  (:mod:`algebra.sigma_enclosure`) for Gram sides up to ``PROVED_GRAM_SIDE``, else ``numeric``.
 
 Examples
 --------
@@ -43,6 +43,7 @@ from typing import Any, Callable, Mapping
 
 from algebra.errors import BudgetExceeded, SpecError
 from algebra.lifting import LiftingOperator, lifting_operator
+from algebra.limits import MAX_SCATTER_ENTRIES, PROVED_GRAM_SIDE
 from algebra.rational import fraction_to_str
 from graphs.specs import LoadedSpec, parse_spec, read_spec_file
 
@@ -66,14 +67,9 @@ __all__ = [
     "conv_identifiable_claim",
     "conv_stable_claim",
     "TOOL_VERSION",
-    "STABLE_GRAM_BUDGET",
 ]
 
 TOOL_VERSION = "0.1.0"
-MAX_SCATTER_ENTRIES = 100_000  # non-zero Algorithm 8.1 entries written into a certificate
-# Largest Gram side for which a structured `stable` claim is proved (sigma_min enclosed exactly):
-# the checker computes the characteristic polynomial in pure Python, O(n^4) (~0.4 s at 60).
-STABLE_GRAM_BUDGET = 60
 
 Progress = Callable[[str], None]
 
@@ -439,8 +435,8 @@ def _sigma_min_proof(net, A: LiftingOperator) -> tuple[dict, dict, Any] | str:
     """(value part, witness, enclosure) of a proved sigma_min enclosure, or the reason why not."""
     n_rows = len({r for col in A.columns.values() for r in col})
     side_size = min(len(A.columns), n_rows)
-    if side_size > STABLE_GRAM_BUDGET:
-        return (f"the exact sigma_min enclosure is limited to Gram sides <= {STABLE_GRAM_BUDGET} "
+    if side_size > PROVED_GRAM_SIDE:
+        return (f"the exact sigma_min enclosure is limited to Gram sides <= {PROVED_GRAM_SIDE} "
                 f"(this one is {side_size}); sigma_min is floating point")
     try:
         from algebra.sigma_enclosure import sigma_min_enclosure
@@ -467,7 +463,7 @@ def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim)
     Ker A = {0} gives the deep-NSP constants (γ, ρ) = (1, +∞) (section 7, the first fact after
     Definition 7.1). σ_min(A) is then *proved* to lie in [√lo, √hi] by
     :func:`algebra.sigma_enclosure.sigma_min_enclosure` when the Gram side is at most
-    ``STABLE_GRAM_BUDGET`` (the checker recomputes the characteristic polynomial and the
+    ``PROVED_GRAM_SIDE`` (the checker recomputes the characteristic polynomial and the
     Descartes counts), and Theorem 7.2's bounds hold with u >= 1/√lo >= 1/σ_min; otherwise
     σ_min is floating point and the claim is ``numeric``.
     """

@@ -55,20 +55,16 @@ from typing import Any, Iterator, Mapping, Sequence
 import networkx as nx
 
 from algebra.errors import SpecError
+from algebra.limits import MAX_CONV_CELLS, MAX_CONV_EDGES, MAX_CONV_N
 from algebra.network import Layer, MultilinearMap
 from algebra.rational import parse_int, to_fraction
 
-__all__ = ["ConvEdge", "ConvNetwork", "parse_conv_spec", "circular_convolve", "CONV_FIELDS", "BOUNDARIES",
-           "MAX_N", "MAX_EDGES", "MAX_WORK"]
+__all__ = ["ConvEdge", "ConvNetwork", "parse_conv_spec", "circular_convolve", "CONV_FIELDS", "BOUNDARIES"]
 
-# Size budgets checked at parse time (a spec that would exhaust memory or run for hours is
-# refused naming the field). Algorithm 8.1 keeps dense length-N integer vectors per node and
-# does one length-N shift-add per support offset, so memory ~ 8 N bytes per live node and time
-# ~ N * sum_e |S_e|. The benchmarks (Haar packet tree J=12, N=2^14: N sum|S_e| ~ 2^28; chain
-# N=2^16) sit well inside.
-MAX_N = 2**24
-MAX_EDGES = 10**5
-MAX_WORK = 2**32  # N * sum_e |S_e|
+# Size limits (algebra.limits) are checked at parse time: Algorithm 8.1 keeps dense length-N
+# integer vectors per node and does one length-N shift-add per support offset, so memory ~ 8 N
+# bytes per live node and time ~ N * sum_e |S_e|. The benchmarks (Haar packet tree J=12, N=2^14:
+# N sum|S_e| ~ 2^28; chain N=2^16) sit well inside.
 
 CONV_FIELDS = {"kind", "name", "description", "N", "boundary", "root", "edges"}
 EDGE_FIELDS = {"from", "to", "support"}
@@ -388,8 +384,8 @@ def parse_conv_spec(spec: Mapping) -> ConvNetwork:
     if "N" not in spec:
         raise SpecError("N", "missing")
     N = parse_int(spec["N"], "N", minimum=1)
-    if N > MAX_N:
-        raise SpecError("N", f"{N} exceeds the supported maximum 2^{MAX_N.bit_length() - 1} (the dense per-leaf "
+    if N > MAX_CONV_N:
+        raise SpecError("N", f"{N} exceeds the supported maximum 2^{MAX_CONV_N.bit_length() - 1} (the dense per-leaf "
                              f"vectors of Algorithm 8.1 would need {8 * N / 2**30:.3g} GiB each)")
     boundary = spec.get("boundary", "circular")
     if boundary not in BOUNDARIES:
@@ -400,8 +396,8 @@ def parse_conv_spec(spec: Mapping) -> ConvNetwork:
     raw_edges = spec.get("edges")
     if not isinstance(raw_edges, list) or not raw_edges:
         raise SpecError("edges", "expected a non-empty list of edges")
-    if len(raw_edges) > MAX_EDGES:
-        raise SpecError("edges", f"{len(raw_edges)} edges exceed the supported maximum {MAX_EDGES}")
+    if len(raw_edges) > MAX_CONV_EDGES:
+        raise SpecError("edges", f"{len(raw_edges)} edges exceed the supported maximum {MAX_CONV_EDGES}")
 
     graph = nx.DiGraph()
     parsed: list[tuple[str, str, tuple[int, ...]]] = []
@@ -438,9 +434,9 @@ def parse_conv_spec(spec: Mapping) -> ConvNetwork:
         graph.add_edge(u, v, index=j, support=tuple(offsets))
         parsed.append((u, v, tuple(offsets)))
     work = N * sum(len(sup) for _, _, sup in parsed)
-    if work > MAX_WORK:
+    if work > MAX_CONV_CELLS:
         raise SpecError("edges", f"N x (total support size) = {work} exceeds the supported maximum 2^"
-                                 f"{MAX_WORK.bit_length() - 1} (Algorithm 8.1 does one length-N shift-add "
+                                 f"{MAX_CONV_CELLS.bit_length() - 1} (Algorithm 8.1 does one length-N shift-add "
                                  "per support offset)")
 
     if root not in graph:

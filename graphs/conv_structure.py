@@ -53,6 +53,8 @@ from typing import Sequence
 
 import numpy as np
 
+from algebra.limits import MAX_CONV_KERNEL_VECTORS, MAX_CONV_TUPLES
+
 from .conv import ConvNetwork
 from .scattering import find_collisions, iter_scatter_vectors
 
@@ -121,7 +123,7 @@ class StructuralRank:
         return None if self.sigma_min_squared is None else math.sqrt(self.sigma_min_squared)
 
 
-def structural_rank(net: ConvNetwork, max_tuples: int = 200_000) -> StructuralRank:
+def structural_rank(net: ConvNetwork, max_tuples: int = MAX_CONV_TUPLES) -> StructuralRank:
     """rank(A) = sum_f |{c : y_f[c] != 0}| with the class witness (module docstring: the proof).
 
     Parameters
@@ -169,7 +171,7 @@ def structural_rank(net: ConvNetwork, max_tuples: int = 200_000) -> StructuralRa
 
 
 def kernel_basis(net: ConvNetwork, include_zero_columns: bool = True,
-                 max_vectors: int = 100_000) -> list[dict[IndexTuple, int]]:
+                 max_vectors: int = MAX_CONV_KERNEL_VECTORS) -> list[dict[IndexTuple, int]]:
     """A basis of Ker A as sparse tensors {index tuple: coefficient} (integers).
 
     For each class C with smallest tuple i0: e_i - e_{i0} for the other i in C; and e_i for every

@@ -56,8 +56,10 @@ from algebra.dimensions import sigma2_dimension_formula
 from algebra.errors import BudgetExceeded, SpecError
 from algebra.identifiability import Verdict, identifiability_verdict, lifting_rank, verdict_assumptions
 from algebra.lifting import lifting_operator
+from algebra.limits import (DEFAULT_MAX_COLUMNS, MAX_CELLS, MAX_DIMENSION, MAX_ENTRIES, MAX_FF_PATHS, MAX_LAYERS, MAX_PARAMS,
+                            MAX_SAMPLES)
 from algebra.models import full_model
-from algebra.network import MAX_CELLS, MAX_DIMENSION, MAX_ENTRIES, MAX_LAYERS, MAX_PARAMS, Layer, MultilinearMap
+from algebra.network import Layer, MultilinearMap
 from algebra.rational import parse_int, to_fraction
 from algebra.segre import are_equivalent
 
@@ -174,7 +176,6 @@ def _rational_list(value, where: str, length: int) -> tuple[Fraction, ...]:
     return tuple(to_fraction(x, f"{where}[{i}]") for i, x in enumerate(value))
 
 
-MAX_SAMPLES = 10**4  # n, the number of inputs (one operator per sample, stacked)
 
 
 def _ff_budget(field: str, value: int, limit: int, what: str) -> None:
@@ -286,7 +287,7 @@ def parse_feedforward_spec(spec: Mapping) -> FeedforwardNetwork:
 
 
 # ---------------------------------------------------------------------------- paths
-def iter_paths(ff: FeedforwardNetwork, max_paths: int = 100_000) -> Iterator[tuple[int, int, tuple[int, ...]]]:
+def iter_paths(ff: FeedforwardNetwork, max_paths: int = MAX_FF_PATHS) -> Iterator[tuple[int, int, tuple[int, ...]]]:
     """All input-to-output paths as (input unit, output unit, edge params per FORWARD layer).
 
     Raises BudgetExceeded beyond ``max_paths``.
@@ -332,7 +333,7 @@ def _dirac(ff: FeedforwardNetwork, params: tuple[int, ...]) -> list[list[Fractio
     return h
 
 
-def find_path_collision(ff: FeedforwardNetwork, max_paths: int = 100_000):
+def find_path_collision(ff: FeedforwardNetwork, max_paths: int = MAX_FF_PATHS):
     """Section 6's graph criterion, with its Dirac witness.
 
     Two distinct paths from the same input entry to the same output entry, both active on
@@ -455,7 +456,7 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
     K, S = net.K, net.S
     details: dict = {"mn": m * n, "K": K, "S": S}
     try:
-        rank = lifting_rank(net, lifting_operator(net, max_columns=200_000))
+        rank = lifting_rank(net, lifting_operator(net, max_columns=DEFAULT_MAX_COLUMNS))
     except BudgetExceeded:
         rank = None
     details["rank_A"] = rank

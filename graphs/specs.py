@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from algebra.errors import SpecError
+from algebra.limits import MAX_NESTING
 from algebra.network import MultilinearMap
 
 __all__ = ["LoadedSpec", "read_spec_file", "parse_spec", "load_spec", "to_multilinear", "KINDS"]
@@ -24,7 +25,6 @@ KINDS = {
     "feedforward": "graphs.feedforward:parse_feedforward_spec",
 }
 
-MAX_NESTING = 64  # specs are a few levels deep; guards the recursive type check
 STRUCTURED_FIELDS = {"kind", "name", "description", "layers", "model"}
 
 

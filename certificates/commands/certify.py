@@ -19,13 +19,11 @@ import tempfile
 from pathlib import Path
 
 from algebra.errors import SpecError
+from algebra.limits import DEFAULT_MAX_COLUMNS, DEFAULT_SECONDS, MAX_DENSE_CELLS
 
 from .options import positive_int
 
-__all__ = ["register", "run", "summary_lines", "write_outputs", "DEFAULT_MAX_COLUMNS", "DEFAULT_TIME_LIMIT"]
-
-DEFAULT_MAX_COLUMNS = 200_000  # non-zero columns of A: a few hundred MB of exact Fractions at most
-DEFAULT_TIME_LIMIT = 300.0  # seconds for the exact phases (lifting, rank, witness search)
+__all__ = ["register", "run", "summary_lines", "write_outputs"]
 
 
 def _seconds(text: str) -> float:
@@ -49,8 +47,8 @@ def register(sub) -> None:
     p.add_argument("--max-columns", type=positive_int, default=DEFAULT_MAX_COLUMNS, metavar="N",
                    help=f"budget: most non-zero columns of A to build (default {DEFAULT_MAX_COLUMNS}); "
                         "beyond it the rank claim is inconclusive")
-    p.add_argument("--time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
-                   help=f"budget: seconds for the exact phases (default {DEFAULT_TIME_LIMIT:g}); when reached "
+    p.add_argument("--time-limit", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
+                   help=f"budget: seconds for the exact phases (default {DEFAULT_SECONDS:g}); when reached "
                         "the pending claims are inconclusive with the reason")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=run)
@@ -118,8 +116,6 @@ def _load(spec_path):
 def _dense_safe_columns(loaded, max_columns: int, progress) -> int:
     """Lower the column budget so the exact rank's dense integer matrix (non-zero columns x rows
     of A, algebra.exact) stays within MAX_DENSE_CELLS entries; conv networks never build A."""
-    from algebra.exact import MAX_DENSE_CELLS
-
     if loaded.kind == "conv":
         return max_columns
     m, n = loaded.multilinear().shape

@@ -16,6 +16,7 @@ import sys
 from algebra.errors import BudgetExceeded
 from algebra.exact import check_rank_witness, rank_witness, witness_to_json
 from algebra.lifting import lifting_operator
+from algebra.limits import MAX_COMPILED_ENTRIES, RANK_MAX_COLUMNS
 from algebra.probes import probe_rank_exact
 from graphs.specs import load_spec
 
@@ -23,7 +24,6 @@ from .options import positive_int
 
 __all__ = ["register", "run", "rank_report"]
 
-DEFAULT_MAX_COLUMNS = 500_000  # ~ a few GB of Fractions; beyond that use probes (Prop. 5.3)
 
 
 def register(sub) -> None:
@@ -31,9 +31,9 @@ def register(sub) -> None:
                        description=__doc__.splitlines()[0])
     p.add_argument("spec", metavar="SPEC", help="network spec (JSON or YAML)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--max-columns", type=positive_int, default=DEFAULT_MAX_COLUMNS, metavar="N",
+    p.add_argument("--max-columns", type=positive_int, default=RANK_MAX_COLUMNS, metavar="N",
                    help=f"refuse lifting operators with more than N non-zero columns "
-                        f"(default {DEFAULT_MAX_COLUMNS})")
+                        f"(default {RANK_MAX_COLUMNS})")
     p.add_argument("--seed", type=int, default=0, help="seed of the modular primes (default 0)")
     p.add_argument("--witness", action="store_true",
                    help="with --json, include the minor and kernel witnesses")
@@ -74,9 +74,6 @@ def _structural(network):
     return int(rank), extra
 
 
-MAX_COMPILED_ENTRIES = 10**6  # entries of a network compiled to a MultilinearMap (Python tuples)
-
-
 def _knows_shape(network) -> bool:
     return hasattr(network, "param_counts") and (hasattr(network, "shape") or
                                                  (hasattr(network, "N") and hasattr(network, "leaves")))
@@ -102,7 +99,7 @@ def _compiled(loaded, max_columns):
     return loaded.multilinear()
 
 
-def rank_report(spec_path: str, *, max_columns: int | None = DEFAULT_MAX_COLUMNS, seed: int = 0,
+def rank_report(spec_path: str, *, max_columns: int | None = RANK_MAX_COLUMNS, seed: int = 0,
                 with_witness: bool = False, generic: bool = False, probes: int | None = None) -> dict:
     """The JSON-ready result of ``tensorlift rank`` (raises SpecError / BudgetExceeded).
 

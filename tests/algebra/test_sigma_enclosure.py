@@ -79,8 +79,8 @@ def test_bracket_fallback_from_trace(monkeypatch):
 
 
 def test_budget(monkeypatch):
-    monkeypatch.setattr(se, "MAX_GRAM_SIDE", 1)
-    with pytest.raises(BudgetExceeded, match="MAX_GRAM_SIDE"):
+    monkeypatch.setattr(se, "MAX_ENCLOSURE_GRAM_SIDE", 1)
+    with pytest.raises(BudgetExceeded, match="MAX_ENCLOSURE_GRAM_SIDE"):
         sigma_min_enclosure({0: {0: 1}, 1: {1: 1}}, n_rows=2)
 
 

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from algebra.errors import BudgetExceeded
-from algebra.identifiability import (DEFAULT_MAX_UNKNOWNS, find_nonidentifiability_witness,
-                                     identifiability_verdict, theorem_6_4)
+from algebra.identifiability import find_nonidentifiability_witness, identifiability_verdict, theorem_6_4
+from algebra.limits import SEARCH_MAX_UNKNOWNS
 from algebra.network import MultilinearMap
 
 
@@ -33,7 +33,7 @@ def test_small_search_is_unchanged():
 def test_systems_over_the_cap_are_skipped_and_reported():
     with pytest.raises(BudgetExceeded, match="size caps"):
         find_nonidentifiability_witness(MultilinearMap.from_spec(_dense_empty(600)), max_unknowns=10)
-    assert DEFAULT_MAX_UNKNOWNS >= 100
+    assert SEARCH_MAX_UNKNOWNS >= 100
 
 
 def test_time_budget_stops_the_search():

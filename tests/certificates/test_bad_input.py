@@ -13,7 +13,8 @@ from fractions import Fraction
 import pytest
 
 from algebra.errors import SpecError
-from algebra.rational import MAX_DIGITS, to_fraction
+from algebra.limits import MAX_DIGITS
+from algebra.rational import to_fraction
 from certificates.cli import main
 
 
@@ -262,7 +263,7 @@ def test_coefficient_beyond_floats_certifies(tmp_path, capsys):
 def test_column_budget_is_lowered_for_tall_operators(tmp_path, capsys):
     # A has m*n = 10^6 rows: the exact rank's dense integer matrix (columns x rows) must stay
     # within MAX_DENSE_CELLS, so certify lowers the column budget instead of aborting in flint
-    from algebra.exact import MAX_DENSE_CELLS
+    from algebra.limits import MAX_DENSE_CELLS
 
     P = 20
     l1 = {"rows": 1000, "cols": 1, "params": P, "entries": [[p, p, 0, 1] for p in range(P)]}

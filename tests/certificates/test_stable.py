@@ -138,7 +138,7 @@ def test_checker_budget_fails_cleanly(irrational, monkeypatch):
 
 # --------------------------------------------------------------------------- producer fallback
 def test_over_budget_falls_back_to_numeric_with_the_reason(monkeypatch):
-    monkeypatch.setattr(certify_module, "STABLE_GRAM_BUDGET", 5)
+    monkeypatch.setattr(certify_module, "PROVED_GRAM_SIDE", 5)
     claim = _stable(certify_file(ROOT / "examples/structured/outer-product-3x2.json").document)
     assert claim["status"] == "numeric"
     assert "limited to Gram sides <= 5" in claim["evidence"]["exact_enclosure"]

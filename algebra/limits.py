@@ -1,0 +1,97 @@
+"""Every limit of tensorlift, in one place, with the measurement that justifies it.
+
+Two kinds:
+
+* **size limits** checked when a spec is read, so that a spec which would exhaust memory is
+  refused with a one-line :class:`algebra.errors.SpecError` naming the field, before anything
+  of that size is allocated;
+* **run budgets**: the defaults of the one :class:`algebra.budget.Budget` a run creates (the
+  command line and the Python API use the same ones), and the caps of single steps that hold a
+  dense exact object in memory (reaching them raises :class:`algebra.errors.BudgetExceeded`,
+  which the deciders turn into ``inconclusive`` with the reason).
+
+Measurements are from the project's reference machine (2 cores, x86_64, CPython 3.11) with the
+benchmarks under ``tests/benchmarks/``. The independent checker (``certificates/checker.py``) keeps
+its own limits -- it imports nothing of tensorlift -- and the producer stays inside them: it
+never writes a ``proved`` claim the checker could not re-check within its work budget (the
+producer reads the checker's ``MAX_WORK``; see also :data:`PROVED_GRAM_SIDE`).
+"""
+from __future__ import annotations
+
+__all__ = [
+    "MAX_DIMENSION", "MAX_PARAMS", "MAX_CELLS", "MAX_ENTRIES", "MAX_LAYERS", "MAX_DIGITS",
+    "MAX_NESTING", "MAX_PIECES", "MAX_SAMPLES", "MAX_CONV_N", "MAX_CONV_EDGES", "MAX_CONV_CELLS",
+    "DEFAULT_WORK", "DEFAULT_SECONDS", "DEFAULT_MAX_COLUMNS", "RANK_MAX_COLUMNS",
+    "MAX_DENSE_CELLS", "MAX_SPAN_ENTRIES", "MAX_SPAN_COORDINATES", "MAX_COMPILED_ENTRIES",
+    "SEARCH_SECONDS", "SEARCH_MAX_UNKNOWNS", "SEARCH_MAX_CELLS", "SEARCH_MAX_TUPLES", "SEARCH_MAX_PAIRS",
+    "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
+    "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
+    "MAX_SCATTER_ENTRIES",
+]
+
+# ============================================================================ spec sizes
+# Checked when a spec is read. A layer's float matrix is rows x cols doubles and A has
+# rows_1 x cols_K rows; the limits keep each dense vector of these sizes below ~80 MB.
+MAX_DIMENSION = 10**5  # rows or cols of one structured layer
+MAX_PARAMS = 10**5  # S_k of one layer (prod S_k is bounded separately by the column budget)
+MAX_CELLS = 10**7  # rows x cols of one layer, and m x n of the product X (= rows of A)
+MAX_ENTRIES = 10**6  # (param, row, col, coefficient) entries of one layer
+MAX_LAYERS = 1000  # K
+MAX_DIGITS = 1000  # digits of one integer (numerator or denominator) in a spec; the checker reads 4000
+MAX_NESTING = 64  # specs are a few levels deep; guards the recursive type check
+MAX_PIECES = 4096  # linear pieces M^L of a model: every "for all L, L'" check loops over pairs of them
+MAX_SAMPLES = 10**4  # feed-forward samples (one operator per sample, stacked)
+MAX_CONV_N = 2**24  # conv signal length N
+MAX_CONV_EDGES = 10**5  # conv edges
+MAX_CONV_CELLS = 2**32  # N x sum_e |S_e|: the Algorithm 8.1 dynamic programme touches this many cells
+
+# ============================================================================ one run's budget
+# Work units: ~1 microsecond of exact arithmetic each (algebra/budget.py). 300 s of work with a
+# 300 s wall-clock safety net: the certify benchmark's largest honest cases finish in < 10 s.
+DEFAULT_WORK = 300_000_000
+DEFAULT_SECONDS = 300.0
+# Non-zero columns of A a run may build: 200 000 columns of a few non-zero Fractions each is a
+# few hundred MB (tests/benchmarks/bench_lifting_rank.py); `tensorlift rank` alone allows more.
+DEFAULT_MAX_COLUMNS = 200_000
+RANK_MAX_COLUMNS = 500_000
+
+# ============================================================================ dense steps
+# The modular rank holds A as one dense integer matrix (non-zero columns x rows): beyond this many
+# entries (~0.8 GB of machine words before flint's own copies) refuse instead of letting flint abort.
+MAX_DENSE_CELLS = 10**8
+# A restricted to the model's span, dense in exact rationals (rows x span dimension).
+MAX_SPAN_ENTRIES = 4_000_000
+MAX_SPAN_COORDINATES = 20_000  # dimension of the span of P(M) enumerated by the model-span routes
+# Entries of a conv network compiled to a MultilinearMap for a generic rank (Python tuples).
+MAX_COMPILED_ENTRIES = 10**6
+
+# ============================================================================ witness search
+# The constructive counterexample search (algebra/identifiability.py): a phase budget inside the
+# run's, and caps on one exact linear system (dense Fractions, unknowns x equations).
+SEARCH_SECONDS = 10.0
+SEARCH_MAX_UNKNOWNS = 1000
+SEARCH_MAX_CELLS = 2 * 10**6
+SEARCH_MAX_TUPLES = 10**7  # index tuples prod S_k the Dirac / zero-column scans may visit
+SEARCH_MAX_PAIRS = 400  # unordered pairs of model pieces tried
+
+# ============================================================================ dimensions (Theorem 6.4)
+MAX_JOIN_WORK = 10**8  # prod S_k x sum S_k: Terracini tangent vectors (length prod S_k, ~sum S_k of them)
+MAX_JOIN_PAIRS = 2000  # pairs of pieces (L, L') whose join dimension is sampled
+MAX_JOIN_COORDINATES = 200_000  # coordinates of one join's tangent vectors
+
+# ============================================================================ sigma_min
+# Exact enclosure of sigma_min(A)^2 from the Gram characteristic polynomial (python-flint).
+MAX_ENCLOSURE_GRAM_SIDE = 400
+# A structured `stable` claim is written `proved` only up to this Gram side: the checker recomputes
+# the characteristic polynomial in pure Python, O(n^4) (~0.4 s at 60); the checker's own cap is 120.
+PROVED_GRAM_SIDE = 60
+MAX_SVD_CELLS = 10_000_000  # float64 entries (80 MB) of a dense SVD
+MAX_SVD_GRAM_SIDE = 6_000  # side of a dense float Gram matrix (288 MB)
+
+# ============================================================================ graphs
+MAX_CONV_TUPLES = 200_000  # valid index tuples a conv structural rank enumerates
+MAX_CONV_KERNEL_VECTORS = 100_000  # kernel basis vectors of a conv lifting operator
+MAX_FF_PATHS = 100_000  # input-output paths a feed-forward path criterion enumerates
+
+# ============================================================================ certificates
+MAX_SCATTER_ENTRIES = 100_000  # non-zero Algorithm 8.1 entries written into a certificate
