@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checker import RECHECKED, STATUSES
+from algebra.decision import DECIDED as RECHECKED, STATUSES
 
 __all__ = ["Claim", "STATUSES", "RECHECKED", "THEOREM_OF"]
 

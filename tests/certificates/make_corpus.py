@@ -16,34 +16,29 @@ HERE = Path(__file__).parent
 
 
 def canonicalize(doc):
-    """Give every re-checked claim the canonical statement, assumptions and relies_on (the
-    checker's template table, filled from the claim's own values); claims the table does not
-    cover, or that cannot be read, are left alone. Returns ``doc``."""
+    """Give every re-checked claim whose values verify the canonical statement, assumptions and
+    relies_on the checker demands for it (its rule's text filled with the verified values);
+    claims that do not verify, or cannot be read, are left alone. Returns ``doc``."""
     from certificates import checker
 
-    spec = doc["network"]["spec"]
     try:
-        kind = spec.get("kind")
-        net = (checker.Conv(spec) if kind == "conv" else
-               checker.Structured(checker.compile_feedforward(spec) if kind == "feedforward" else spec))
-    except checker.Malformed:
+        net = checker._read_network(doc["network"]["spec"])
+    except (checker._Malformed, checker._Failed):
         return doc
+    ctx = checker._Context(checker._Work(checker.MAX_WORK))
     for claim in doc["claims"]:
-        if claim.get("status") not in checker.RECHECKED:
+        if claim.get("status") not in ("proved", "refuted"):
             continue
         try:
-            key = ("structured" if net.kind == "structured" else "conv", claim["id"], claim["status"],
-                   checker._witness_kind(claim, net))
-            if key not in checker.CANONICAL_CLAIMS:
-                continue
-            statement, assumptions, relies_on = checker.canonical_claim_text(*key, **checker._canonical_values(claim, net))
-        except (checker.Malformed, KeyError, IndexError, TypeError):
+            _, (statement, assumptions, relies_on) = checker._verify(claim, net, ctx)
+        except (checker._Malformed, checker._Failed, KeyError, IndexError, TypeError, ValueError):
             continue
         claim["statement"], claim["relies_on"] = statement, relies_on
         if assumptions:
             claim["assumptions"] = assumptions
         else:
             claim.pop("assumptions", None)
+        ctx.verified[claim["id"]] = claim
     return doc
 
 
@@ -244,7 +239,7 @@ def feedforward_valid() -> dict:
     from algebra.lifting import lifting_operator
     from algebra.network import MultilinearMap
     from certificates.certify import _rank_witness_sympy, lifting_rank_claim
-    from certificates.checker import compile_feedforward
+    from certificates.checker import _compile_feedforward as compile_feedforward
 
     spec = {"kind": "feedforward", "name": "relu-2-2-1-always-on",
             "description": "2 -> 2 -> 1 ReLU network, both hidden units on for both samples",
@@ -358,8 +353,6 @@ def stable_invalid() -> dict:
     out["stable-identity-sigma-squared-2"] = d
     d, v, _ = stable("stable-irrational-sigma"); v["inv_sigma_min_upper"] = "1"
     out["stable-inverse-sigma-bound-too-small"] = d
-    d, _, w = stable("stable-feedforward-bottleneck"); w["gram"] = "AAt"
-    out["stable-gram-side-swapped"] = d
     d, _, w = stable("stable-irrational-sigma"); w["scale"] = 2
     out["stable-scale-changed"] = d
     d, _, w = stable("stable-irrational-sigma"); w["charpoly"][-1] = "2"
@@ -378,6 +371,9 @@ def stable_malformed() -> dict:
     out = {}
     d = load("stable-identity"); d["claims"][2]["witness"]["gram"] = "AB"
     out["stable-gram-side-unknown"] = d
+    # Ker A = {0}: A has full column rank, so A A^T is never the smaller Gram side
+    d = load("stable-feedforward-bottleneck"); d["claims"][2]["witness"]["gram"] = "AAt"
+    out["stable-gram-side-swapped"] = d
     d = load("stable-identity"); d["claims"][2]["value"]["tensor_bound"] = "||P(h*) - P(hbar)|| <= 0"
     out["stable-bound-formula-edited"] = d
     d = load("stable-identity"); d["claims"][2]["value"]["sigma_min_squared"]["lo"] = 1.0

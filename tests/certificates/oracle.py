@@ -189,7 +189,7 @@ def _stable_true(claim, net, A, rank) -> bool:
         return False
     if (v["tensor_bound"], v["dp_bound"], v["dp_condition"]) != (STABLE_TENSOR_BOUND, STABLE_DP_BOUND, STABLE_DP_CONDITION):
         return False
-    if rank != math.prod(net.param_counts) or w["gram"] not in ("AtA", "AAt"):
+    if rank != math.prod(net.param_counts) or w["gram"] != "AtA":  # Ker A = {0}: B^T B, the smaller side
         return False
     d = w["scale"]
     if isinstance(d, bool) or not isinstance(d, int) or d < 1:
@@ -205,7 +205,7 @@ def _stable_true(claim, net, A, rank) -> bool:
     B = sympy.Matrix([[sympy.Rational(str(c.get(r, 0))) * d for c in cols] for r in rows])
     if any(not x.is_integer for x in B):
         return False
-    G = B.T * B if w["gram"] == "AtA" else B * B.T
+    G = B.T * B
     x = sympy.Symbol("x")
     chi = G.charpoly(x)
     if [str(c) for c in chi.all_coeffs()] != [str(_q(c)) for c in w["charpoly"]]:

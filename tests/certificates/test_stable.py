@@ -112,26 +112,31 @@ def test_witness_edits_are_rejected(irrational, edit, why):
     assert report.exit_code == 1 and why in report.failures[0], report.failures
 
 
-def test_gram_side_matters_when_a_is_not_square():
-    doc = certify_file(ROOT / "examples/feedforward/linear-bottleneck.json").document
-    report = _mutated(doc, lambda c: c["witness"].update(gram="AAt"))  # 6 x 6, two extra zero eigenvalues
-    assert report.exit_code == 1 and "characteristic polynomial differs" in report.failures[0]
-
-
-def test_the_other_gram_side_is_accepted_with_its_own_charpoly():
-    # A A^T over the non-zero rows has the same non-zero eigenvalues: with the 6 x 6 charpoly
-    # (x^2 times the 4 x 4 one) the checker divides out x^(6 - 4) and still verifies
+@pytest.mark.parametrize("charpoly_padding", [[], ["0", "0"]])
+def test_the_other_gram_side_is_malformed(charpoly_padding):
+    # Ker A = {0} means A has full column rank, so B^T B is never the larger Gram matrix and the
+    # producer never writes "AAt"; the checker reads that form as malformed, with or without the
+    # 6 x 6 charpoly (x^2 times the 4 x 4 one) that A A^T would have
     doc = certify_file(ROOT / "examples/feedforward/linear-bottleneck.json").document
 
     def edit(c):
         c["witness"]["gram"] = "AAt"
-        c["witness"]["charpoly"] = c["witness"]["charpoly"] + ["0", "0"]
+        c["witness"]["charpoly"] = c["witness"]["charpoly"] + charpoly_padding
     report = _mutated(doc, edit)
-    assert report.exit_code == 0, report.failures
+    assert report.exit_code == 2 and "witness.gram: expected 'AtA'" in report.verdict, report.verdict
+
+
+def test_the_producer_only_proves_stability_on_the_smaller_gram_side():
+    # the enclosure picks A^T A exactly when A has at most as many non-zero columns as non-zero
+    # rows -- always so under Ker A = {0}, which every proved structured stable claim rests on
+    for path in sorted((ROOT / "tests/certificates/golden").glob("*.json")):
+        stable = _stable(json.loads(path.read_text()))
+        if stable["status"] == "proved" and "gram" in stable["witness"]:
+            assert stable["witness"]["gram"] == "AtA", path.name
 
 
 def test_checker_budget_fails_cleanly(irrational, monkeypatch):
-    monkeypatch.setattr(checker, "MAX_GRAM_SIDE", 1)
+    monkeypatch.setattr(checker, "_MAX_GRAM_SIDE", 1)
     report = check_certificate(json.dumps(irrational))
     assert report.exit_code == 1 and "budget" in report.failures[0]
 
