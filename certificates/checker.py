@@ -1,31 +1,27 @@
 """The independent certificate checker -- standard library only.
 
-Trusting a tensorlift certificate means trusting this one file. It imports nothing but the
-Python standard library and re-checks every ``proved`` / ``refuted`` claim of a certificate
-(``docs/certificate-format.md``, version 1; this checker reads major version 1 only) from the
-spec embedded in it, in exact arithmetic. A linear pipeline, each stage run only if the
-previous one passed:
+Trusting a tensorlift certificate means trusting this one file: it imports only the Python
+standard library and re-checks every ``proved``/``refuted`` claim (``docs/certificate-format.md``,
+major version 1 only) from the spec embedded in the certificate, in exact arithmetic. A linear
+pipeline, each stage run only if the previous one passed (:func:`_check`):
 
-1. **read** -- strict JSON (:func:`_read_json`), then the document (:func:`_read_document`):
-   unknown fields, wrong types, unknown statuses, a missing required claim -> *malformed* (exit 2);
-2. **hash** -- :func:`spec_sha256` of the embedded spec must be the stated one (exit 1);
-3. **spec** -- the network is rebuilt by this file's own readers (:func:`_read_network`):
-   structured, feed-forward (compiled to structured) or convolutional;
-4. **claims** -- each re-checked claim goes to the ONE rule of :data:`_RULES` for its
-   (network kind, claim id, status, witness kind) (:func:`_verify`). The rule reads its witness
-   strictly, verifies it (the producer ships the hints, the checker mostly multiplies and
-   compares) and returns the values its canonical text is filled with; the claim is verified
-   only if its statement, assumptions and relies_on are exactly that text. What one claim
-   verified and later ones rest on (``from_claim`` witnesses, the Algorithm 8.1 pass) travels
-   in a per-check :class:`_Context`, never as attributes of the network.
+1. **read** -- strict JSON, then the document's structure (:func:`_read_document`);
+2. **hash** -- :func:`spec_sha256` of the embedded spec must be the stated one;
+3. **spec** -- the network rebuilt by this file's own readers (:func:`_read_network`);
+4. **claims** -- each re-checked claim goes to the one rule of :data:`_RULES` for its (network
+   kind, claim id, status, witness kind) (:func:`_verify`). The rule reads its witness strictly,
+   verifies it (the producer ships the hints; the checker mostly multiplies and compares) and
+   returns the values its canonical text is filled with: the claim is verified only if its
+   statement, assumptions and relies_on are exactly that text. What later claims rest on (the
+   claims verified so far, the Algorithm 8.1 pass, the work budget) travels in a :class:`_Context`.
 
-Adding a rule: write ``_my_rule(claim, net, ctx) -> dict`` (raise ``_Malformed`` for an
-unreadable witness, ``_Failed`` for a wrong one, return the values of its text) and add one row
-to :data:`_RULES`; a new witness kind also names its key in :data:`_WITNESS_KEYS`.
+To add a rule, write ``_rule(claim, net, ctx) -> dict`` (``_Malformed`` for an unreadable
+witness, ``_Failed`` for a wrong one; return the values of its text) and add its row to
+:data:`_RULES` (a new witness kind also names its key in :data:`_WITNESS_KEYS`).
 
-Exit status: 0 every re-checkable claim verified; 1 some claim (or the hash/spec stage) failed
-or exceeded the work budget :data:`MAX_WORK` (one line each on stderr); 2 not a readable
-certificate (including any unexpected internal error). One verdict line goes to stdout.
+Exit status: 0 every re-checked claim verified; 1 a claim, the hash or the spec failed, or the
+work budget :data:`MAX_WORK` ran out (one line each on stderr); 2 not a readable certificate
+(also any unexpected internal error). One verdict line goes to stdout.
 
 Examples
 --------
@@ -71,8 +67,8 @@ FORMAT = "tensorlift-certificate"
 VERSION = 1
 _STATUSES = ("proved", "refuted", "probable", "numeric", "inconclusive")
 _RECHECKED = ("proved", "refuted")
-# The claims the producer always writes, per spec kind: without one of them (or with no claims
-# at all) a document is not a certificate of that network (malformed).
+# The claims the producer always writes, per spec kind: a document without one of them is not a
+# certificate of that network (malformed).
 _REQUIRED_CLAIMS = {"structured": ("lifting-rank", "identifiable", "stable"),
                     "feedforward": ("lifting-rank", "identifiable", "stable"),
                     "conv": ("lifting-rank", "scattered", "identifiable", "stable")}
@@ -81,20 +77,17 @@ _REQUIRED_CLAIMS = {"structured": ("lifting-rank", "identifiable", "stable"),
 _MAX_RATIONAL_CHARS = 4000
 _MAX_SPAN_TUPLES = 200_000  # coordinates of a model span the checker enumerates
 _MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial the checker computes
+_MAX_COMPILED_SIZE = 5_000_000  # entries of a compiled feed-forward network, bounded before building
 # Work budget of one check, in steps: a sparse matrix product of the structured column
 # enumeration counts MATMUL_STEPS (~20 us in Fractions), a row update of the sparse elimination
-# its length, a multiply-add of the conv leaf-kernel dynamic programme 1. A claim whose re-check
-# would exceed it fails (exit 1) -- a few seconds, not minutes, on a hostile certificate. The
-# producer reads both to refuse writing a proved claim this checker could not re-check.
+# its length, a multiply-add of the conv leaf-kernel dynamic programme 1. Past it the claim
+# fails (exit 1) -- seconds, not minutes, on a hostile certificate. The producer reads both to
+# refuse writing a proved claim this checker could not re-check.
 MAX_WORK = 60_000_000  # ~10 s; the Haar packet tree J = 12, N = 2^14 needs 22.4M (4 s)
 MATMUL_STEPS = 100
-# A feed-forward spec is compiled into a structured one; its size (parameters and entries over
-# all samples) is bounded before anything is built.
-_MAX_COMPILED_SIZE = 5_000_000
 
-# Fixed texts a claim's value must carry verbatim (anything else is malformed); the producer
-# writes them from here. Theorem 8.4's bound; Theorem 7.2 with (gamma, rho) = (1, +inf) and
-# u >= 1/sigma_min, S = max_k S_k.
+# Fixed texts a claim's value carries verbatim (anything else is malformed); the producer writes
+# them from here. Theorem 8.4's bound; Theorem 7.2 with (gamma, rho) = (1, +inf), u >= 1/sigma_min.
 CONV_STABLE_FORMULA = "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"
 STABLE_TENSOR_BOUND = "||P(h*) - P(hbar)|| <= u*(delta+eta)"
 STABLE_DP_BOUND = ("d_p(<h*>, <hbar>) <= 7*(K*S)**(1/p)*u*min(||P(hbar)||_inf**(1/K-1), "
@@ -103,7 +96,7 @@ STABLE_DP_CONDITION = "hbar in R_*^{S x K} and u*(delta+eta) <= max(||P(hbar)||_
 
 
 class _Malformed(Exception):
-    """The document is not a well-formed version-1 certificate (exit 2)."""
+    """Not a well-formed version-1 certificate (exit 2)."""
 
     def __init__(self, where: str, problem: str):
         super().__init__(f"{where}: {problem}")
@@ -128,12 +121,9 @@ class _Work:
 
 @dataclass
 class CheckReport:
-    """Outcome of checking one certificate.
-
-    ``exit_code`` is 0/1/2 as documented in the module; ``verdict`` is the one stdout line;
-    ``failures`` one line per failed stage/claim; ``claims`` maps each claim id to
-    ``"verified"``, ``"failed"`` or ``"not re-checked (<status>)"``.
-    """
+    """Outcome of one check: ``exit_code`` 0/1/2, ``verdict`` (the stdout line), ``failures``
+    (one line per failed stage or claim) and ``claims`` (id -> ``"verified"``, ``"failed"`` or
+    ``"not re-checked (<status>)"``)."""
 
     exit_code: int
     verdict: str
@@ -152,42 +142,45 @@ def spec_sha256(spec) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _no_duplicates(pairs):
-    out = {}
-    for k, v in pairs:
-        if k in out:
-            raise _Malformed("json", f"duplicate key {k!r}")
-        out[k] = v
-    return out
-
-
-def _no_constants(name):
-    raise _Malformed("json", f"{name} is not allowed")
-
-
 def _read_json(text):
+    """Strict JSON: UTF-8, no duplicate keys, no NaN/Infinity."""
+
+    def unique(pairs):
+        out = {}
+        for k, v in pairs:
+            if k in out:
+                raise _Malformed("json", f"duplicate key {k!r}")
+            out[k] = v
+        return out
+
+    def refuse(name):
+        raise _Malformed("json", f"{name} is not allowed")
+
     if isinstance(text, (bytes, bytearray)):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise _Malformed("json", f"not UTF-8 ({exc.reason})") from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        return json.loads(text, object_pairs_hook=unique, parse_constant=refuse)
     except json.JSONDecodeError as exc:
         raise _Malformed("json", f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except (ValueError, RecursionError) as exc:  # huge integers, absurd nesting
         raise _Malformed("json", str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
 
 
-def _typename(x) -> str:
-    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null",
-            int: "integer", float: "number"}.get(type(x), type(x).__name__)
+_TYPE_NAMES = {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null",
+               int: "integer", float: "number"}
+
+
+def _expected(what: str, x, where: str):
+    return _Malformed(where, f"expected {what}, got {_TYPE_NAMES.get(type(x), type(x).__name__)}")
 
 
 def _obj(x, where, required=(), optional=()):
-    """An object with exactly the ``required`` fields and some of the ``optional`` ones."""
+    """An object with every ``required`` field and no field beyond ``optional``."""
     if not isinstance(x, dict):
-        raise _Malformed(where, f"expected an object, got {_typename(x)}")
+        raise _expected("an object", x, where)
     missing = [k for k in required if k not in x]
     if missing:
         raise _Malformed(where, f"missing field(s) {missing}")
@@ -198,7 +191,6 @@ def _obj(x, where, required=(), optional=()):
 
 
 def _any_obj(x, where):
-    """An object with any fields."""
     return _obj(x, where, optional=tuple(x) if isinstance(x, dict) else ())
 
 
@@ -208,27 +200,31 @@ def _is_int(x) -> bool:
 
 def _int(x, where, minimum=None):
     if not _is_int(x):
-        raise _Malformed(where, f"expected an integer, got {_typename(x)}")
+        raise _expected("an integer", x, where)
     if minimum is not None and x < minimum:
         raise _Malformed(where, f"expected an integer >= {minimum}, got {x}")
     return x
 
 
+def _ints(x, where, minimum=0) -> list[int]:
+    return [_int(i, where, minimum) for i in _list(x, where)]
+
+
 def _str(x, where, nonempty=True):
     if not isinstance(x, str) or (nonempty and not x):
-        raise _Malformed(where, f"expected a non-empty string, got {_typename(x)}")
+        raise _expected("a non-empty string", x, where)
     return x
 
 
 def _list(x, where):
     if not isinstance(x, list):
-        raise _Malformed(where, f"expected a list, got {_typename(x)}")
+        raise _expected("a list", x, where)
     return x
 
 
 def _bool(x, where):
     if not isinstance(x, bool):
-        raise _Malformed(where, f"expected true or false, got {_typename(x)}")
+        raise _expected("true or false", x, where)
     return x
 
 
@@ -266,8 +262,7 @@ def _params(x, where, sizes) -> list[list[Fraction]]:
         raise _Malformed(where, f"expected {len(sizes)} parameter vectors")
     out = []
     for k, (hk, s) in enumerate(zip(layers, sizes)):
-        hk = _list(hk, f"{where}[{k}]")
-        if len(hk) != s:
+        if len(_list(hk, f"{where}[{k}]")) != s:
             raise _Malformed(f"{where}[{k}]", f"expected {s} values, got {len(hk)}")
         out.append([_rational(v, f"{where}[{k}]") for v in hk])
     return out
@@ -293,26 +288,23 @@ def _read_document(doc) -> None:
     _any_obj(net["spec"], "network.spec")
     if not re.fullmatch(r"[0-9a-f]{64}", _str(net["sha256"], "network.sha256")):
         raise _Malformed("network.sha256", "expected 64 lower-case hex digits")
-    claims = _list(doc["claims"], "claims")
-    if not claims:
+    if not _list(doc["claims"], "claims"):
         raise _Malformed("claims", "expected at least one claim (an empty list certifies nothing)")
     seen = set()
-    for j, c in enumerate(claims):
+    for j, c in enumerate(doc["claims"]):
         _obj(c, f"claims[{j}]", ("id", "status", "statement", "relies_on"),
              ("value", "witness", "reason", "assumptions", "evidence"))
-        cid = _str(c["id"], f"claims[{j}].id")
+        cid, status = _str(c["id"], f"claims[{j}].id"), c["status"]
         where = f"claim {cid}"
         if cid in seen:
             raise _Malformed(where, "duplicate claim id")
         seen.add(cid)
-        status = c["status"]
         if status not in _STATUSES:
             raise _Malformed(f"{where}.status", f"expected one of {list(_STATUSES)}, got {status!r:.60}")
         _str(c["statement"], f"{where}.statement")
-        for i, r in enumerate(_list(c["relies_on"], f"{where}.relies_on")):
-            _str(r, f"{where}.relies_on[{i}]")
-        for i, r in enumerate(_list(c.get("assumptions", []), f"{where}.assumptions")):
-            _str(r, f"{where}.assumptions[{i}]")
+        for key in ("relies_on", "assumptions"):
+            for i, r in enumerate(_list(c.get(key, []), f"{where}.{key}")):
+                _str(r, f"{where}.{key}[{i}]")
         if "reason" in c:
             _str(c["reason"], f"{where}.reason")
         if "evidence" in c:
@@ -338,29 +330,19 @@ def _read_document(doc) -> None:
 
 # ============================================================================ stage 3: networks
 def _read_network(spec: dict):
-    """The network of a spec, rebuilt independently of the producer."""
+    """The network of a spec, rebuilt independently of the producer (feed-forward specs are
+    compiled to the structured network they define)."""
     kind = spec.get("kind")
-    if kind == "structured":
-        return _Structured(spec)
+    if kind in ("structured", "feedforward"):
+        return _Structured(spec if kind == "structured" else _compile_feedforward(spec))
     if kind == "conv":
         return _Conv(spec)
-    if kind == "feedforward":
-        return _Structured(_compile_feedforward(spec))
     raise _Malformed("spec.kind", f"this checker re-checks 'structured', 'conv' and 'feedforward' specs, "
                                   f"got {kind!r:.40}")
 
 
-def _prune(m: dict) -> dict:
-    out = {}
-    for r, row in m.items():
-        row = {c: v for c, v in row.items() if v != 0}
-        if row:
-            out[r] = row
-    return out
-
-
 def _matmul(a: dict, b: dict) -> dict:
-    """The product of two sparse matrices {row: {col: value}}."""
+    """The product of two sparse matrices {row: {col: value}} (zero entries and rows dropped)."""
     out = {}
     for r, row in a.items():
         acc: dict = {}
@@ -373,6 +355,10 @@ def _matmul(a: dict, b: dict) -> dict:
     return out
 
 
+def _prune(m: dict) -> dict:
+    return {r: row for r, row in ((r, {c: v for c, v in row.items() if v != 0}) for r, row in m.items()) if row}
+
+
 class _Structured:
     """A structured network rebuilt from its spec: per layer, the non-zero basis matrices M_k(e_i)."""
 
@@ -380,20 +366,17 @@ class _Structured:
 
     def __init__(self, spec: dict):
         _obj(spec, "spec", ("kind", "layers"), ("name", "description", "model"))
-        layers = _list(spec["layers"], "spec.layers")
-        if not layers:
+        if not _list(spec["layers"], "spec.layers"):
             raise _Malformed("spec.layers", "expected at least one layer")
         self.dims: list[int] = []
         self.params: list[int] = []
         # basis[k] = {i: {row: {col: Fraction}}}, the non-zero M_k(e_i) in increasing i (sparse:
         # a huge "params" with few entries costs nothing)
         self.basis: list[dict] = []
-        for k, layer in enumerate(layers):
+        for k, layer in enumerate(spec["layers"]):
             lw = f"spec.layers[{k}]"
             _obj(layer, lw, ("rows", "cols", "params", "entries"), ("name",))
-            rows = _int(layer["rows"], f"{lw}.rows", 1)
-            cols = _int(layer["cols"], f"{lw}.cols", 1)
-            params = _int(layer["params"], f"{lw}.params", 1)
+            rows, cols, params = (_int(layer[f], f"{lw}.{f}", 1) for f in ("rows", "cols", "params"))
             if k == 0:
                 self.dims.append(rows)
             elif self.dims[-1] != rows:
@@ -412,8 +395,7 @@ class _Structured:
                 row[c] = row.get(c, Fraction(0)) + _rational(e[3], ew)
             pruned = {i: _prune(basis[i]) for i in sorted(basis)}
             self.basis.append({i: b for i, b in pruned.items() if b})
-        self.K = len(self.params)
-        self.m, self.n = self.dims[0], self.dims[-1]
+        self.K, self.m, self.n = len(self.params), self.dims[0], self.dims[-1]
         self.n_cols = math.prod(self.params)  # S_1 ... S_K, the columns of A
         self.model = _read_model(spec.get("model"), self.params)
 
@@ -431,7 +413,7 @@ class _Structured:
         return self._vec(prod)
 
     def nonzero_columns(self, work: _Work):
-        """Yield (index tuple, column) for every non-zero column of A, depth-first over index
+        """Yield (index tuple, column) for every non-zero column of A, depth-first over the index
         prefixes whose partial product is non-zero (sparse factors never visit all tuples)."""
         stack = [((i,), b) for i, b in reversed(list(self.basis[0].items()))]
         while stack:
@@ -439,12 +421,8 @@ class _Structured:
             if len(idx) == self.K:
                 yield idx, self._vec(prod)
                 continue
-            nxt = []
             work.spend(len(self.basis[len(idx)]) * MATMUL_STEPS, "enumerating the non-zero columns of A")
-            for i, b in self.basis[len(idx)].items():
-                p = _matmul(prod, b)
-                if p:
-                    nxt.append((idx + (i,), p))
+            nxt = [(idx + (i,), p) for i, b in self.basis[len(idx)].items() for p in [_matmul(prod, b)] if p]
             stack.extend(reversed(nxt))
 
     def evaluate(self, h, work: _Work) -> dict:
@@ -467,61 +445,52 @@ class _Structured:
 
 
 def _read_model(model, sizes) -> dict | None:
-    """The spec's optional ``model`` (the forms of algebra/models.py), read strictly.
-
-    Per layer ``null``/``"full"``, a non-empty list of supports (non-empty lists of distinct
-    indices), ``{"sparsity": s}`` or ``{"groups": [...], "active": a}``; ``tie``: groups of
-    1-based layer numbers (overlapping groups are merged, as the producer does); ``description``:
-    free text. Anything else is :class:`_Malformed`.
-    """
+    """The spec's optional ``model`` (the forms of algebra/models.py), read strictly: per layer
+    ``null``/``"full"``, a non-empty list of supports (non-empty lists of distinct indices),
+    ``{"sparsity": s}`` or ``{"groups": [...], "active": a}``; ``tie``: groups of 1-based layer
+    numbers (overlapping groups are merged, as the producer does); ``description``: free text."""
     if model is None:
         return None
     _obj(model, "spec.model", optional=("supports", "tie", "description"))
     if "description" in model:
         _str(model["description"], "spec.model.description", nonempty=False)
-    K = len(sizes)
-    supports = model.get("supports")
-    if supports is not None:
-        if not isinstance(supports, list) or len(supports) != K:
-            raise _Malformed("spec.model.supports", f"expected a list with one item per layer ({K})")
-        for k, item in enumerate(supports):
-            where = f"spec.model.supports[{k}]"
+    K, supports = len(sizes), model.get("supports")
+    if supports is not None and (not isinstance(supports, list) or len(supports) != K):
+        raise _Malformed("spec.model.supports", f"expected a list with one item per layer ({K})")
+    for k, item in enumerate(supports or []):
+        where, size = f"spec.model.supports[{k}]", sizes[k]
 
-            def support(x, w):
-                idx = [_int(i, w, 0) for i in _list(x, w)]
-                if not idx or len(set(idx)) != len(idx) or max(idx) >= sizes[k]:
-                    raise _Malformed(w, f"expected a non-empty support of distinct indices in 0..{sizes[k] - 1}")
-                return idx
+        def support(x, w):
+            idx = _ints(x, w)
+            if not idx or len(set(idx)) != len(idx) or max(idx) >= size:
+                raise _Malformed(w, f"expected a non-empty support of distinct indices in 0..{size - 1}")
+            return idx
 
-            if item is None or item == "full":
-                continue
-            if isinstance(item, list):
-                if not item:
-                    raise _Malformed(where, "expected at least one alternative support")
-                for j, a in enumerate(item):
-                    support(a, f"{where}[{j}]")
-            elif isinstance(item, dict) and set(item) == {"sparsity"}:
-                if not 1 <= _int(item["sparsity"], f"{where}.sparsity") <= sizes[k]:
-                    raise _Malformed(f"{where}.sparsity", f"expected 1..{sizes[k]}")
-            elif isinstance(item, dict) and set(item) == {"groups", "active"}:
-                groups = [support(g, f"{where}.groups[{j}]")
-                          for j, g in enumerate(_list(item["groups"], f"{where}.groups"))]
-                if not groups or len({i for g in groups for i in g}) != sum(len(g) for g in groups):
-                    raise _Malformed(f"{where}.groups", "expected a non-empty list of disjoint groups")
-                if not 1 <= _int(item["active"], f"{where}.active") <= len(groups):
-                    raise _Malformed(f"{where}.active", f"expected 1..{len(groups)}")
-            else:
-                raise _Malformed(where, "expected null, \"full\", a list of supports, {\"sparsity\": s} or "
-                                        "{\"groups\": [...], \"active\": a}")
-    tie = model.get("tie")
-    if tie is not None:
-        for g, group in enumerate(_list(tie, "spec.model.tie")):
-            where = f"spec.model.tie[{g}]"
-            layers = [_int(x, where, 1) for x in _list(group, where)]
-            if len(layers) < 2 or len(set(layers)) != len(layers) or max(layers) > K:
-                raise _Malformed(where, f"expected at least two distinct 1-based layer numbers in 1..{K}")
-            if len({sizes[x - 1] for x in layers}) != 1:
-                raise _Malformed(where, "tied layers need equal params")
+        if item is None or item == "full":
+            continue
+        if isinstance(item, list):
+            if not item:
+                raise _Malformed(where, "expected at least one alternative support")
+            for j, a in enumerate(item):
+                support(a, f"{where}[{j}]")
+        elif isinstance(item, dict) and set(item) == {"sparsity"}:
+            if not 1 <= _int(item["sparsity"], f"{where}.sparsity") <= size:
+                raise _Malformed(f"{where}.sparsity", f"expected 1..{size}")
+        elif isinstance(item, dict) and set(item) == {"groups", "active"}:
+            groups = [support(g, f"{where}.groups[{j}]") for j, g in enumerate(_list(item["groups"], f"{where}.groups"))]
+            if not groups or len({i for g in groups for i in g}) != sum(len(g) for g in groups):
+                raise _Malformed(f"{where}.groups", "expected a non-empty list of disjoint groups")
+            if not 1 <= _int(item["active"], f"{where}.active") <= len(groups):
+                raise _Malformed(f"{where}.active", f"expected 1..{len(groups)}")
+        else:
+            raise _Malformed(where, "expected null, \"full\", a list of supports, {\"sparsity\": s} or "
+                                    "{\"groups\": [...], \"active\": a}")
+    for g, group in enumerate(_list(model.get("tie") or [], "spec.model.tie")):
+        layers = _ints(group, f"spec.model.tie[{g}]", 1)
+        if len(layers) < 2 or len(set(layers)) != len(layers) or max(layers) > K:
+            raise _Malformed(f"spec.model.tie[{g}]", f"expected at least two distinct 1-based layer numbers in 1..{K}")
+        if len({sizes[x - 1] for x in layers}) != 1:
+            raise _Malformed(f"spec.model.tie[{g}]", "tied layers need equal params")
     return model
 
 
@@ -531,20 +500,19 @@ def _support_allowed(supp: set, item, k: int) -> bool:
         return True
     if isinstance(item, list):
         return any(supp <= set(a) for a in item)
-    if set(item) == {"sparsity"}:
+    if "sparsity" in item:
         return len(supp) <= item["sparsity"]
-    # {"groups", "active"}: supp must be covered by at most `active` groups; try every choice
-    groups = [set(gr) for gr in item["groups"]]
+    groups = [set(gr) for gr in item["groups"]]  # supp must be covered by at most `active` groups
     need = [i for i, gr in enumerate(groups) if gr & supp]
-    choices = range(min(item["active"], len(need)) + 1)
-    if sum(math.comb(len(need), a) for a in choices) > _MAX_SPAN_TUPLES:
+    sizes = range(min(item["active"], len(need)) + 1)
+    if sum(math.comb(len(need), a) for a in sizes) > _MAX_SPAN_TUPLES:
         raise _Failed(f"model.supports[{k}]: too many group choices for this checker")
-    return any(supp <= set().union(*(groups[i] for i in combo)) for a in choices for combo in combinations(need, a))
+    return any(supp <= set().union(*(groups[i] for i in combo)) for a in sizes for combo in combinations(need, a))
 
 
 def _tie_classes(model, K: int) -> list[list[int]]:
-    """The tie classes (0-based layers, sorted) with overlapping groups merged by union-find,
-    exactly as algebra/models.parse_model does."""
+    """The tie classes (0-based layers, sorted), overlapping groups merged by union-find exactly
+    as algebra/models.parse_model does."""
     parent = list(range(K))
 
     def root(k):
@@ -563,25 +531,20 @@ def _tie_classes(model, K: int) -> list[list[int]]:
 
 def _check_in_model(model, h, who: str) -> None:
     """h lies in the model collection M: per-layer supports and tied layers (sections 1.2.2, 3)."""
-    if model is None:
-        return
-    for k, item in enumerate(model.get("supports") or []):
+    for k, item in enumerate((model or {}).get("supports") or []):
         supp = {i for i, x in enumerate(h[k]) if x}
         if not _support_allowed(supp, item, k):
             raise _Failed(f"{who}[{k}] has support {sorted(supp)}, which the model does not allow for layer {k + 1}")
-    for group in model.get("tie") or []:
+    for group in (model or {}).get("tie") or []:
         if any(h[a - 1] != h[group[0] - 1] for a in group):
             raise _Failed(f"{who} violates the tie {group} (tied layers must be equal)")
 
 
 def _model_box_union(model, sizes) -> tuple[set, list]:
-    """The index tuples of span(U_L P(M^L)) -- the union over the model's pieces of their
-    boxes -- and the tie classes of more than one layer.
-
-    Layers of one tie class choose one support together and carry equal values, so a class
-    contributes the tuples of its positions whose set of values fits one allowed support of
-    every layer in the class; classes choose independently (see algebra/models.py).
-    """
+    """The index tuples of span(U_L P(M^L)) -- the union of the boxes of the model's pieces --
+    and the tie classes of more than one layer. The layers of a tie class choose one support
+    together and carry equal values, so a class contributes the tuples of its positions whose set
+    of values fits an allowed support of each of its layers; classes choose independently."""
     K = len(sizes)
     supports = (model or {}).get("supports") or [None] * K
     classes = _tie_classes(model, K)
@@ -607,20 +570,18 @@ def _model_box_union(model, sizes) -> tuple[set, list]:
 def _compile_feedforward(spec: dict) -> dict:
     """The structured spec of a ``feedforward`` spec (sections 1.2.2, 6 and 9), rebuilt here.
 
-    Forward weight layer l (1..L) maps units of layer l-1 to layer l; its parameter p is the
-    weight of its p-th edge ``[from, to]`` (dense/null: p = to * n_{l-1} + from). Samples are
-    stacked as the columns of X = [y_1 ... y_n], y_s = W_L D_{s,L-1} W_{L-1} ... D_{s,1} W_1 x_s,
-    and paper factor k holds forward layer l = L + 1 - k:
-    M_1 = [W_L ... W_L], M_k = blockdiag_s(D_{s,l} W_l) for 1 < k < L, M_L = blockdiag_s(D_{s,1} W_1 x_s)
-    (for L = 1: M_1 = W_1 [x_1 ... x_n]).
+    Forward weight layer l (1..L) maps the units of layer l-1 to layer l; its parameter p is the
+    weight of its p-th edge ``[from, to]`` (dense/null: p = to * n_{l-1} + from). The samples are
+    the columns of X = [y_1 ... y_n], y_s = W_L D_{s,L-1} W_{L-1} ... D_{s,1} W_1 x_s, and paper
+    factor k holds forward layer l = L + 1 - k: M_1 = [W_L ... W_L], M_k = blockdiag_s(D_{s,l} W_l)
+    for 1 < k < L, M_L = blockdiag_s(D_{s,1} W_1 x_s) (for L = 1: M_1 = W_1 [x_1 ... x_n]).
     """
     _obj(spec, "spec", ("kind", "widths", "inputs"), ("name", "description", "edges", "activations"))
-    widths = [_int(w, "spec.widths", 1) for w in _list(spec["widths"], "spec.widths")]
+    widths = _ints(spec["widths"], "spec.widths", 1)
     if len(widths) < 2:
         raise _Malformed("spec.widths", "expected at least an input and an output width")
     L = len(widths) - 1
-    edges_v = spec.get("edges")
-    edges_v = [None] * L if edges_v is None else _list(edges_v, "spec.edges")
+    edges_v = [None] * L if spec.get("edges") is None else _list(spec["edges"], "spec.edges")
     if len(edges_v) != L:
         raise _Malformed("spec.edges", f"expected {L} items (one per weight layer)")
     n_samples = len(spec["inputs"]) if isinstance(spec["inputs"], list) else 0
@@ -631,70 +592,51 @@ def _compile_feedforward(spec: dict) -> dict:
                       f"({_MAX_COMPILED_SIZE}, MAX_COMPILED_SIZE); no claim is verified")
     edges = []
     for l, ev in enumerate(edges_v):
-        n_in, n_out = widths[l], widths[l + 1]
+        n_in, n_out, where = widths[l], widths[l + 1], f"spec.edges[{l}]"
         if ev is None:
             edges.append([(a, b) for b in range(n_out) for a in range(n_in)])
             continue
-        layer, seen = [], set()
-        for e in _list(ev, f"spec.edges[{l}]"):
+        layer: dict = {}  # (from, to) -> None: ordered, with O(1) membership
+        for e in _list(ev, where):
             if not isinstance(e, list) or len(e) != 2:
-                raise _Malformed(f"spec.edges[{l}]", "expected [from, to] pairs")
-            a, b = _int(e[0], f"spec.edges[{l}]", 0), _int(e[1], f"spec.edges[{l}]", 0)
-            if a >= n_in or b >= n_out or (a, b) in seen:
-                raise _Malformed(f"spec.edges[{l}]", f"edge {[a, b]} out of range or repeated")
-            seen.add((a, b))
-            layer.append((a, b))
+                raise _Malformed(where, "expected [from, to] pairs")
+            a, b = _int(e[0], where, 0), _int(e[1], where, 0)
+            if a >= n_in or b >= n_out or (a, b) in layer:
+                raise _Malformed(where, f"edge {[a, b]} out of range or repeated")
+            layer[a, b] = None
         if not layer:
-            raise _Malformed(f"spec.edges[{l}]", "expected at least one edge")
-        edges.append(layer)
-    inputs = _list(spec["inputs"], "spec.inputs")
-    if not inputs:
+            raise _Malformed(where, "expected at least one edge")
+        edges.append(list(layer))
+    if not _list(spec["inputs"], "spec.inputs"):
         raise _Malformed("spec.inputs", "expected at least one sample")
     xs = []
-    for s, x in enumerate(inputs):
-        x = _list(x, f"spec.inputs[{s}]")
-        if len(x) != widths[0]:
+    for s, x in enumerate(spec["inputs"]):
+        if len(_list(x, f"spec.inputs[{s}]")) != widths[0]:
             raise _Malformed(f"spec.inputs[{s}]", f"expected {widths[0]} values")
         xs.append([_rational(v, f"spec.inputs[{s}]") for v in x])
     n = len(xs)
-    act = spec.get("activations")
     masks = [[[1] * widths[l] for l in range(1, L)] for _ in range(n)]
-    if act is not None:
-        act = _list(act, "spec.activations")
-        if len(act) != n:
+    if spec.get("activations") is not None:
+        if len(_list(spec["activations"], "spec.activations")) != n:
             raise _Malformed("spec.activations", f"expected {n} items (one per sample)")
-        for s, ms in enumerate(act):
-            ms = _list(ms, f"spec.activations[{s}]")
-            if len(ms) != L - 1:
-                raise _Malformed(f"spec.activations[{s}]", f"expected {L - 1} masks")
+        for s, ms in enumerate(spec["activations"]):
+            where = f"spec.activations[{s}]"
+            if len(_list(ms, where)) != L - 1:
+                raise _Malformed(where, f"expected {L - 1} masks")
             for l, mk in enumerate(ms, start=1):
-                mk = _list(mk, f"spec.activations[{s}]")
-                if len(mk) != widths[l] or any(_int(b, f"spec.activations[{s}]") not in (0, 1) for b in mk):
-                    raise _Malformed(f"spec.activations[{s}]", f"expected a 0/1 mask of length {widths[l]}")
+                if len(_list(mk, where)) != widths[l] or any(_int(b, where) not in (0, 1) for b in mk):
+                    raise _Malformed(where, f"expected a 0/1 mask of length {widths[l]}")
                 masks[s][l - 1] = mk
     layers = []
     for k in range(1, L + 1):
         l = L + 1 - k  # forward weight layer held by paper factor k
         n_in, n_out = widths[l - 1], widths[l]
-        entries = []
-        if L == 1:
-            rows, cols = n_out, n
-            for p, (a, b) in enumerate(edges[0]):
-                entries += [[p, b, s, _frac_str(xs[s][a])] for s in range(n) if xs[s][a]]
-        elif k == 1:
-            rows, cols = n_out, n * n_in
-            for p, (a, b) in enumerate(edges[l - 1]):
-                entries += [[p, b, s * n_in + a, 1] for s in range(n)]
-        elif k < L:
-            rows, cols = n * n_out, n * n_in
-            for p, (a, b) in enumerate(edges[l - 1]):
-                entries += [[p, s * n_out + b, s * n_in + a, 1] for s in range(n) if masks[s][l - 1][b]]
-        else:  # k = L, forward layer 1, the inputs folded in
-            rows, cols = n * n_out, n
-            for p, (a, b) in enumerate(edges[0]):
-                entries += [[p, s * n_out + b, s, _frac_str(xs[s][a])] for s in range(n)
-                            if masks[s][0][b] and xs[s][a]]
-        layers.append({"rows": rows, "cols": cols, "params": len(edges[l - 1]), "entries": entries})
+        first, last = k == 1, k == L  # M_1 is shared by the samples, M_L folds the inputs in
+        entries = [[p, b if first else s * n_out + b, s if last else s * n_in + a, _frac_str(xs[s][a]) if last else 1]
+                   for p, (a, b) in enumerate(edges[l - 1]) for s in range(n)
+                   if (first or masks[s][l - 1][b]) and (not last or xs[s][a])]
+        layers.append({"rows": n_out if first else n * n_out, "cols": n if last else n * n_in,
+                       "params": len(edges[l - 1]), "entries": entries})
     return {"kind": "structured", "layers": layers}
 
 
@@ -714,14 +656,14 @@ class _Conv:
             raise _Malformed("spec.boundary", "only 'circular' is defined")
         self.root = _str(spec["root"], "spec.root")
         self.edges: list[tuple[str, str, list[int]]] = []
-        out_edges: dict = {}
-        in_deg: dict = {}
+        self.out_edges: dict = {}
+        into: dict = {}
         pairs: set = set()
         for j, e in enumerate(_list(spec["edges"], "spec.edges")):
             ew = f"spec.edges[{j}]"
             _obj(e, ew, ("from", "to", "support"), ("name",))
             u, v = _str(e["from"], f"{ew}.from"), _str(e["to"], f"{ew}.to")
-            sup = [_int(s, f"{ew}.support", 0) for s in _list(e["support"], f"{ew}.support")]
+            sup = _ints(e["support"], f"{ew}.support")
             if not sup or len(set(sup)) != len(sup) or max(sup) >= self.N:
                 raise _Malformed(f"{ew}.support", f"expected distinct offsets in 0..{self.N - 1}")
             if u == v:
@@ -730,51 +672,45 @@ class _Conv:
                 raise _Malformed(ew, f"duplicate edge {u!r} -> {v!r} (parallel edges are not allowed)")
             pairs.add((u, v))
             self.edges.append((u, v, sup))
-            out_edges.setdefault(u, []).append(j)
-            in_deg[v] = in_deg.get(v, 0) + 1
+            self.out_edges.setdefault(u, []).append(j)
+            into.setdefault(v, []).append(j)
         if not self.edges:
             raise _Malformed("spec.edges", "expected at least one edge")
-        if self.root in out_edges:
+        if self.root in self.out_edges:
             raise _Malformed("spec.root", "the root has an outgoing edge")
-        nodes = set(out_edges) | set(in_deg)
+        nodes = set(self.out_edges) | set(into)
         if self.root not in nodes:
             raise _Malformed("spec.root", "the root is on no edge")
-        # dist(v) = number of edges from v to the root; must be well defined (no cycles, one length)
-        dist: dict = {self.root: 0}
-        for start in sorted(nodes):
-            stack, on_path = [start], set()
-            while stack:
-                v = stack[-1]
-                if v in dist:
-                    stack.pop()
-                    continue
-                if v not in out_edges:
-                    raise _Malformed("spec.edges", f"node {v!r} has no path to the root {self.root!r}")
-                on_path.add(v)
-                pending = [self.edges[j][1] for j in out_edges[v] if self.edges[j][1] not in dist]
-                for w in pending:
-                    if w in on_path:
-                        raise _Malformed("spec.edges", f"cycle through node {w!r}")
-                if pending:
-                    stack.extend(pending)
-                    continue
-                ds = {dist[self.edges[j][1]] for j in out_edges[v]}
-                if len(ds) != 1:
-                    raise _Malformed("spec.edges", f"edges out of node {v!r} reach the root by paths of different lengths")
-                dist[v] = ds.pop() + 1
-                on_path.discard(v)
-                stack.pop()
-        self.leaves = sorted(v for v in nodes if v not in in_deg)
-        lengths = {dist[f] for f in self.leaves}
+        # dist(v) = the number of edges from v to the root, which must be well defined: settled
+        # from the root backwards, v once every edge out of it reaches a settled node
+        self.dist, todo = {self.root: 0}, [self.root]
+        waiting = {u: len(js) for u, js in self.out_edges.items()}
+        while todo:
+            for j in into.get(todo.pop(), ()):
+                u = self.edges[j][0]
+                waiting[u] -= 1
+                if waiting[u] == 0:
+                    ds = {self.dist[self.edges[i][1]] for i in self.out_edges[u]}
+                    if len(ds) != 1:
+                        raise _Malformed("spec.edges", f"edges out of node {u!r} reach the root by paths of different lengths")
+                    self.dist[u] = ds.pop() + 1
+                    todo.append(u)
+        unsettled = sorted(nodes - set(self.dist))
+        for v in unsettled:  # a sink other than the root, else every unsettled node lies on or before a cycle
+            if v not in self.out_edges:
+                raise _Malformed("spec.edges", f"node {v!r} has no path to the root {self.root!r}")
+        if unsettled:
+            raise _Malformed("spec.edges", f"cycle through node {unsettled[0]!r}")
+        self.leaves = sorted(v for v in nodes if v not in into)
+        lengths = {self.dist[f] for f in self.leaves}
         if len(lengths) != 1:
             raise _Malformed("spec.edges", f"leaf-root paths have different lengths {sorted(lengths)}")
         self.K = lengths.pop()
-        self.dist, self.out_edges = dist, out_edges
-        # pinned layout: layer k = depth-k edges in spec order, each edge's support in order
-        self.slot: list[tuple[int, int]] = []  # edge -> (layer index 0..K-1, offset in layer vector)
+        # pinned layout: layer k = the depth-k edges in spec order, each edge's support in order
+        self.slot: list[tuple[int, int]] = []  # edge -> (layer 0..K-1, offset in the layer's vector)
         self.params = [0] * self.K
         for u, _, sup in self.edges:
-            k = dist[u] - 1
+            k = self.dist[u] - 1
             self.slot.append((k, self.params[k]))
             self.params[k] += len(sup)
 
@@ -784,17 +720,14 @@ class _Conv:
         return {o: h[k][start + i] for i, o in enumerate(self.edges[j][2]) if h[k][start + i] != 0}
 
     def indicator(self, j: int) -> dict:
-        """The indicator kernel of edge j's support (Algorithm 8.1)."""
+        """The indicator of edge j's support (Algorithm 8.1)."""
         return {o: 1 for o in self.edges[j][2]}
 
     def leaf_stream(self, kernel_of, work: _Work):
-        """Yield (leaf f, kernel of X^f): the sum over paths from f to the root of the circular
-        convolutions of the edge kernels (8.2), as a sparse {offset: value}.
-
-        Dynamic programming from the root: K_root = delta_0 and K_v = sum over edges v->w of
-        T_e * K_w, level by level; a level is dropped once the next one is done and leaves (all
-        at distance K) are yielded, not stored, so memory stays at two levels.
-        """
+        """Yield (leaf f, kernel of X^f): the sum over the paths from f to the root of the circular
+        convolutions of the edge kernels (8.2), as a sparse {offset: value}. Dynamic programming
+        from the root (K_root = delta_0, K_v = sum over edges v->w of T_e * K_w) level by level,
+        keeping two levels and yielding the leaves (all at distance K) instead of storing them."""
         by_dist: dict = {}
         for v, d in self.dist.items():
             by_dist.setdefault(d, []).append(v)
@@ -822,7 +755,7 @@ class _Conv:
         return dict(self.leaf_stream(kernel_of, work))
 
     def check_path(self, path: list[int]) -> None:
-        """``path`` (edge indices, depth 1 first) is a leaf-root path (Failed if not)."""
+        """``path`` (edge indices, depth 1 first) is a leaf-root path (``_Failed`` if not)."""
         if len(path) != self.K:
             raise _Failed(f"the path has {len(path)} edges, expected K = {self.K}")
         if self.edges[path[0]][1] != self.root:
@@ -836,10 +769,10 @@ class _Conv:
 
 @dataclass(frozen=True)
 class _Scatter:
-    """One pass of Algorithm 8.1: per leaf the number of distinct offset sums (non-zero entries
-    of y_f), whether every count is 1, the first collision (leaf, offset, count: first leaf by
-    name, its largest count, the least offset reaching it) and the first leaf whose output
-    differs from the witness's (when one was given)."""
+    """One pass of Algorithm 8.1: per leaf the number of non-zero entries of y_f (distinct offset
+    sums), whether every count is 1, the first collision (leaf, offset, count: the first leaf by
+    name, its largest count, the least offset reaching it) and the first leaf whose output differs
+    from the witness's, when one was given."""
 
     classes: dict
     scattered: bool
@@ -863,14 +796,14 @@ def _algorithm_8_1(net: _Conv, work: _Work, given: dict | None) -> _Scatter:
 
 # ============================================================================ exact algebra
 def _independent(vectors: list[dict], work: _Work | None = None, prime: int | None = None) -> bool:
-    """Linear independence of sparse vectors {coordinate: Fraction} -- the checker's one
+    """Linear independence of sparse vectors {coordinate: Fraction}: the checker's one
     elimination routine (minors of A, kernel vectors, the flattening minor of a kernel tensor).
 
-    Fast path: the identity-on-free-coordinates form (each vector has a coordinate where it
-    alone is non-zero) makes independence evident; otherwise sparse exact elimination, each row
-    update charged its length to ``work``. With ``prime`` (a prime p dividing no denominator)
-    the vectors are reduced and eliminated mod p: independent mod p implies independent over Q
-    (a rational dependency, cleared of denominators and made primitive, stays one mod p).
+    The identity-on-free-coordinates form (each vector alone non-zero at some coordinate) makes
+    independence evident; otherwise sparse exact elimination, each row update charged its length
+    to ``work``. With ``prime`` (a prime p dividing no denominator) it eliminates mod p:
+    independent mod p implies independent over Q (a rational dependency, cleared of denominators
+    and made primitive, stays one mod p).
 
     >>> _independent([{0: Fraction(1), 1: Fraction(2)}, {0: Fraction(2), 1: Fraction(4)}])
     False
@@ -880,14 +813,16 @@ def _independent(vectors: list[dict], work: _Work | None = None, prime: int | No
     if prime is not None:
         if any(x.denominator % prime == 0 for v in vectors for x in v.values()):
             raise _Failed(f"an entry's denominator is divisible by the prime {prime}")
-        vectors = [{c: x.numerator * pow(x.denominator, -1, prime) % prime for c, x in v.items()} for v in vectors]
-        vectors = [{c: x for c, x in v.items() if x} for v in vectors]
+        vectors = [{c: y for c, x in v.items() for y in [x.numerator * pow(x.denominator, -1, prime) % prime] if y}
+                   for v in vectors]
     count: dict = {}
     for v in vectors:
         for c in v:
             count[c] = count.get(c, 0) + 1
     if all(any(count[c] == 1 for c in v) for v in vectors):
         return True
+    reduce = (lambda x: x) if prime is None else (lambda x: x % prime)
+    inverse = (lambda x: 1 / x) if prime is None else (lambda x: pow(x, -1, prime))
     basis: list[tuple] = []  # (pivot coordinate, reduced vector with 1 at the pivot)
     for v in vectors:
         w = dict(v)
@@ -897,9 +832,7 @@ def _independent(vectors: list[dict], work: _Work | None = None, prime: int | No
                 if work is not None:
                     work.spend(len(b), "the sparse elimination")
                 for c, x in b.items():
-                    y = w.get(c, 0) - f * x
-                    if prime is not None:
-                        y %= prime
+                    y = reduce(w.get(c, 0) - f * x)
                     if y:
                         w[c] = y
                     else:
@@ -907,14 +840,14 @@ def _independent(vectors: list[dict], work: _Work | None = None, prime: int | No
         if not w:
             return False
         pc = min(w)
-        inv = 1 / w[pc] if prime is None else pow(w[pc], -1, prime)
-        basis.append((pc, {c: x * inv if prime is None else x * inv % prime for c, x in w.items()}))
+        inv = inverse(w[pc])
+        basis.append((pc, {c: reduce(x * inv) for c, x in w.items()}))
     return True
 
 
 def _nonsingular(columns: list[dict], rows: list, work: _Work | None = None) -> bool:
-    """Whether the square minor (``rows`` x the given sparse columns) is non-singular: its
-    columns restricted to ``rows`` are independent (a large sparse minor costs its non-zeros)."""
+    """Whether the square minor ``rows`` x (sparse ``columns``) is non-singular (its cost is its
+    non-zeros, not its square)."""
     keep = set(rows)
     if work is not None:
         work.spend(sum(len(c) for c in columns), "the minor")
@@ -938,23 +871,20 @@ def _segre_equal(h: list[list[Fraction]], g: list[list[Fraction]]) -> bool:
 
 
 def _charpoly(G: list) -> list:
-    """det(x I - G) for a square integer matrix, coefficients highest degree first.
-
-    Berkowitz's algorithm: division-free, so exact in Python integers, O(n^4) operations.
-    Step k multiplies the polynomial of the leading k x k block by the Toeplitz matrix built
-    from 1, -a_kk and -R A^j C (R, C the new row and column left of / above the diagonal).
+    """det(x I - G) of a square integer matrix, coefficients highest degree first, by Berkowitz's
+    division-free algorithm (exact in integers, O(n^4)): step k multiplies the polynomial of the
+    leading k x k block by the Toeplitz matrix of 1, -a_kk and -R A^j C (R, C the new row and
+    column left of / above the diagonal).
 
     >>> _charpoly([[2, 1], [1, 2]])  # (x - 1)(x - 3)
     [1, -4, 3]
     """
-    n = len(G)
-    if n == 0:
+    if not G:
         return [1]
     poly = [1, -G[0][0]]
-    for k in range(1, n):
-        row, col = G[k][:k], [G[i][k] for i in range(k)]
+    for k in range(1, len(G)):
+        row, v = G[k][:k], [G[i][k] for i in range(k)]
         toeplitz = [1, -G[k][k]]
-        v = col
         for j in range(k):
             toeplitz.append(-sum(a * b for a, b in zip(row, v)))
             if j < k - 1:
@@ -964,12 +894,12 @@ def _charpoly(G: list) -> list:
 
 
 def _roots_above(q: list, c: Fraction) -> tuple:
-    """(m, v) for an integer polynomial q (highest degree first) with only real roots:
-    m = multiplicity of the root c, v = number of roots > c (with multiplicity).
+    """(m, v) for an integer polynomial q (highest degree first) with only real roots: m = the
+    multiplicity of the root c, v = the number of roots > c (with multiplicity).
 
-    With c = a/b and r = deg q, Q(y) = b^r q((y + a) / b) has integer coefficients with the
-    signs of those of q(x + c) (the coefficient of y^j is b^(r-j) times that of x^j). Descartes'
-    rule of signs counts the positive roots of Q / y^m exactly because every root is real.
+    With c = a/b and r = deg q, Q(y) = b^r q((y + a)/b) has integer coefficients with the signs
+    of those of q(x + c); Descartes' rule of signs counts the positive roots of Q / y^m exactly
+    because every root is real.
 
     >>> _roots_above([1, -5, 6], Fraction(2)), _roots_above([1, -5, 6], Fraction(5, 2))  # (x-2)(x-3)
     ((1, 1), (0, 1))
@@ -985,10 +915,10 @@ def _roots_above(q: list, c: Fraction) -> tuple:
     return m, sum(1 for s, t in zip(signs, signs[1:]) if s != t)
 
 
-# ============================================================================ stage 4: rules
+# ============================================================================ stage 4: the rules
 @dataclass
 class _Context:
-    """What one check shares between claims: the work budget, the claims verified so far (a
+    """What the claims of one check share: the work budget, the claims verified so far (a
     ``from_claim`` witness rests on one of them) and the last Algorithm 8.1 pass."""
 
     work: _Work
@@ -1002,9 +932,8 @@ class _Context:
         return self.scatter
 
     def rests_on(self, claim: dict, expected: str, status: str) -> dict:
-        """The earlier verified claim ``expected`` with ``status`` that a from_claim witness names."""
-        w = _obj(claim["witness"], "witness", ("from_claim",))
-        ref = _str(w["from_claim"], "witness.from_claim")
+        """The earlier verified claim ``expected``, with ``status``, that a from_claim witness names."""
+        ref = _str(_obj(claim["witness"], "witness", ("from_claim",))["from_claim"], "witness.from_claim")
         if ref != expected:
             raise _Malformed("witness.from_claim", f"expected {expected!r}, got {ref!r:.40}")
         if ref not in self.verified:
@@ -1019,7 +948,7 @@ def _rank_witness_structured(claim: dict, net: _Structured) -> tuple:
     w = _obj(claim["witness"], "witness", ("minor", "kernel"))
     r = _int(claim.get("value"), "value", 0)
     minor = _obj(w["minor"], "witness.minor", ("rows", "cols"))
-    rows = [_int(x, "witness.minor.rows", 0) for x in _list(minor["rows"], "witness.minor.rows")]
+    rows = _ints(minor["rows"], "witness.minor.rows")
     cols = [_index_tuple(x, "witness.minor.cols", net.params) for x in _list(minor["cols"], "witness.minor.cols")]
     kern = _obj(w["kernel"], "witness.kernel", ("side", "vectors"))
     side = kern["side"]
@@ -1027,8 +956,7 @@ def _rank_witness_structured(claim: dict, net: _Structured) -> tuple:
         raise _Malformed("witness.kernel.side", f"expected 'left' or 'right', got {side!r:.40}")
     vectors = []
     for j, vec in enumerate(_list(kern["vectors"], "witness.kernel.vectors")):
-        vw = f"witness.kernel.vectors[{j}]"
-        v: dict = {}
+        vw, v = f"witness.kernel.vectors[{j}]", {}
         for e in _list(vec, vw):
             if not isinstance(e, list) or len(e) != 2:
                 raise _Malformed(vw, "expected entries [coordinate, rational]")
@@ -1057,7 +985,7 @@ def _rank_by_minor_and_kernel(claim: dict, net: _Structured, ctx: _Context) -> d
         raise _Failed("a kernel vector is zero")
     if not _independent(vectors, ctx.work):
         raise _Failed("the kernel vectors are linearly dependent")
-    if side == "left":  # y^T A = 0 against every non-zero column
+    if side == "left":  # y^T A = 0 on every non-zero column
         if any(x >= n_rows for v in vectors for x in v):
             raise _Failed("a left-kernel coordinate is out of range")
         if n_rows - len(vectors) != r:
@@ -1069,7 +997,7 @@ def _rank_by_minor_and_kernel(claim: dict, net: _Structured, ctx: _Context) -> d
             for j, y in enumerate(vectors):
                 if sum((y[i] * v for i, v in col.items() if i in y), Fraction(0)) != 0:
                     raise _Failed(f"left-kernel vector {j} is not orthogonal to column {list(idx)} of A")
-    else:  # A v = 0 on the non-zero columns (zero columns are in the kernel implicitly)
+    else:  # A v = 0, v on the non-zero columns (the zero columns are in the kernel anyway)
         nonzero = {idx for idx, _ in net.nonzero_columns(ctx.work)}
         n_nonzero = len(nonzero)
         for j, v in enumerate(vectors):
@@ -1095,13 +1023,10 @@ def _rank_witness_conv(claim: dict, net: _Conv) -> tuple:
 
 
 def _rank_by_offset_classes(claim: dict, net: _Conv, ctx: _Context) -> dict:
-    """rank A = number of distinct (leaf, offset-sum) classes = sum_f |supp y_f|.
-
-    Columns of valid index tuples are N x N|F| matrices with one circulant permutation block
-    (the leaf's) shifted by the offset sum; tuples in one class give equal non-zero columns,
-    tuples in different classes give columns with disjoint supports, and invalid tuples give
-    zero columns -- so the rank is exactly the number of classes (Proposition 8.2's argument).
-    """
+    """rank A = the number of distinct (leaf, offset-sum) classes = sum_f |supp y_f|: the valid
+    index tuples of one class give equal non-zero columns (one circulant block shifted by the
+    offset sum), of different classes columns with disjoint supports, invalid tuples zero
+    columns (Proposition 8.2's argument)."""
     r, per_leaf = _rank_witness_conv(claim, net)
     classes = ctx.algorithm_8_1(net).classes
     for f in net.leaves:
@@ -1113,34 +1038,31 @@ def _rank_by_offset_classes(claim: dict, net: _Conv, ctx: _Context) -> dict:
 
 
 def _scattered_by_algorithm_8_1(claim: dict, net: _Conv, ctx: _Context) -> dict:
-    """Definition 8.1: re-run Algorithm 8.1, compare the listed outputs, require the status."""
+    """Definition 8.1: Algorithm 8.1 re-run, the listed outputs compared, the status required."""
     w = _obj(claim["witness"], "witness", optional=("outputs", "recompute"))
     value = _bool(claim.get("value"), "value")
     if len(w) != 1 or ("recompute" in w and w["recompute"] is not True):
         raise _Malformed("witness", "expected exactly one of 'outputs' or 'recompute': true")
     given = {}
     for f, entries in _obj(w.get("outputs", {}), "witness.outputs", optional=tuple(net.leaves)).items():
-        d = {}
-        for e in _list(entries, f"witness.outputs.{f}"):
+        where, given[f] = f"witness.outputs.{f}", {}
+        for e in _list(entries, where):
             if not isinstance(e, list) or len(e) != 2:
-                raise _Malformed(f"witness.outputs.{f}", "expected entries [offset, count]")
-            offset = _int(e[0], f"witness.outputs.{f}", 0)
-            if offset in d:
-                raise _Malformed(f"witness.outputs.{f}", f"offset {offset} listed twice")
-            d[offset] = _int(e[1], f"witness.outputs.{f}", 1)
-        given[f] = d
+                raise _Malformed(where, "expected entries [offset, count]")
+            if _int(e[0], where, 0) in given[f]:
+                raise _Malformed(where, f"offset {e[0]} listed twice")
+            given[f][e[0]] = _int(e[1], where, 1)
     scatter = ctx.algorithm_8_1(net, given if "outputs" in w else None)
     if "outputs" in w and scatter.mismatch is not None:
         raise _Failed(f"Algorithm 8.1 output for leaf {scatter.mismatch!r} differs from the witness")
     if value != scatter.scattered or (claim["status"] == "proved") != scatter.scattered:
         raise _Failed(f"Algorithm 8.1 says scattered = {scatter.scattered}, the claim says "
                       f"{claim['status']} (value {value})")
-    leaf, offset, count = scatter.collision or (None, None, None)
-    return {"leaf": leaf, "offset": offset, "count": count}
+    return dict(zip(("leaf", "offset", "count"), scatter.collision or ()))
 
 
 def _identifiable_by_full_rank(claim: dict, net: _Structured, ctx: _Context) -> dict:
-    """Proposition 6.3: Ker A = {0} (the verified lifting rank is S_1...S_K)."""
+    """Proposition 6.3 with Ker A = {0}: the verified lifting rank is S_1...S_K."""
     rank = ctx.rests_on(claim, "lifting-rank", "proved")["value"]
     if rank != net.n_cols:
         raise _Failed(f"Ker A = {{0}} needs rank A = S_1...S_K = {net.n_cols}, the lifting rank is {rank}")
@@ -1173,9 +1095,8 @@ def _span_groups(raw, where: str, net: _Structured, work: _Work) -> tuple[list, 
         seen |= set(grp)
         if len({orbit_key(t) for t in grp}) != 1:
             raise _Failed(f"group {j} mixes index tuples of different tie orbits")
-    missing = span - seen
-    if missing:
-        raise _Failed(f"the groups miss the model coordinate {list(min(missing))}")
+    if span - seen:
+        raise _Failed(f"the groups miss the model coordinate {list(min(span - seen))}")
     columns = []
     for grp in groups:
         acc: dict = {}
@@ -1194,37 +1115,27 @@ def _check_minor(columns: list, rows: list, net: _Structured, work: _Work) -> No
 
 
 def _identifiable_on_model_span(claim: dict, net: _Structured, ctx: _Context) -> dict:
-    """Proposition 6.3: A is injective on span(U_L P(M^L)), which holds every P(h) - P(g).
-
-    The groups' 0/1 vectors span it (each group inside one tie orbit, so every P(h) -- constant
-    on orbits -- is a combination of them); a square minor of A times that basis is non-singular.
-    """
-    w = _obj(claim["witness"], "witness", ("model_span",))
-    ms = _obj(w["model_span"], "witness.model_span", ("groups", "minor_rows"))
+    """Proposition 6.3: A is injective on span(U_L P(M^L)), which holds every P(h) - P(g): the
+    groups' 0/1 vectors span it (every P(h) is constant on tie orbits) and a square minor of A
+    times that basis is non-singular."""
+    ms = _obj(_obj(claim["witness"], "witness", ("model_span",))["model_span"], "witness.model_span",
+              ("groups", "minor_rows"))
     groups, columns = _span_groups(ms["groups"], "witness.model_span.groups", net, ctx.work)
-    rows = [_int(r, "witness.model_span.minor_rows", 0)
-            for r in _list(ms["minor_rows"], "witness.model_span.minor_rows")]
-    _check_minor(columns, rows, net, ctx.work)
+    _check_minor(columns, _ints(ms["minor_rows"], "witness.model_span.minor_rows"), net, ctx.work)
     return {"model": bool(net.model), "n_cols": net.n_cols, "n_groups": len(groups)}
 
 
 def _identifiable_by_kernel_line(claim: dict, net: _Structured, ctx: _Context) -> dict:
-    """Proposition 6.3: Ker A ∩ V is a line spanned by a tensor of flattening rank >= 3.
-
-    V = span(U_L P(M^L)) (basis: the groups, as for ``model_span``). A minor of A B on all groups
-    but one shows rank(A B) >= #groups - 1, the kernel vector c shows it is exactly that, so
-    Ker A ∩ V = span{T}, T = B c. A non-singular 3 x 3 minor of T's flattening at one layer
-    shows rank >= 3, while every P(h) - P(g) has flattening rank <= 2.
-    """
-    w = _obj(claim["witness"], "witness", ("kernel_line",))
-    kl = _obj(w["kernel_line"], "witness.kernel_line",
+    """Proposition 6.3: Ker A ∩ V (V = the model span, basis: the groups) is the line of T = B c.
+    A minor of A B on all groups but one gives rank(A B) >= #groups - 1, the kernel vector c makes
+    it exact; a non-singular 3 x 3 minor of T's flattening at one layer gives it rank >= 3, while
+    every P(h) - P(g) has flattening rank <= 2."""
+    kl = _obj(_obj(claim["witness"], "witness", ("kernel_line",))["kernel_line"], "witness.kernel_line",
               ("groups", "minor_rows", "minor_groups", "kernel", "flattening_layer", "flattening_minor"))
     groups, columns = _span_groups(kl["groups"], "witness.kernel_line.groups", net, ctx.work)
     g = len(groups)
-    rows = [_int(r, "witness.kernel_line.minor_rows", 0)
-            for r in _list(kl["minor_rows"], "witness.kernel_line.minor_rows")]
-    chosen = [_int(j, "witness.kernel_line.minor_groups", 0)
-              for j in _list(kl["minor_groups"], "witness.kernel_line.minor_groups")]
+    rows = _ints(kl["minor_rows"], "witness.kernel_line.minor_rows")
+    chosen = _ints(kl["minor_groups"], "witness.kernel_line.minor_groups")
     if len(chosen) != g - 1 or len(set(chosen)) != len(chosen) or any(j >= g for j in chosen):
         raise _Failed(f"the minor must use {g - 1} distinct groups")
     _check_minor([columns[j] for j in chosen], rows, net, ctx.work)
@@ -1250,13 +1161,14 @@ def _identifiable_by_kernel_line(claim: dict, net: _Structured, ctx: _Context) -
     if k >= net.K:
         raise _Malformed("witness.kernel_line.flattening_layer", "layer out of range")
     fm = _obj(kl["flattening_minor"], "witness.kernel_line.flattening_minor", ("rows", "cols"))
-    f_rows = [_int(i, "witness.kernel_line.flattening_minor.rows", 0) for i in _list(fm["rows"], "rows")]
+    f_rows = _ints(fm["rows"], "witness.kernel_line.flattening_minor.rows")
     others = net.params[:k] + net.params[k + 1:]
-    f_cols = [_index_tuple(t, "witness.kernel_line.flattening_minor.cols", others) for t in _list(fm["cols"], "cols")]
+    f_cols = [_index_tuple(t, "witness.kernel_line.flattening_minor.cols", others)
+              for t in _list(fm["cols"], "witness.kernel_line.flattening_minor.cols")]
     if len(f_rows) != 3 or len(f_cols) != 3 or len(set(f_rows)) != 3 or len(set(f_cols)) != 3:
         raise _Failed("the flattening minor must be 3 x 3 with distinct rows and columns")
-    minor = [{i: T.get(col[:k] + (i,) + col[k:], Fraction(0)) for i in f_rows} for col in f_cols]
-    if not _independent([{i: x for i, x in col.items() if x != 0} for col in minor]):
+    minor = [{i: x for i in f_rows for x in [T.get(col[:k] + (i,) + col[k:], 0)] if x} for col in f_cols]
+    if not _independent(minor):
         raise _Failed("the flattening minor of the kernel tensor is singular")
     return {"model": bool(net.model), "n_cols": net.n_cols, "layer": k + 1}
 
@@ -1264,8 +1176,7 @@ def _identifiable_by_kernel_line(claim: dict, net: _Structured, ctx: _Context) -
 def _not_identifiable_structured(claim: dict, net: _Structured, ctx: _Context) -> dict:
     """Definition 6.1: h, g in the model with equal products and P(h) != P(g)."""
     w = _obj(claim["witness"], "witness", ("h", "g"))
-    h = _params(w["h"], "witness.h", net.params)
-    g = _params(w["g"], "witness.g", net.params)
+    h, g = _params(w["h"], "witness.h", net.params), _params(w["g"], "witness.g", net.params)
     _check_in_model(net.model, h, "h")
     _check_in_model(net.model, g, "g")
     if net.evaluate(h, ctx.work) != net.evaluate(g, ctx.work):
@@ -1282,16 +1193,14 @@ def _identifiable_by_scattering(claim: dict, net: _Conv, ctx: _Context) -> dict:
 
 
 def _not_identifiable_conv(claim: dict, net: _Conv, ctx: _Context) -> dict:
-    """Equal leaf kernels (8.2) but P(h^p) != P(g^p) on one leaf-root path, so {h} != {g}."""
+    """Equal leaf kernels (8.2) but P(h^p) != P(g^p) on one leaf-root path p, so {h} != {g}."""
     w = _obj(claim["witness"], "witness", ("h", "g", "path"))
-    h = _params(w["h"], "witness.h", net.params)
-    g = _params(w["g"], "witness.g", net.params)
-    path = [_int(j, "witness.path", 0) for j in _list(w["path"], "witness.path")]
+    h, g = _params(w["h"], "witness.h", net.params), _params(w["g"], "witness.g", net.params)
+    path = _ints(w["path"], "witness.path")
     if any(j >= len(net.edges) for j in path):
         raise _Malformed("witness.path", "edge index out of range")
     net.check_path(path)
-    if (net.leaf_kernels(lambda j: net.kernel(h, j), ctx.work)
-            != net.leaf_kernels(lambda j: net.kernel(g, j), ctx.work)):
+    if net.leaf_kernels(lambda j: net.kernel(h, j), ctx.work) != net.leaf_kernels(lambda j: net.kernel(g, j), ctx.work):
         raise _Failed("the networks of h and g act differently (some leaf kernel differs)")
     on_path = [[[p[net.slot[j][0]][net.slot[j][1] + i] for i in range(len(net.edges[j][2]))] for j in path]
                for p in (h, g)]
@@ -1302,40 +1211,32 @@ def _not_identifiable_conv(claim: dict, net: _Conv, ctx: _Context) -> dict:
 
 
 def _not_stable(claim: dict, net, ctx: _Context) -> dict:
-    """Not identifiable (a verified refuted ``identifiable`` claim) => not stable."""
+    """Not identifiable (a verified refuted ``identifiable`` claim), so not stable."""
     ctx.rests_on(claim, "identifiable", "refuted")
     return {}
 
 
 def _gram(net: _Structured, scale: int, work: _Work) -> list:
-    """The integer Gram matrix B^T B of B = scale * A over the non-zero columns; its non-zero
-    eigenvalues are scale^2 sigma_i^2."""
+    """The integer Gram matrix B^T B of B = scale * A over the non-zero columns (its non-zero
+    eigenvalues are scale^2 sigma_i^2)."""
     cols = []
     for idx, col in net.nonzero_columns(work):
-        scaled = {}
-        for r, v in col.items():
-            x = v * scale
-            if x.denominator != 1:
-                raise _Failed(f"scale {scale} does not make column {list(idx)} of A integral")
-            scaled[r] = x.numerator
-        cols.append(scaled)
+        scaled = {r: v * scale for r, v in col.items()}
+        if any(x.denominator != 1 for x in scaled.values()):
+            raise _Failed(f"scale {scale} does not make column {list(idx)} of A integral")
+        cols.append({r: x.numerator for r, x in scaled.items()})
         if len(cols) > _MAX_GRAM_SIDE:
             raise _Failed(f"the Gram matrix side exceeds this checker's budget of {_MAX_GRAM_SIDE}")
     return [[sum(x * v.get(i, 0) for i, x in u.items()) for v in cols] for u in cols]
 
 
 def _stable_by_sigma_min(claim: dict, net: _Structured, ctx: _Context) -> dict:
-    """Theorem 7.2 with the deep-NSP constants (1, +inf) of Ker A = {0} and a proved sigma_min.
-
-    The value states sigma_min(A)^2 in [lo, hi]. The checker rebuilds B = scale * A, its
-    integer Gram matrix G = B^T B and chi = det(x I - G) (Berkowitz), and requires chi to equal
-    the witness's copy. G is symmetric positive semi-definite, so every root of chi is real and
-    >= 0, and the root 0 has multiplicity n - r (r = the verified lifting rank); q = chi / x^(n-r)
-    has exactly the roots scale^2 sigma_i^2 > 0. With every root real, Descartes' rule of signs
-    on q(x + c) counts the roots > c exactly: none below scale^2 lo, some <= scale^2 hi.
-    Ker A = {0} means full column rank, so B^T B is never the larger Gram side: the witness
-    names ``"gram": "AtA"``.
-    """
+    """Theorem 7.2 with the deep-NSP constants (1, +inf) of Ker A = {0} and sigma_min(A)^2 in
+    [lo, hi]. chi = det(x I - G) of G = B^T B, B = scale * A (Berkowitz) must equal the witness's
+    copy. G is positive semi-definite, so every root of chi is real and >= 0, 0 with multiplicity
+    n - r (r = the verified rank), and q = chi / x^(n-r) has the roots scale^2 sigma_i^2 > 0;
+    Descartes' rule on q(x + c) then counts the roots > c exactly: none below scale^2 lo, some at
+    most scale^2 hi. Ker A = {0} means full column rank, so "gram" is always "AtA"."""
     w = _obj(claim["witness"], "witness", ("from_claim", "gram", "scale", "charpoly"))
     value = _obj(claim.get("value"), "value", ("gamma", "rho", "K", "S", "sigma_min_squared", "sigma_min_approx",
                                                "inv_sigma_min_upper", "tensor_bound", "dp_bound", "dp_condition"))
@@ -1346,8 +1247,7 @@ def _stable_by_sigma_min(claim: dict, net: _Structured, ctx: _Context) -> dict:
     scale = _int(w["scale"], "witness.scale", 1)
     hint = [_rational(x, "witness.charpoly") for x in _list(w["charpoly"], "witness.charpoly")]
     interval = _obj(value["sigma_min_squared"], "value.sigma_min_squared", ("lo", "hi"))
-    lo = _rational(interval["lo"], "value.sigma_min_squared.lo")
-    hi = _rational(interval["hi"], "value.sigma_min_squared.hi")
+    lo, hi = (_rational(interval[e], f"value.sigma_min_squared.{e}") for e in ("lo", "hi"))
     u = _rational(value["inv_sigma_min_upper"], "value.inv_sigma_min_upper")
     approx = _list(value["sigma_min_approx"], "value.sigma_min_approx")
     if len(approx) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in approx):
@@ -1375,8 +1275,7 @@ def _stable_by_sigma_min(claim: dict, net: _Structured, ctx: _Context) -> dict:
         if abs(x - math.sqrt(end)) > 1e-9 * math.sqrt(end):
             raise _Failed(f"sigma_min_approx {x} is not sqrt({end}) = {math.sqrt(end)}")
     G = _gram(net, scale, ctx.work)
-    n = len(G)
-    chi = _charpoly(G)
+    n, chi = len(G), _charpoly(G)
     if hint != chi:
         raise _Failed(f"the witness's characteristic polynomial differs from det(x I - G) of the {n} x {n} "
                       f"Gram matrix AtA of {scale} A")
@@ -1394,8 +1293,8 @@ def _stable_by_sigma_min(claim: dict, net: _Structured, ctx: _Context) -> dict:
 
 
 def _stable_by_theorem_8_4(claim: dict, net: _Conv, ctx: _Context) -> dict:
-    """Theorem 8.4's bound for a scattered topology, with (K, S', N) of this network; with
-    Proposition 8.3 (one leaf-root path) its constants (1, +inf) and sigma_min = sqrt(N)."""
+    """Theorem 8.4's bound for a scattered topology with this network's (K, S', N); with
+    Proposition 8.3 (one leaf-root path) the constants (1, +inf) and sigma_min = sqrt(N)."""
     ctx.rests_on(claim, "scattered", "proved")
     value = _obj(claim.get("value"), "value", ("K", "S_prime", "N", "formula"), ("proposition_8_3",))
     s_prime = max(len(sup) for _, _, sup in net.edges)
@@ -1416,9 +1315,9 @@ def _stable_by_theorem_8_4(claim: dict, net: _Conv, ctx: _Context) -> dict:
 
 @dataclass(frozen=True)
 class _Rule:
-    """How one kind of claim is re-checked: ``check(claim, net, ctx)`` reads and verifies the
-    witness and returns the values that fill the canonical ``statement`` (a str.format
-    template); ``assumptions`` and ``relies_on`` are fixed."""
+    """How one kind of claim is re-checked: ``check(claim, net, ctx)`` reads and verifies its
+    witness and returns the values filling ``statement`` (a str.format template); the
+    ``assumptions`` and ``relies_on`` are fixed."""
 
     check: Callable[..., dict]
     statement: str
@@ -1432,7 +1331,7 @@ _EQUIV_CONV = "equivalence: {h} (section 8)"
 _IDENTIFIABLE = ("Proposition 6.3", "Definition 6.1")
 
 # THE table: (network kind, claim id, status, witness kind) -> rule. Feed-forward networks are
-# checked as the structured network they compile to. The texts are what a verified claim says.
+# checked as the structured network they compile to.
 _RULES = {
     ("structured", "lifting-rank", "proved", "minor"): _Rule(
         _rank_by_minor_and_kernel,
@@ -1514,9 +1413,8 @@ def canonical_claim_text(kind: str, claim_id: str, status: str, witness_kind: st
 
     ``kind`` is ``"structured"`` (also for feed-forward networks) or ``"conv"``; ``values`` fill
     the rule's template: ``n_rows, n_cols, n_nonzero, rank, model`` (``model`` true when the
-    spec has one), ``n_groups``, ``layer`` (1-based), ``lo, hi, u`` (Fractions), ``leaf,
-    offset, count``, ``path`` (node names, leaf first), ``all_kernels_nonzero``, ``K, S_prime,
-    N, one_path``.
+    spec has one), ``n_groups``, ``layer`` (1-based), ``lo, hi, u`` (Fractions), ``leaf, offset,
+    count``, ``path`` (node names, leaf first), ``all_kernels_nonzero``, ``K, S_prime, N, one_path``.
 
     >>> canonical_claim_text("conv", "lifting-rank", "proved", "classes_per_leaf", rank=3)[0]
     'The lifting operator A has rank 3: the number of distinct (leaf, offset-sum) classes of valid paths.'
@@ -1529,8 +1427,7 @@ def canonical_claim_text(kind: str, claim_id: str, status: str, witness_kind: st
         lo, hi = v["lo"], v["hi"]
         v["sigma"] = (f"sigma_min(A)^2 = {_frac_str(lo)}" if lo == hi
                       else f"sigma_min(A)^2 in [{_frac_str(lo)}, {_frac_str(hi)}]")
-        v["approx"] = f"{math.sqrt(lo):.6g}"
-        v["u"] = _frac_str(v["u"])
+        v["approx"], v["u"] = f"{math.sqrt(lo):.6g}", _frac_str(v["u"])
     if "path" in v:
         v["path"] = " -> ".join(v["path"])
         v["scope"] = ("; every edge kernel of h and g is non-zero." if v["all_kernels_nonzero"] else
@@ -1548,9 +1445,9 @@ _RANK_WITNESS = {"structured": _rank_witness_structured, "conv": _rank_witness_c
 
 
 def _rule_for(claim: dict, net) -> tuple:
-    """(key, rule) of a re-checked claim; a combination without a rule is malformed, except the
-    two the format calls wrong (exit 1): 'scattered' on a structured network and a rank claim
-    that is not 'proved' (its witness is read first, so a malformed one stays malformed)."""
+    """(key, rule) of a re-checked claim. A combination without a rule is malformed, except two
+    the format calls wrong (exit 1): 'scattered' on a structured network, and a rank claim that
+    is not 'proved' (its witness is read first, so a malformed one stays malformed)."""
     cid, status, witness = claim["id"], claim["status"], claim["witness"]
     if cid == "scattered" and net.kind != "conv":
         raise _Failed("'scattered' is defined for conv networks only (Definition 8.1)")
@@ -1561,7 +1458,7 @@ def _rule_for(claim: dict, net) -> tuple:
         value = _bool(claim.get("value"), "value")
         if value != (status == "proved"):
             raise _Failed(f"value {value} contradicts status {status}")
-    key = (net.kind, cid, status, next((k for w, k in _WITNESS_KEYS.items() if w in witness), None))
+    key = (net.kind, cid, status, next((kind for k, kind in _WITNESS_KEYS.items() if k in witness), None))
     if key not in _RULES:
         kinds = " or ".join(sorted(k[3] for k in _RULES if k[:3] == key[:3]))
         raise _Malformed("witness", f"a {status} {net.kind} {cid!r} claim takes a {kinds} witness; "
@@ -1570,14 +1467,13 @@ def _rule_for(claim: dict, net) -> tuple:
 
 
 def _verify(claim: dict, net, ctx: _Context) -> tuple:
-    """Run the claim's rule; returns its key and the canonical text filled with verified values."""
+    """Run the claim's rule: (its key, the canonical text filled with the values it verified)."""
     key, rule = _rule_for(claim, net)
-    values = rule.check(claim, net, ctx)
-    return key, canonical_claim_text(*key, **values)
+    return key, canonical_claim_text(*key, **rule.check(claim, net, ctx))
 
 
 def _compare_words(claim: dict, key: tuple, words: tuple) -> None:
-    """The claim's statement, assumptions and relies_on are the canonical ones (Failed if not)."""
+    """The claim's statement, assumptions and relies_on are the canonical ones (``_Failed`` if not)."""
     statement, assumptions, relies_on = words
     what = f"a {key[2]} {key[0]} {key[1]!r} claim with a {key[3]} witness"
     if claim["statement"] != statement:
@@ -1592,9 +1488,8 @@ def _compare_words(claim: dict, key: tuple, words: tuple) -> None:
 def check_certificate(text) -> CheckReport:
     """Check a certificate given as JSON text/bytes (or an already-parsed dict).
 
-    Returns a :class:`CheckReport`; never raises on bad input. An unexpected exception inside
-    the checker (a shape of input no reader anticipated) is reported as malformed (exit 2),
-    never as a traceback and never as verified.
+    Never raises on bad input: an unexpected exception inside the checker (a shape of input no
+    reader anticipated) is reported as malformed (exit 2), never as a traceback or as verified.
     """
     try:
         return _check(text)
@@ -1606,14 +1501,13 @@ def check_certificate(text) -> CheckReport:
 
 
 def _check(text) -> CheckReport:
-    # stage 1: read
+    """read -> hash -> spec -> each claim (see the module docstring)."""
     try:
         doc = text if isinstance(text, dict) else _read_json(text)
         _read_document(doc)
     except _Malformed as exc:
         return CheckReport(2, f"malformed: {exc}", [str(exc)])
     claims, spec, report = doc["claims"], doc["network"]["spec"], CheckReport(0, "")
-    # stage 2: hash
     try:
         digest = spec_sha256(spec)
     except (ValueError, RecursionError) as exc:
@@ -1621,40 +1515,35 @@ def _check(text) -> CheckReport:
     if digest != doc["network"]["sha256"]:
         report.failures.append(f"hash: sha256 of the embedded spec is {digest}, the certificate says "
                                f"{doc['network']['sha256']}")
-    # stage 3: spec (only needed when something is to be re-checked)
     net = None
-    if not report.failures and any(c["status"] in _RECHECKED for c in claims):
+    if not report.failures and any(c["status"] in _RECHECKED for c in claims):  # the spec, when needed
         try:
             net = _read_network(spec)
         except _Malformed as exc:
             return CheckReport(2, f"malformed: {exc}", [str(exc)])
         except _Failed as exc:  # over the checker's budget: nothing can be verified
             report.failures.append(f"spec: {exc}")
-    # stage 4: claims
     ctx = _Context(_Work(MAX_WORK))
     for claim in claims:
         cid, status = claim["id"], claim["status"]
         if status not in _RECHECKED:
             report.claims[cid] = f"not re-checked ({status})"
             continue
+        report.claims[cid] = "failed"
         if net is None:
-            report.claims[cid] = "failed"
             continue
         try:
             _compare_words(claim, *_verify(claim, net, ctx))  # "verified" covers the words too
-            ctx.verified[cid] = claim
-            report.claims[cid] = "verified"
+            ctx.verified[cid], report.claims[cid] = claim, "verified"
         except _Malformed as exc:
             return CheckReport(2, f"malformed: claim {cid}: {exc}", [f"{cid}: {exc}"])
         except _Failed as exc:
-            report.claims[cid] = "failed"
             report.failures.append(f"{cid}: {exc}")
         except (ValueError, ZeroDivisionError, RecursionError, MemoryError, OverflowError) as exc:
-            report.claims[cid] = "failed"
             report.failures.append(f"{cid}: could not be checked ({type(exc).__name__}: {exc})")
     n_checked = sum(1 for v in report.claims.values() if v in ("verified", "failed"))
+    n_verified = sum(1 for v in report.claims.values() if v == "verified")
     if report.failures:
-        n_verified = sum(1 for v in report.claims.values() if v == "verified")
         report.exit_code = 1
         report.verdict = (f"FAILED: {len(report.failures)} problem(s); {n_verified} of {n_checked} "
                           f"re-checkable claim(s) verified")
@@ -1665,7 +1554,7 @@ def _check(text) -> CheckReport:
 
 
 def check_file(path) -> CheckReport:
-    """Read and check a certificate file (unreadable file -> exit code 2)."""
+    """Read and check a certificate file (an unreadable file gives exit code 2)."""
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -1675,7 +1564,7 @@ def check_file(path) -> CheckReport:
 
 
 def main(argv=None) -> int:
-    """``python certificates/checker.py CERT``: verdict on stdout, diagnostics on stderr."""
+    """``python certificates/checker.py CERT``: the verdict on stdout, diagnostics on stderr."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
         print("usage: checker.py CERTIFICATE.json", file=sys.stderr)
