@@ -16,30 +16,68 @@ HERE = Path(__file__).parent
 
 
 def canonicalize(doc):
-    """Give every re-checked claim whose values verify the canonical statement, assumptions and
-    relies_on the checker demands for it (its rule's text filled with the verified values);
-    claims that do not verify, or cannot be read, are left alone. Returns ``doc``."""
+    """Give every re-checked claim the canonical statement, assumptions and relies_on for the
+    values it states (the checker's rule text, filled as the producer fills it: from the claim's
+    own values, verified or not -- so an invalid certificate fails on its values, not its words);
+    claims no rule covers, or that cannot be read, are left alone. Returns ``doc``."""
     from certificates import checker
 
     try:
         net = checker._read_network(doc["network"]["spec"])
     except (checker._Malformed, checker._Failed):
         return doc
-    ctx = checker._Context(checker._Work(checker.MAX_WORK))
     for claim in doc["claims"]:
         if claim.get("status") not in ("proved", "refuted"):
             continue
         try:
-            _, (statement, assumptions, relies_on) = checker._verify(claim, net, ctx)
-        except (checker._Malformed, checker._Failed, KeyError, IndexError, TypeError, ValueError):
+            kind = next(k for w, k in checker._WITNESS_KEYS.items() if w in claim["witness"])
+            key = (net.kind, claim["id"], claim["status"], kind)
+            if key not in checker._RULES:
+                continue
+            statement, assumptions, relies_on = checker.canonical_claim_text(*key, **_stated_values(claim, net))
+        except (checker._Malformed, checker._Failed, StopIteration, KeyError, IndexError, TypeError, ValueError):
             continue
         claim["statement"], claim["relies_on"] = statement, relies_on
         if assumptions:
             claim["assumptions"] = assumptions
         else:
             claim.pop("assumptions", None)
-        ctx.verified[claim["id"]] = claim
     return doc
+
+
+def _stated_values(claim, net) -> dict:
+    """The values of a claim's canonical text as the claim states them (its value and witness),
+    with what only the network knows (shape of A, the first collision of Algorithm 8.1)."""
+    from fractions import Fraction
+
+    from certificates import checker
+
+    work = checker._Work(checker.MAX_WORK)
+    cid, status, w, value = claim["id"], claim["status"], claim["witness"], claim.get("value")
+    if net.kind == "structured":
+        if cid == "lifting-rank":
+            return {"n_rows": net.m * net.n, "n_cols": net.n_cols, "rank": value,
+                    "n_nonzero": sum(1 for _ in net.nonzero_columns(work))}
+        if cid == "identifiable":
+            return {"model": bool(net.model), "n_cols": net.n_cols,
+                    "n_groups": len(w.get("model_span", {}).get("groups", [])),
+                    "layer": w.get("kernel_line", {}).get("flattening_layer", 0) + 1}
+        if cid == "stable" and status == "proved":
+            interval = value["sigma_min_squared"]
+            return {"lo": Fraction(interval["lo"]), "hi": Fraction(interval["hi"]),
+                    "u": Fraction(value["inv_sigma_min_upper"])}
+        return {}
+    if cid == "lifting-rank":
+        return {"rank": value}
+    if cid == "scattered":
+        return dict(zip(("leaf", "offset", "count"), checker._algorithm_8_1(net, work, None).collision or ()))
+    if cid == "identifiable" and status == "refuted":
+        h, g = (checker._params(w[x], "witness", net.params) for x in ("h", "g"))
+        return {"path": [net.edges[w["path"][-1]][0]] + [net.edges[j][1] for j in reversed(w["path"])],
+                "all_kernels_nonzero": all(net.kernel(p, j) for p in (h, g) for j in range(len(net.edges)))}
+    if cid == "stable" and status == "proved":
+        return {"K": value["K"], "S_prime": value["S_prime"], "N": value["N"], "one_path": "proposition_8_3" in value}
+    return {}
 
 
 # the stable claim the producer writes when nothing is known about the deep-NSP constants
@@ -239,12 +277,12 @@ def feedforward_valid() -> dict:
     from algebra.lifting import lifting_operator
     from algebra.network import MultilinearMap
     from certificates.certify import _rank_witness_sympy, lifting_rank_claim
-    from certificates.checker import _compile_feedforward as compile_feedforward
+    from certificates import checker
 
     spec = {"kind": "feedforward", "name": "relu-2-2-1-always-on",
             "description": "2 -> 2 -> 1 ReLU network, both hidden units on for both samples",
             "widths": [2, 2, 1], "inputs": [[1, 2], [3, -1]], "activations": [[[1, 1]], [[1, 1]]]}
-    net = MultilinearMap.from_spec(compile_feedforward(spec))
+    net = MultilinearMap.from_spec(checker._compile_feedforward(spec))
     rank = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy).to_dict()
     # paths input 0 -> hidden 0 -> output and input 0 -> hidden 1 -> output (dense layout:
     # W_1 parameter p = to * 2 + from; paper factor 1 = output layer W_2, factor 2 = W_1)
