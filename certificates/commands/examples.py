@@ -23,7 +23,7 @@ def list_examples(root: Path | None = None) -> list[dict]:
     ``path`` can be passed to ``tensorlift certify`` from the current directory (see
     :func:`graphs.bundled.example_location`); ``example`` is the path inside the examples folder.
 
-    >>> [e["path"] for e in list_examples() if e["example"] == "conv/haar-packet-J3-N16.json"] != []
+    >>> any(e["example"] == "conv/haar-packet-J3-N16.json" for e in list_examples())
     True
     """
     root = examples_dir() if root is None else root
