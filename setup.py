@@ -3,11 +3,11 @@
 The code is found by setuptools' package discovery, limited to ``algebra*``, ``graphs*`` and
 ``certificates*``, so a new subpackage ships without editing a list and ``tests/`` is never
 shipped. The bundled example specs stay at the repository root (``examples/``) and ship as the
-data package ``tensorlift_examples``: ``package_dir`` maps that name onto ``examples/`` (its
-subfolders follow) and ``package_data`` takes the spec files and the README. A name of our own
-keeps a generic top-level ``examples`` package out of site-packages, and setuptools' editable
-install honours the same mapping, so :func:`graphs.bundled.examples_dir` finds the examples with
-``importlib.resources`` in a wheel and in the checkout alike.
+data package ``tensorlift_examples``: ``package_dir`` maps that name onto ``examples/`` (each
+subfolder is a subpackage) and ``package_data`` takes the spec files and the README. A name of
+our own keeps a generic top-level ``examples`` package out of site-packages, and setuptools'
+editable install honours the same mapping, so :func:`graphs.bundled.examples_dir` finds the
+examples with ``importlib.resources`` in a wheel and in the checkout alike.
 
 pyproject.toml's ``[tool.setuptools]`` table cannot say this: it takes a package list or a
 discovery rule, never both, and only a listed package can be mapped onto another folder.
