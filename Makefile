@@ -3,7 +3,7 @@
 # `make install` (run by every target below) creates .venv and installs tensorlift into it
 # (editable, with the test tools). Before that, once, it checks for the system packages it uses:
 #   - Singular: the optional fast Gröbner backend of algebra/fibres.py (without it the sympy and
-#     python-flint routes are used and the tests that need it are skipped);
+#     python-flint routes are used, and the fibre tests run on those only);
 #   - pythonX.Y-venv: needed to create .venv where Debian/Ubuntu split venv out of Python.
 # When one is missing it prints what it installs and why, then runs apt-get (as root only), and
 # records in .venv/.system-packages that it ran, so a failed apt-get is not retried on every
