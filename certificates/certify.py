@@ -50,6 +50,7 @@ from graphs.specs import LoadedSpec, parse_spec, read_spec_file
 from .checker import (CONV_STABLE_FORMULA, FORMAT, MATMUL_STEPS, MAX_WORK, STABLE_DP_BOUND, STABLE_DP_CONDITION, STABLE_TENSOR_BOUND,
                       VERSION, canonical_claim_text, spec_sha256)
 from .claims import Claim
+from .version import installed_version
 
 __all__ = [
     "Certification",
@@ -69,7 +70,7 @@ __all__ = [
     "TOOL_VERSION",
 ]
 
-TOOL_VERSION = "0.1.0"
+TOOL_VERSION = installed_version()  # pyproject.toml's version, via the installed metadata
 
 Progress = Callable[[str], None]
 

@@ -13,6 +13,8 @@ import sys
 
 from algebra.errors import BudgetExceeded, SpecError, TensorliftError
 
+from .version import installed_version
+
 __all__ = ["main", "build_parser"]
 
 # Order is the order shown by --help.
@@ -31,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tensorlift",
         description="Exact identifiability and stability certificates for deep structured linear networks.",
     )
+    parser.add_argument("--version", action="version", version=f"tensorlift {installed_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:

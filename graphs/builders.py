@@ -15,6 +15,7 @@ import random
 from pathlib import Path
 from typing import Sequence
 
+from .bundled import examples_dir
 from .conv import ConvNetwork, parse_conv_spec
 
 __all__ = [
@@ -220,5 +221,5 @@ def write_examples(directory: str | Path) -> list[Path]:
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m graphs.builders` regenerates examples/conv
-    for p in write_examples(Path(__file__).resolve().parents[1] / "examples" / "conv"):
+    for p in write_examples(examples_dir() / "conv"):
         print(p)

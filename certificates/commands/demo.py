@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 
-__all__ = ["register", "run", "DEMO_EXAMPLES"]
+from graphs.bundled import example_location, examples_dir
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-# (spec, what the demo expects the toolkit to prove about it) -- the first one is the default
-DEMO_EXAMPLES = [
-    EXAMPLES / "conv" / "paper-scattered-123x1-10.json",
-    EXAMPLES / "conv" / "paper-unscattered-123x123.json",
-]
-FALLBACK = EXAMPLES / "structured" / "matrix-product.json"
-CHECKER = Path(__file__).resolve().parents[1] / "checker.py"
+__all__ = ["register", "run", "DEMO_EXAMPLES", "FALLBACK"]
+
+# The bundled specs the demo certifies (inside graphs.bundled.examples_dir()); the first is the
+# default. FALLBACK stands in when the convolutional-network modules are missing.
+DEMO_EXAMPLES = ["conv/paper-scattered-123x1-10.json", "conv/paper-unscattered-123x123.json"]
+FALLBACK = "structured/matrix-product.json"
 
 
 def register(sub) -> None:
@@ -45,11 +44,15 @@ def run(args) -> int:
     from .certify import summary_lines
 
     out_dir = Path(args.output_dir)
-    specs = [Path(s) for s in args.specs] or [p for p in DEMO_EXAMPLES if p.exists()]
-    if not args.specs and (not specs or not _conv_available()):
-        print("note: the convolutional-network module is not installed in this build; "
-              "demonstrating on the structured example instead", file=sys.stderr)
-        specs = [FALLBACK]
+    checker = resources.files("certificates") / "checker.py"
+    specs = [Path(s) for s in args.specs]
+    if not specs:
+        root = examples_dir()
+        specs = [root / name for name in DEMO_EXAMPLES if (root / name).exists()]
+        if not specs or not _conv_available():
+            print("note: the convolutional-network module is not installed in this build; "
+                  "demonstrating on the structured example instead", file=sys.stderr)
+            specs = [root / FALLBACK]
     print(f"tensorlift demo: writing to {out_dir.resolve()}/")
     all_ok = True
     written = []
@@ -59,14 +62,13 @@ def run(args) -> int:
         cert = write_certificate(result.document, out_dir / f"{stem}.cert.json")
         html = write_report(result.document, out_dir / f"{stem}.report.html", "html")
         md = write_report(result.document, out_dir / f"{stem}.report.md", "md")
-        print(f"\n== {spec.relative_to(EXAMPLES.parent) if spec.is_relative_to(EXAMPLES.parent) else spec}"
-              f"  ({result.name}, {result.loaded.kind})")
+        print(f"\n== {example_location(spec)}  ({result.name}, {result.loaded.kind})")
         if result.loaded.spec.get("description"):
             print(f"   {result.loaded.spec['description']}")
         for line in summary_lines(result.claims):
             print("   " + line)
         # re-check as a reader would: the checker file alone, in a fresh isolated interpreter
-        check = subprocess.run([sys.executable, "-I", str(CHECKER), str(cert)], capture_output=True, text=True)
+        check = subprocess.run([sys.executable, "-I", str(checker), str(cert)], capture_output=True, text=True)
         verdict = check.stdout.strip() or check.stderr.strip()
         print(f"   independent checker (exit {check.returncode}): {verdict}")
         all_ok &= check.returncode == 0
@@ -75,6 +77,6 @@ def run(args) -> int:
     for cert, html, md in written:
         print(f"  {html}   (open in a browser: network drawing, claims, Algorithm 8.1 plot)")
         print(f"  {md}")
-        print(f"  {cert}   (re-check: tensorlift verify {cert}  or  python {CHECKER} {cert})")
+        print(f"  {cert}   (re-check: tensorlift verify {cert}  or  python {checker} {cert})")
     print("Format of the certificates: docs/certificate-format.md")
     return 0 if all_ok else 1

@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["register", "run", "EXAMPLES", "list_examples"]
+from graphs.bundled import example_location, examples_dir
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+__all__ = ["register", "run", "SPEC_SUFFIXES", "list_examples"]
+
+SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 def register(sub) -> None:
@@ -15,11 +17,19 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def list_examples(root: Path = EXAMPLES) -> list[dict]:
-    """Every bundled spec: relative path, kind, name and description (from the spec itself)."""
+def list_examples(root: Path | None = None) -> list[dict]:
+    """Every bundled spec: where it is, kind, name and description (from the spec itself).
+
+    ``path`` can be passed to ``tensorlift certify`` from the current directory (see
+    :func:`graphs.bundled.example_location`); ``example`` is the path inside the examples folder.
+
+    >>> any(e["example"] == "conv/haar-packet-J3-N16.json" for e in list_examples())
+    True
+    """
+    root = examples_dir() if root is None else root
     out = []
     for path in sorted(root.rglob("*")):
-        if path.suffix.lower() not in (".json", ".yaml", ".yml") or path.name.endswith(".cert.json"):
+        if path.suffix.lower() not in SPEC_SUFFIXES or path.name.endswith(".cert.json"):
             continue
         try:
             if path.suffix.lower() == ".json":
@@ -32,8 +42,9 @@ def list_examples(root: Path = EXAMPLES) -> list[dict]:
             continue
         if not isinstance(spec, dict) or "kind" not in spec:
             continue
-        out.append({"path": str(path.relative_to(root.parent)), "kind": spec.get("kind"),
-                    "name": spec.get("name", path.stem), "description": spec.get("description", "")})
+        out.append({"path": example_location(path), "example": path.relative_to(root).as_posix(),
+                    "kind": spec.get("kind"), "name": spec.get("name", path.stem),
+                    "description": spec.get("description", "")})
     return out
 
 

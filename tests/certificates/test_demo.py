@@ -8,6 +8,7 @@ import pytest
 from certificates.checker import check_file
 from certificates.cli import main
 from certificates.commands.demo import DEMO_EXAMPLES, FALLBACK
+from graphs.bundled import examples_dir
 
 
 def _conv_ready() -> bool:
@@ -16,11 +17,11 @@ def _conv_ready() -> bool:
         import graphs.scattering  # noqa: F401
     except ImportError:
         return False
-    return all(p.exists() for p in DEMO_EXAMPLES)
+    return all((examples_dir() / name).exists() for name in DEMO_EXAMPLES)
 
 
 def test_demo_on_explicit_structured_spec(tmp_path, capsys):
-    assert main(["demo", "--output-dir", str(tmp_path), str(FALLBACK)]) == 0
+    assert main(["demo", "--output-dir", str(tmp_path), str(examples_dir() / FALLBACK)]) == 0
     out = capsys.readouterr().out
     assert f"writing to {tmp_path.resolve()}/" in out
     assert "independent checker (exit 0): verified" in out
