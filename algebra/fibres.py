@@ -241,9 +241,8 @@ def fibre_system(
     --------
     Scalar K = 2 network x = h_1 h_2: after fixing h_1 = h̄_1 = 2 one equation 2 y - 6 = 0.
 
-    >>> net = MultilinearMap.from_spec({"layers": [
-    ...     {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]},
-    ...     {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]})
+    >>> from algebra.network import Layer
+    >>> net = MultilinearMap([Layer(1, 1, 1, [(0, 0, 0, 1)]), Layer(1, 1, 1, [(0, 0, 0, 1)])])
     >>> polys, unknowns, fixed = fibre_system(net, [[2], [3]])
     >>> polys, unknowns, fixed
     ([{(1,): Fraction(2, 1), (0,): Fraction(-6, 1)}], [(1, 0)], {(0, 0): Fraction(2, 1)})
@@ -523,10 +522,10 @@ def exact_fibre(
     Blind deconvolution of two kernels of length 2: (a0 + a1 z)(b0 + b1 z) has two roots, so
     besides ⟨h̄⟩ there is exactly one other factorization (swap the roots), and it is real:
 
-    >>> conv = {"layers": [
-    ...     {"rows": 3, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1], [0, 1, 1, 1], [1, 2, 1, 1]]},
-    ...     {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]}]}
-    >>> r = exact_fibre(MultilinearMap.from_spec(conv), [[1, 1], [-2, 1]], backend="sympy")
+    >>> from algebra.network import Layer
+    >>> conv = MultilinearMap([Layer(3, 2, 2, [(0, 0, 0, 1), (1, 1, 0, 1), (0, 1, 1, 1), (1, 2, 1, 1)]),
+    ...                        Layer(2, 1, 2, [(0, 0, 0, 1), (1, 1, 0, 1)])])
+    >>> r = exact_fibre(conv, [[1, 1], [-2, 1]], backend="sympy")
     >>> r.points, r.real_points, r.status
     (2, 2, 'refuted')
     >>> r.witness  # a = 1 - z/2, b = -2 - 2z: a b = (1 + z)(-2 + z)

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from algebra.errors import SpecError
+
 __all__ = ["register", "run", "DEMO_EXAMPLES"]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -40,11 +42,16 @@ def _conv_available() -> bool:
 
 
 def run(args) -> int:
-    from ..certify import certify_file, write_certificate
-    from ..report import write_report
+    from ..certify import certify_file, dumps_certificate
+    from ..files import OutputFile, write_files
+    from ..report import report_files
     from .certify import summary_lines
 
     out_dir = Path(args.output_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SpecError("--output-dir", f"cannot create {out_dir}: {exc.strerror or exc}") from None
     specs = [Path(s) for s in args.specs] or [p for p in DEMO_EXAMPLES if p.exists()]
     if not args.specs and (not specs or not _conv_available()):
         print("note: the convolutional-network module is not installed in this build; "
@@ -56,9 +63,10 @@ def run(args) -> int:
     for spec in specs:
         result = certify_file(spec)
         stem = spec.name.rsplit(".", 1)[0]
-        cert = write_certificate(result.document, out_dir / f"{stem}.cert.json")
-        html = write_report(result.document, out_dir / f"{stem}.report.html", "html")
-        md = write_report(result.document, out_dir / f"{stem}.report.md", "md")
+        cert, html, md = (out_dir / f"{stem}{suffix}" for suffix in (".cert.json", ".report.html", ".report.md"))
+        write_files([OutputFile(cert, dumps_certificate(result.document), "--output-dir"),
+                     *report_files(result.document, html, "html", option="--output-dir"),
+                     *report_files(result.document, md, "md", option="--output-dir")])
         print(f"\n== {spec.relative_to(EXAMPLES.parent) if spec.is_relative_to(EXAMPLES.parent) else spec}"
               f"  ({result.name}, {result.loaded.kind})")
         if result.loaded.spec.get("description"):

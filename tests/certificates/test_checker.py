@@ -450,7 +450,7 @@ def test_checker_feedforward_compilation_matches_the_forward_pass(spec, data):
 def test_checker_feedforward_lifting_equals_graphs_feedforward(spec):
     from algebra.lifting import lifting_operator
     from certificates.checker import Structured, compile_feedforward
-    from graphs.feedforward import parse_feedforward_spec
+    from graphs.feedforward_spec import parse_feedforward_spec
 
     A = lifting_operator(parse_feedforward_spec(spec).to_multilinear())
     mine = dict(Structured(compile_feedforward(spec)).nonzero_columns())
@@ -613,13 +613,12 @@ def test_certify_then_verify_coefficient_spellings(coefficient, needs_other_help
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.integers(1, 5), min_size=2, max_size=3, unique=True), max_size=4))
 def test_tie_classes_match_the_producers_union_find(groups):
-    from algebra.models import parse_model
-    from algebra.network import MultilinearMap
     from certificates.checker import _tie_classes
+    from graphs.structured_spec import parse_model_spec, structured_network
 
     layer = {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}
-    net = MultilinearMap.from_spec({"kind": "structured", "layers": [layer] * 5})
-    produced = [list(c) for c in parse_model({"tie": groups}, net).classes]
+    net = structured_network({"kind": "structured", "layers": [layer] * 5})
+    produced = [list(c) for c in parse_model_spec({"tie": groups}, net).classes]
     assert _tie_classes({"tie": groups}, 5) == sorted(produced)
 
 
