@@ -293,7 +293,8 @@ def _flint_attempt(At, scales: list[int], keys: list, p: int, side: str | None):
     # pivot rows: pivot columns of A[:, C]^T = the rows C of A_int^T
     sub_t = At[C].ravel().tolist()
     R = _pivots(flint.nmod_mat(r, n_rows, sub_t, p)) if r else []
-    assert len(R) == r, "rank of A[:, C] mod p must be r"
+    if len(R) != r:
+        raise InternalError("rank of A[:, C] mod p must be r")
     if side is None:
         side = "left" if n_rows - r <= n - r else "right"
     if r == 0:

@@ -183,7 +183,7 @@ def as_model(model: ModelCollection | None, net: MultilinearMap) -> ModelCollect
 
 
 def verdict_assumptions(model_description: str, generic: bool = False) -> dict:
-    """The assumptions every identifiability verdict states (DESIGN: field, equivalence, model)."""
+    """The assumptions every identifiability verdict states (the field, the equivalence, the model)."""
     return {"field": "R (every computation exact over Q; rational proofs and witnesses hold over R)",
             "equivalence": "layer-wise classes <h> of section 3: h_k = λ_k g_k with ∏ λ_k = 1",
             "model": model_description,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterator, Mapping, Sequence
 
-from .errors import BudgetExceeded
+from .errors import BudgetExceeded, InternalError
 from .network import MultilinearMap, SparseMatrix, sparse_matmul
 
 __all__ = [
@@ -241,7 +241,8 @@ def lifting_operator_sympy(net: MultilinearMap) -> LiftingOperator:
                 idx = []
                 for k in range(net.K):
                     block = monom[offsets[k]:offsets[k + 1]]
-                    assert sum(block) == 1, "Proposition 5.1: one variable per layer"
+                    if sum(block) != 1:
+                        raise InternalError("Proposition 5.1: one variable per layer")
                     idx.append(block.index(1))
                 col = columns.setdefault(tuple(idx), {})
                 col[r * n + c] = Fraction(int(coeff.p), int(coeff.q))

@@ -34,7 +34,7 @@ from typing import Hashable, Mapping
 
 import flint
 
-from .errors import BudgetExceeded
+from .errors import BudgetExceeded, InternalError
 from .limits import MAX_ENCLOSURE_GRAM_SIDE
 
 __all__ = ["SigmaEnclosure", "sigma_min_enclosure", "descartes_roots_above"]
@@ -124,7 +124,8 @@ def _isqrt_bounds(x: Fraction, bits: int) -> tuple[Fraction, Fraction]:
     if r_up * r_up < n_up:
         r_up += 1
     hi = Fraction(r_up, 1 << bits)
-    assert lo * lo <= x <= hi * hi
+    if not lo * lo <= x <= hi * hi:
+        raise InternalError(f"square-root enclosure [{lo}, {hi}] misses sqrt({x})")
     return lo, hi
 
 

@@ -17,7 +17,8 @@ What is computed:
   up to floating-point error). Infinite/huge when the model is not identifiable.
 
 σ_min (smallest non-zero singular value of A) comes from :mod:`algebra.singular_values` in
-floating point, with the exact rank; a rigorous enclosure belongs to another part of issue 5.
+floating point, with the exact rank; the rigorous enclosure of σ_min is
+:func:`algebra.sigma_enclosure.sigma_min_enclosure`.
 """
 from __future__ import annotations
 

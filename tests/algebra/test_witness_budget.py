@@ -1,4 +1,4 @@
-"""The witness search and Theorem 6.4's reading are bounded (finding 5): big dense layers give an
+"""The witness search and Theorem 6.4's reading are bounded: big dense layers give an
 ``inconclusive`` claim with a reason in seconds instead of running for hours."""
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Bad input: one line on stderr, exit 2, no traceback, no output file (README, "Command line").
 
-Each case is a reviewer's repro (finding 4) rebuilt here: huge sizes that would exhaust memory,
+Each case is a reported repro rebuilt here: huge sizes that would exhaust memory,
 rationals outside the checker's grammar, YAML types JSON does not have, unusable output paths and
-budget options; plus the producer/checker agreement on the rational grammar (finding 3b).
+budget options; plus the producer/checker agreement on the rational grammar.
 """
 from __future__ import annotations
 
@@ -240,7 +240,7 @@ def test_certificate_and_report_are_written_together(tmp_path, capsys):
 # coefficients near 10^308 overflow there -- see test_float_overflow_is_one_line)
 @pytest.mark.parametrize("coef", ["+7", "-3/4", "0006/0004", "9" * 100, "1/" + "7" * 100, 12])
 def test_what_the_producer_accepts_the_checker_verifies(tmp_path, capsys, coef):
-    # finding 3b: certify then verify over coefficient spellings the producer accepts
+    # certify then verify over coefficient spellings the producer accepts
     spec = _write(tmp_path, "s.json", _one_layer(coef))
     out = tmp_path / "o.cert.json"
     assert main(["certify", spec, "-o", str(out), "--quiet"]) == 0

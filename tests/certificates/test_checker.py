@@ -375,7 +375,7 @@ def test_brute_force_certificates_of_random_dags_verify(spec):
     ([{"from": "a", "to": "r", "support": [0, 0]}], "distinct offsets"),
     ([{"from": "a", "to": "r", "support": [9]}], "distinct offsets"),
     ([{"from": "a", "to": "r", "support": [0]}, {"from": "b", "to": "z", "support": [0]}], "no path to the root"),
-    # finding 8: parallel edges, which graphs/conv.py refuses ("duplicate edge")
+    # parallel edges, which graphs/conv.py refuses ("duplicate edge")
     ([{"from": "x", "to": "r", "support": [1]}, {"from": "x", "to": "r", "support": [1]}], "duplicate edge"),
     ([{"from": "x", "to": "r", "support": [1]}, {"from": "x", "to": "r", "support": [2]}], "duplicate edge"),
 ])
@@ -501,7 +501,7 @@ def test_every_edit_of_a_rechecked_claims_text_is_rejected(path):
 
 
 def test_the_reviewers_tampered_haar_certificate_is_rejected():
-    # finding 1: identifiable rewritten to <h> "for ALL parameters", stable formula without the SNR condition
+    # identifiable rewritten to <h> "for ALL parameters", stable formula without the SNR condition
     from certificates.certify import certify
 
     doc = certify(json.loads((ROOT / "examples" / "conv" / "haar-packet-J3-N16.json").read_text())).document
@@ -520,7 +520,7 @@ def test_the_reviewers_tampered_haar_certificate_is_rejected():
     assert report.exit_code == 2 and "value.formula" in report.verdict
 
 
-# --------------------------------------------------------------------------- spec.model (findings 2, 3)
+# --------------------------------------------------------------------------- spec.model
 @pytest.mark.parametrize("model", [
     [1], "contiguous", 3, True, {"supports": 5}, {"tie": "1,2"}, {"tie": [[1, "2"]]}, {"tie": [[1]]},
     {"tie": [[1, 3]]}, {"supports": [[["a"]], None]}, {"supports": [[[]], None]}, {"supports": [[[0, 0]], None]},
@@ -577,8 +577,8 @@ MODEL_NET = {"kind": "structured", "layers": [
 
 
 @pytest.mark.parametrize("model", [
-    {"supports": [[[0]], None, None], "description": "layer 1 is a Dirac"},     # finding 3(a)
-    {"tie": [[1, 2], [2, 3]]},                                                  # finding 3(c): overlapping
+    {"supports": [[[0]], None, None], "description": "layer 1 is a Dirac"},
+    {"tie": [[1, 2], [2, 3]]},                                                  # overlapping
     {"tie": [[1, 2], [1, 3]], "description": "all three tied"},
     {"tie": [[1, 2]], "supports": [[[0], [1]], None, "full"]},
     {"supports": [{"sparsity": 1}, {"groups": [[0], [1]], "active": 1}, None]},
@@ -623,7 +623,7 @@ def test_tie_classes_match_the_producers_union_find(groups):
 
 
 def test_overlapping_tie_groups_are_merged_like_the_producer_does():
-    # finding 3(c): [[1, 2], [2, 1]] is the tie [[1, 2]] written twice; the producer merges it
+    # [[1, 2], [2, 1]] is the tie [[1, 2]] written twice; the producer merges it
     doc = json.loads((HERE / "valid" / "model-span-tied.json").read_text())
     spec = doc["network"]["spec"]
     for tie in ([[1, 2], [2, 1]], [[2, 1]]):
@@ -641,7 +641,7 @@ def test_overlapping_tie_groups_are_merged_like_the_producer_does():
     assert _model_box_union({"tie": [[1, 2, 3]]}, sizes)[1] == [[0, 1, 2]]
 
 
-# --------------------------------------------------------------------------- work budget (finding 5)
+# --------------------------------------------------------------------------- work budget
 def _timed_check(doc):
     import time
 
@@ -699,7 +699,7 @@ def test_the_producer_refuses_parallel_conv_edges_too():
                                                                     {"from": "x", "to": "r", "support": [2]}]})
 
 
-# --------------------------------------------------------------------------- required claims (finding 6)
+# --------------------------------------------------------------------------- required claims
 @pytest.mark.parametrize("name, drop", [
     ("format-example.json", ["lifting-rank", "identifiable", "stable", "note"]),  # empty list
     ("format-example.json", ["identifiable"]),
@@ -723,7 +723,7 @@ def test_a_certificate_whose_claims_are_all_inconclusive_is_honest_and_verifies(
     assert report.exit_code == 0 and report.verdict.startswith("verified: 0 claim(s) re-checked, 3 not re-checked")
 
 
-# --------------------------------------------------------------------------- no internal errors (finding 2)
+# --------------------------------------------------------------------------- no internal errors
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_value_anywhere_gives_a_clean_verdict_never_an_internal_error(data):
