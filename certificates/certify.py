@@ -790,10 +790,10 @@ def default_certificate_path(spec_path: str | Path) -> Path:
 
 def write_certificate(document: Mapping, path: str | Path) -> Path:
     """Write a certificate atomically (no partial file on failure; its folder is created);
-    deterministic layout."""
+    deterministic layout. A write failure is a :class:`algebra.errors.SpecError` naming ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_files([OutputFile(path, dumps_certificate(document), "certificate")])
+    write_files([OutputFile(path, dumps_certificate(document), "path")])
     return path
 
 

@@ -567,6 +567,6 @@ def report_files(document: Mapping, path: str | Path, fmt: str | None = None,
 
 def write_report(document: Mapping, path: str | Path, fmt: str | None = None) -> Path:
     """Write a report file and its figures (creating its folder), all or nothing; returns the
-    report path."""
+    report path. A write failure is a :class:`algebra.errors.SpecError` naming ``path``."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return write_files(report_files(document, path, fmt))[0]
+    return write_files(report_files(document, path, fmt, option="path"))[0]
