@@ -24,7 +24,7 @@ from typing import Callable, Sequence
 
 import flint
 
-from .errors import BackendUnavailable
+from .errors import BackendUnavailable, InternalError
 
 __all__ = ["Quotient", "quotient", "is_available", "unavailable_message", "grevlex_key"]
 
@@ -256,7 +256,8 @@ def _singular_quotient(polys: Sequence[Polynomial], nvars: int, timeout: float |
     basis = [tuple(m) for p in lines[at + 1].split(",") for m in _parse_singular_poly(p, nvars)]
     nfs: dict[tuple[int, int], Polynomial] = {}
     for i in range(nvars):
-        assert lines[at + 2 + 2 * i] == f"N {i + 1}"
+        if lines[at + 2 + 2 * i] != f"N {i + 1}":
+            raise InternalError(f"Singular output: expected the normal forms of variable {i + 1}")
         polys_i = lines[at + 3 + 2 * i].split(",")
         if len(basis) != D or len(polys_i) != D:
             raise RuntimeError("Singular output: unexpected number of basis elements")  # pragma: no cover

@@ -19,9 +19,8 @@ Examples
 The full model, K = 3, S = 2 fills its ambient space: dim Σ_2 = 2K(S − 1) + 2 = 8 = 2^3.
 
 >>> from algebra.models import full_model
->>> from algebra.network import MultilinearMap
->>> layer = {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}
->>> net = MultilinearMap.from_spec({"layers": [layer] * 3})
+>>> from algebra.network import Layer, MultilinearMap
+>>> net = MultilinearMap([Layer(1, 1, 2, [(0, 0, 0, 1), (1, 0, 0, 1)])] * 3)
 >>> (piece,) = full_model(net).pieces()
 >>> j = join_dimension(piece, piece, seed=0)
 >>> (j.value, j.lower_bound, j.upper_bound, j.status)

@@ -293,7 +293,8 @@ def _flint_attempt(At, scales: list[int], keys: list, p: int, side: str | None):
     # pivot rows: pivot columns of A[:, C]^T = the rows C of A_int^T
     sub_t = At[C].ravel().tolist()
     R = _pivots(flint.nmod_mat(r, n_rows, sub_t, p)) if r else []
-    assert len(R) == r, "rank of A[:, C] mod p must be r"
+    if len(R) != r:
+        raise InternalError("rank of A[:, C] mod p must be r")
     if side is None:
         side = "left" if n_rows - r <= n - r else "right"
     if r == 0:
@@ -506,11 +507,10 @@ def rank_witness(A, *, method: str | None = None, seed: int = 0, side: str | Non
     K = 2, M_1(h_1) = [h_1[0], h_1[1]] (1 x 2), M_2(h_2) = [[h_2[0]], [h_2[0]]] (2 x 1):
     X = (h_1[0] + h_1[1]) h_2[0], so A = [1, 1] on columns (0, 0), (1, 0) and rank 1.
 
-    >>> from algebra.network import MultilinearMap
+    >>> from algebra.network import Layer, MultilinearMap
     >>> from algebra.lifting import lifting_operator
-    >>> net = MultilinearMap.from_spec({"layers": [
-    ...     {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]},
-    ...     {"rows": 2, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1], [0, 1, 0, 1]]}]})
+    >>> net = MultilinearMap([Layer(1, 2, 2, [(0, 0, 0, 1), (1, 0, 1, 1)]),
+    ...                       Layer(2, 1, 1, [(0, 0, 0, 1), (0, 1, 0, 1)])])
     >>> A = lifting_operator(net)
     >>> w = rank_witness(A)
     >>> w.rank, w.minor_rows, w.minor_cols, w.kernel_side, w.kernel  # 1 row, rank 1

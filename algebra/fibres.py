@@ -44,7 +44,7 @@ real roots of χ_t, isolated exactly. If χ_t is not squarefree we replace I by 
 I + (sqf χ_{x_1}, ..., sqf χ_{x_n}) (Seidenberg's lemma; χ_{x_i}(x_i) ∈ I by Cayley-Hamilton)
 and retry with other seeded forms t.
 
-Field caveat (DESIGN.md): the paper works over R. Exactly one point over C proves
+Field caveat: the paper works over R (section 3). Exactly one point over C proves
 identifiability over C and hence over R. Extra non-real points do not refute identifiability
 over R; extra *real* points do (status ``refuted``; a rational extra point is returned as an
 exact witness when one exists).
@@ -68,7 +68,7 @@ from typing import Sequence
 
 import flint
 
-from .errors import BackendUnavailable, SpecError
+from .errors import BackendUnavailable, InternalError, SpecError
 from .network import MultilinearMap
 from .rational import fraction_to_str
 from . import _fibre_backends as backends
@@ -137,7 +137,7 @@ class FibreResult:
         evaluating M(witness) = M(h̄); without one, the extra real class is algebraic and its
         existence rests on the exact root count (see ``note``).
     field : str
-        Over which field the status holds and why (the C-versus-R caveat of DESIGN.md).
+        Over which field the status holds and why (the C-versus-R caveat above).
     backend, seconds
         The Gröbner backend used and the wall-clock time of the whole computation.
     normalisation : tuple of int
@@ -241,9 +241,8 @@ def fibre_system(
     --------
     Scalar K = 2 network x = h_1 h_2: after fixing h_1 = h̄_1 = 2 one equation 2 y - 6 = 0.
 
-    >>> net = MultilinearMap.from_spec({"layers": [
-    ...     {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]},
-    ...     {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]})
+    >>> from algebra.network import Layer
+    >>> net = MultilinearMap([Layer(1, 1, 1, [(0, 0, 0, 1)]), Layer(1, 1, 1, [(0, 0, 0, 1)])])
     >>> polys, unknowns, fixed = fibre_system(net, [[2], [3]])
     >>> polys, unknowns, fixed
     ([{(1,): Fraction(2, 1), (0,): Fraction(-6, 1)}], [(1, 0)], {(0, 0): Fraction(2, 1)})
@@ -400,7 +399,8 @@ def _point_for_root(q: Quotient, t_mat: flint.fmpq_mat, tau: Fraction) -> list[F
     for i in range(D):
         shift[i, i] = flint.fmpq(tau.numerator, tau.denominator)
     rref, rank = (t_mat.transpose() - shift).rref()
-    assert rank == D - 1, "eigenvalue of a separating form must be simple"
+    if rank != D - 1:
+        raise InternalError("eigenvalue of a separating form must be simple")
     pivots = []
     row = 0
     for col in range(D):
@@ -472,7 +472,8 @@ def _count_stratum(
     rational_points = []
     if known_point is not None:
         t_bar = sum((c * x for c, x in zip(coeffs, known_point)), Fraction(0))
-        assert chi(flint.fmpq(t_bar.numerator, t_bar.denominator)) == 0, "h̄ must lie in its own fibre"
+        if chi(flint.fmpq(t_bar.numerator, t_bar.denominator)) != 0:
+            raise InternalError("h̄ must lie in its own fibre")
     if want_rational_points:
         t_mat = flint.fmpq_mat(current.dim, current.dim)
         for c, M in zip(coeffs, current.mult):
@@ -523,10 +524,10 @@ def exact_fibre(
     Blind deconvolution of two kernels of length 2: (a0 + a1 z)(b0 + b1 z) has two roots, so
     besides ⟨h̄⟩ there is exactly one other factorization (swap the roots), and it is real:
 
-    >>> conv = {"layers": [
-    ...     {"rows": 3, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1], [0, 1, 1, 1], [1, 2, 1, 1]]},
-    ...     {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]}]}
-    >>> r = exact_fibre(MultilinearMap.from_spec(conv), [[1, 1], [-2, 1]], backend="sympy")
+    >>> from algebra.network import Layer
+    >>> conv = MultilinearMap([Layer(3, 2, 2, [(0, 0, 0, 1), (1, 1, 0, 1), (0, 1, 1, 1), (1, 2, 1, 1)]),
+    ...                        Layer(2, 1, 2, [(0, 0, 0, 1), (1, 1, 0, 1)])])
+    >>> r = exact_fibre(conv, [[1, 1], [-2, 1]], backend="sympy")
     >>> r.points, r.real_points, r.status
     (2, 2, 'refuted')
     >>> r.witness  # a = 1 - z/2, b = -2 - 2z: a b = (1 + z)(-2 + z)
@@ -579,7 +580,8 @@ def exact_fibre(
             witness = [[fixed.get((k, i), Fraction(0)) for i in range(l.params)] for k, l in enumerate(net.layers)]
             for (k, i), x in zip(unknowns, count.rational_points[0]):
                 witness[k][i] = x
-            assert net.evaluate_sparse(witness) == net.evaluate_sparse(h_bar)
+            if net.evaluate_sparse(witness) != net.evaluate_sparse(h_bar):
+                raise InternalError("a rational point of the fibre does not reproduce M(h̄)")
     common = dict(backend=chosen, normalisation=norm, strata=tuple(strata), witness=witness, seed=seed,
                   h_bar_in_model=in_model)
     if any(s.dimension > 0 for s in strata):

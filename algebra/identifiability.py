@@ -44,10 +44,9 @@ Examples
 --------
 The 2x2 matrix product (every entry a parameter) is not identifiable: H_1 C, C^{-1} H_2.
 
->>> from algebra.network import MultilinearMap
->>> full = {"rows": 2, "cols": 2, "params": 4,
-...         "entries": [[2 * i + j, i, j, 1] for i in range(2) for j in range(2)]}
->>> net = MultilinearMap.from_spec({"layers": [full, full]})
+>>> from algebra.network import Layer, MultilinearMap
+>>> full = Layer(2, 2, 4, [(2 * i + j, i, j, 1) for i in range(2) for j in range(2)])
+>>> net = MultilinearMap([full, full])
 >>> v = identifiability_verdict(net)
 >>> v.status, v.relies_on[0]
 ('refuted', 'Proposition 6.3')
@@ -67,12 +66,12 @@ from typing import Sequence
 
 from . import _qq
 from .dimensions import JoinDimension, join_dimensions
-from .errors import BudgetExceeded
+from .errors import BudgetExceeded, SpecError
 from .exact import RankWitness, check_rank_witness, matrix_rank_witness, rank_witness, witness_to_json
 from .lifting import LiftingOperator, lifting_operator
 from .limits import (DEFAULT_MAX_COLUMNS, MAX_JOIN_WORK, MAX_SPAN_COORDINATES, MAX_SPAN_ENTRIES, SEARCH_MAX_CELLS,
                      SEARCH_MAX_PAIRS, SEARCH_MAX_TUPLES, SEARCH_MAX_UNKNOWNS, SEARCH_SECONDS)
-from .models import LinearPiece, ModelCollection, full_model, parse_model
+from .models import LinearPiece, ModelCollection, full_model
 from .network import MultilinearMap
 from .rational import fraction_to_str
 from .segre import are_equivalent
@@ -158,17 +157,33 @@ def _jsonable(x):
 
 
 # ---------------------------------------------------------------------------- exact helpers
-def as_model(model, net: MultilinearMap) -> ModelCollection:
-    """A ModelCollection from None (full model), a ModelCollection, or a spec's raw ``"model"`` dict."""
+def as_model(model: ModelCollection | None, net: MultilinearMap) -> ModelCollection:
+    """The model to decide on: ``model`` itself, or the full model of ``net`` when None.
+
+    A spec's ``"model"`` field is read once, by its reader (``graphs.structured_spec``), never here.
+
+    >>> from algebra.network import Layer
+    >>> net = MultilinearMap([Layer(1, 1, 2, [(0, 0, 0, 1)])])
+    >>> as_model(None, net).is_full
+    True
+    >>> as_model(ModelCollection((3,), [[(0, 1)]]), net)
+    Traceback (most recent call last):
+    ...
+    algebra.errors.SpecError: model: made for parameter counts (3,), but the network has (2,)
+    """
     if model is None:
         return full_model(net)
-    if isinstance(model, ModelCollection):
-        return model
-    return parse_model(model, net)
+    if not isinstance(model, ModelCollection):
+        raise TypeError(f"model: expected a ModelCollection or None, got {type(model).__name__} "
+                        "(a spec's 'model' field is read by graphs.structured_spec.parse_model_spec)")
+    if model.param_counts != tuple(net.param_counts):
+        raise SpecError("model", f"made for parameter counts {model.param_counts}, but the network has "
+                                 f"{tuple(net.param_counts)}")
+    return model
 
 
 def verdict_assumptions(model_description: str, generic: bool = False) -> dict:
-    """The assumptions every identifiability verdict states (DESIGN: field, equivalence, model)."""
+    """The assumptions every identifiability verdict states (the field, the equivalence, the model)."""
     return {"field": "R (every computation exact over Q; rational proofs and witnesses hold over R)",
             "equivalence": "layer-wise classes <h> of section 3: h_k = λ_k g_k with ∏ λ_k = 1",
             "model": model_description,
@@ -180,9 +195,8 @@ def lifting_rank(net: MultilinearMap, A: LiftingOperator | None = None, seed: in
     """Exact rank of the lifting operator A (Corollary 5.2) over Q (= over R), by
     :func:`algebra.exact.rank_witness` (its kernel side re-checks the value exactly).
 
-    >>> from algebra.network import MultilinearMap
-    >>> net = MultilinearMap.from_spec({"layers": [{"rows": 1, "cols": 2, "params": 2,
-    ...     "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]}]})
+    >>> from algebra.network import Layer
+    >>> net = MultilinearMap([Layer(1, 2, 2, [(0, 0, 0, 1), (1, 0, 1, 1)])])
     >>> lifting_rank(net)
     2
     """
@@ -237,9 +251,8 @@ def injectivity_witness(net: MultilinearMap, model: ModelCollection | None = Non
     ``"kernel-trivial"`` and group numbers otherwise). ``kind`` is ``"kernel-trivial"`` when the
     groups are all S_1...S_K index tuples (Ker A = {0}), else ``"injective-on-model-span"``.
 
-    >>> from algebra.network import MultilinearMap
-    >>> net = MultilinearMap.from_spec({"layers": [{"rows": 2, "cols": 1, "params": 2,
-    ...     "entries": [[0, 0, 0, 1], [1, 1, 0, 1], [1, 0, 0, 1]]}]})
+    >>> from algebra.network import Layer
+    >>> net = MultilinearMap([Layer(2, 1, 2, [(0, 0, 0, 1), (1, 1, 0, 1), (1, 0, 0, 1)])])
     >>> w = injectivity_witness(net)
     >>> w["kind"], w["minor_rows"], w["minor_cols"]
     ('kernel-trivial', [0, 1], [[(0,)], [(1,)]])
@@ -303,12 +316,11 @@ def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = Non
     X = a ⊗ b read through a 8 x 9 operator with a one-dimensional kernel spanned by the
     identity matrix (rank 3): identifiable.
 
-    >>> from algebra.network import MultilinearMap
+    >>> from algebra.network import Layer
     >>> rows = [[(0, 0), (1, 1)], [(1, 1), (2, 2)]] + [[(i, j)] for i in range(3) for j in range(3) if i != j]
-    >>> l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
-    >>> l2 = {"rows": 3, "cols": 8, "params": 3, "entries": [[j, i, c, (-1) ** n]
-    ...       for c, r in enumerate(rows) for n, (i, j) in enumerate(r)]}
-    >>> w = kernel_line_witness(MultilinearMap.from_spec({"layers": [l1, l2]}))
+    >>> l1 = Layer(1, 3, 3, [(i, 0, i, 1) for i in range(3)])
+    >>> l2 = Layer(3, 8, 3, [(j, i, c, (-1) ** n) for c, r in enumerate(rows) for n, (i, j) in enumerate(r)])
+    >>> w = kernel_line_witness(MultilinearMap([l1, l2]))
     >>> w["kind"], w["kernel_vector"]
     ('kernel-line-high-rank', [((0, 0), Fraction(1, 1)), ((1, 1), Fraction(1, 1)), ((2, 2), Fraction(1, 1))])
     """
@@ -695,8 +707,8 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
     Parameters
     ----------
     net : MultilinearMap
-    model : ModelCollection or dict, optional
-        Default: the full model; a dict is a spec's ``"model"`` field (parsed).
+    model : ModelCollection, optional
+        Default: the full model.
     seed : int
         Seed of the random base points (the same seed gives the same witness).
     tries : int
@@ -724,9 +736,9 @@ def find_nonidentifiability_witness(net: MultilinearMap, model: ModelCollection 
 
     Examples
     --------
-    >>> from algebra.network import MultilinearMap
-    >>> layer = {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}
-    >>> net = MultilinearMap.from_spec({"layers": [layer, layer]})   # X = (a+b)(c+d)
+    >>> from algebra.network import Layer
+    >>> layer = Layer(1, 1, 2, [(0, 0, 0, 1), (1, 0, 0, 1)])
+    >>> net = MultilinearMap([layer, layer])   # X = (a+b)(c+d)
     >>> h, g = find_nonidentifiability_witness(net)
     >>> net.evaluate(h) == net.evaluate(g), are_equivalent(h, g)
     (True, False)
@@ -818,9 +830,9 @@ class Theorem64:
 def theorem_6_4(net: MultilinearMap, model=None, seed: int = 0) -> Theorem64:
     """Evaluate Theorem 6.4's rank condition for ``net`` and ``model`` (exact rank, Terracini joins).
 
-    >>> from algebra.network import MultilinearMap
-    >>> layer = {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}
-    >>> r = theorem_6_4(MultilinearMap.from_spec({"layers": [layer, layer]}))
+    >>> from algebra.network import Layer
+    >>> layer = Layer(1, 1, 2, [(0, 0, 0, 1), (1, 0, 0, 1)])
+    >>> r = theorem_6_4(MultilinearMap([layer, layer]))
     >>> r.holds, r.rank, r.joins[0].value        # rk(A) = 1 < dim Σ_2 = 4(S − 1) = 4
     (False, 1, 4)
     """
@@ -851,8 +863,8 @@ def identifiability_verdict(net: MultilinearMap, model: ModelCollection | None =
     Parameters
     ----------
     net : MultilinearMap
-    model : ModelCollection or dict, optional
-        Default: the full model R^{S_1} x ... x R^{S_K}; a dict is a spec's ``"model"`` field.
+    model : ModelCollection, optional
+        Default: the full model R^{S_1} x ... x R^{S_K}.
     seed : int
         Seed of every random choice (written into the verdict).
     max_columns : int or None

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterator, Mapping, Sequence
 
-from .errors import BudgetExceeded
+from .errors import BudgetExceeded, InternalError
 from .network import MultilinearMap, SparseMatrix, sparse_matmul
 
 __all__ = [
@@ -158,8 +158,8 @@ def lifting_operator(net: MultilinearMap, max_columns: int | None = None) -> Lif
     --------
     K = 1 gives A = the matrix of M_1 (Corollary 5.2):
 
-    >>> net = MultilinearMap.from_spec({"layers": [
-    ...     {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, "1/2"], [1, 0, 0, 3]]}]})
+    >>> from algebra.network import Layer
+    >>> net = MultilinearMap([Layer(1, 2, 2, [(0, 0, 0, 1), (1, 0, 1, Fraction(1, 2)), (1, 0, 0, 3)])])
     >>> A = lifting_operator(net)
     >>> A.columns
     {(0,): {0: Fraction(1, 1)}, (1,): {0: Fraction(3, 1), 1: Fraction(1, 2)}}
@@ -180,9 +180,8 @@ def lifting_operator_sparse(net: MultilinearMap, max_columns: int | None = None)
     products kept at any layer; exceeding it raises :class:`~algebra.errors.BudgetExceeded`
     instead of exhausting memory.
 
-    >>> net = MultilinearMap.from_spec({"layers": [
-    ...     {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 2]]},
-    ...     {"rows": 1, "cols": 1, "params": 3, "entries": [[2, 0, 0, "1/3"]]}]})
+    >>> from algebra.network import Layer
+    >>> net = MultilinearMap([Layer(1, 1, 2, [(0, 0, 0, 2)]), Layer(1, 1, 3, [(2, 0, 0, Fraction(1, 3))])])
     >>> lifting_operator_sparse(net).columns      # tuples with a zero prefix are never formed
     {(0, 2): {0: Fraction(2, 3)}}
     """
@@ -242,7 +241,8 @@ def lifting_operator_sympy(net: MultilinearMap) -> LiftingOperator:
                 idx = []
                 for k in range(net.K):
                     block = monom[offsets[k]:offsets[k + 1]]
-                    assert sum(block) == 1, "Proposition 5.1: one variable per layer"
+                    if sum(block) != 1:
+                        raise InternalError("Proposition 5.1: one variable per layer")
                     idx.append(block.index(1))
                 col = columns.setdefault(tuple(idx), {})
                 col[r * n + c] = Fraction(int(coeff.p), int(coeff.q))

@@ -150,9 +150,10 @@ def lifting_operator_int(net: MultilinearMap, max_columns: int | None = None, *,
     Examples
     --------
     >>> from algebra.lifting import lifting_operator_sparse
-    >>> net = MultilinearMap.from_spec({"layers": [
-    ...     {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, "1/2"], [1, 0, 1, 3]]},
-    ...     {"rows": 2, "cols": 2, "params": 2, "entries": [[0, 0, 1, 1], [1, 1, 0, "-2/3"]]}]})
+    >>> from fractions import Fraction
+    >>> from algebra.network import Layer
+    >>> net = MultilinearMap([Layer(1, 2, 2, [(0, 0, 0, Fraction(1, 2)), (1, 0, 1, 3)]),
+    ...                       Layer(2, 2, 2, [(0, 0, 1, 1), (1, 1, 0, Fraction(-2, 3))])])
     >>> A = lifting_operator_int(net)
     >>> A.columns
     {(0, 0): {1: Fraction(1, 2)}, (1, 1): {0: Fraction(-2, 1)}}

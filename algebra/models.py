@@ -6,41 +6,18 @@ collection M = (M^L)_L (sparsity, grouped sparsity, tied layers, ...). tensorlif
 
     M^L = {h : supp(h_k) ⊂ T^L_k for every layer k, and h_i = h_j for every tied pair (i, j)},
 
-so M is a finite union of linear pieces. The optional spec field ``"model"`` describes it::
-
-    "model": {
-      "supports": [SUPPORTS_OF_LAYER_1, ..., SUPPORTS_OF_LAYER_K],
-      "tie": [[1, 2]]
-    }
-
-``supports`` (optional; default: every layer full) has one item per layer, in layer order:
-
-* ``null`` or ``"full"``: the layer is unconstrained (T_k = all parameters);
-* a list of alternative supports, each a list of 0-based parameter indices, e.g.
-  ``[[0, 1], [2, 3]]`` (sparsity with a prescribed set of patterns);
-* ``{"sparsity": s}``: every support of size s (the s-sparse vectors);
-* ``{"groups": [[0, 1], [2, 3], [4]], "active": a}``: grouped sparsity, every union of
-  ``a`` of the listed groups.
-
-Every combination of one alternative per layer is one piece M^L (so M has
-∏_k (number of alternatives of layer k) pieces, tied layers choosing together).
-
-``tie`` (optional) lists groups of **1-based layer numbers** -- as in the paper, where the
-layers are h_1, ..., h_K -- whose parameter vectors are equal: ``[[1, 2]]`` means h_1 = h_2
-(phase retrieval, paper section 2.2). Parameter indices, as everywhere else in tensorlift,
-are 0-based; only layer numbers in ``tie`` are 1-based. Tied layers need the same number of
-parameters and the same supports (or ``null`` on all but one of them).
+so M is a finite union of linear pieces. A :class:`ModelCollection` holds, per layer, the
+alternative supports T_k (tuples of 0-based parameter indices) and the tie classes (tuples of
+0-based layers); every combination of one alternative per tie class is one piece M^L. How a
+spec spells a model (``"sparsity"``, ``"groups"``, 1-based tie numbers) is the spec reader's
+business (``graphs.structured_spec``).
 
 Examples
 --------
->>> from algebra.network import MultilinearMap
->>> net = MultilinearMap.from_spec({"layers": [
-...     {"rows": 1, "cols": 3, "params": 3, "entries": [[0, 0, 0, 1], [1, 0, 1, 1], [2, 0, 2, 1]]},
-...     {"rows": 3, "cols": 1, "params": 3, "entries": [[0, 0, 0, 1], [1, 1, 0, 1], [2, 2, 0, 1]]}]})
->>> model = parse_model({"supports": [[[0, 1], [1, 2]], None]}, net)
+>>> model = ModelCollection((3, 3), [[(0, 1), (1, 2)], [(0, 1, 2)]])
 >>> [piece.supports for piece in model.pieces()]
 [((0, 1), (0, 1, 2)), ((1, 2), (0, 1, 2))]
->>> tied = parse_model({"tie": [[1, 2]]}, net)
+>>> tied = ModelCollection((3, 3), [[(0, 1, 2)], [(0, 1, 2)]], classes=[(0, 1)])
 >>> tied.classes, next(tied.pieces()).dimension_of_image()
 (((0, 1),), 3)
 """
@@ -51,14 +28,12 @@ import math
 import random
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from .errors import BudgetExceeded, SpecError
-from .limits import MAX_PIECES
+from .errors import SpecError
 from .network import MultilinearMap
-from .rational import parse_int
 
-__all__ = ["LinearPiece", "ModelCollection", "parse_model", "full_model"]
+__all__ = ["LinearPiece", "ModelCollection", "full_model"]
 
 
 Support = tuple[int, ...]
@@ -162,20 +137,59 @@ class LinearPiece:
 class ModelCollection:
     """A finite collection of linear models M = (M^L) for a network with K layers.
 
-    Build one with :func:`parse_model` (validating) or :func:`full_model`.
-
-    Attributes
+    Parameters
     ----------
-    param_counts : (S_1, ..., S_K)
-    alternatives : tuple
-        ``alternatives[k]`` is the tuple of alternative supports of layer k (0-based).
-    classes : tuple
-        Tie classes of 0-based layers (singletons included), sorted.
+    param_counts : sequence of int
+        (S_1, ..., S_K), each >= 1.
+    alternatives : sequence
+        ``alternatives[k]`` lists the alternative supports of layer k (0-based), each a
+        non-empty collection of distinct 0-based parameter indices in 0..S_k - 1; stored as
+        sorted tuples, repeated alternatives dropped (they would only repeat pieces).
+    classes : sequence of sequences of int, optional
+        Tie classes of 0-based layers whose parameter vectors are equal (h_i = h_j); untied
+        layers may be left out (they become singletons). Tied layers need the same number of
+        parameters and the same alternatives. Stored as a sorted partition of the layers.
+
+    Raises
+    ------
+    SpecError
+        Naming the argument, e.g. ``alternatives[0][1]: parameter index 4 out of range 0..2``.
+
+    Examples
+    --------
+    >>> ModelCollection((3, 2), [[(2, 0)], [(0, 1)]]).alternatives
+    (((0, 2),), ((0, 1),))
+    >>> ModelCollection((3, 2), [[(0,)], [(0,)]], classes=[(1, 0)])
+    Traceback (most recent call last):
+    ...
+    algebra.errors.SpecError: classes[0]: tied layers need equal parameter counts: layer 0 has 3, layer 1 has 2
     """
 
     param_counts: tuple[int, ...]
     alternatives: tuple[tuple[Support, ...], ...]
-    classes: tuple[tuple[int, ...], ...]
+    classes: tuple[tuple[int, ...], ...] = ()
+
+    def __post_init__(self):
+        counts = _int_tuple(self.param_counts, "param_counts", 1)
+        K = len(counts)
+        if K == 0:
+            raise SpecError("param_counts", "expected at least one layer")
+        alternatives = _sequence(self.alternatives, "alternatives")
+        if len(alternatives) != K:
+            raise SpecError("alternatives", f"expected one item per layer ({K}), got {len(alternatives)}")
+        alts = tuple(_layer_alternatives(a, f"alternatives[{k}]", counts[k]) for k, a in enumerate(alternatives))
+        classes = _tie_classes(self.classes, K)
+        for j, cls in enumerate(classes):
+            for k in cls[1:]:
+                if counts[k] != counts[cls[0]]:
+                    raise SpecError(f"classes[{j}]", f"tied layers need equal parameter counts: layer {cls[0]} has "
+                                                     f"{counts[cls[0]]}, layer {k} has {counts[k]}")
+                if alts[k] != alts[cls[0]]:
+                    raise SpecError(f"classes[{j}]", f"tied layers need the same alternatives: layers {cls[0]} and "
+                                                     f"{k} differ")
+        object.__setattr__(self, "param_counts", counts)
+        object.__setattr__(self, "alternatives", alts)
+        object.__setattr__(self, "classes", classes)
 
     @property
     def K(self) -> int:
@@ -222,171 +236,64 @@ class ModelCollection:
 
 
 def full_model(net: MultilinearMap) -> ModelCollection:
-    """The default model M = R^{S_1} x ... x R^{S_K} (one piece, no ties)."""
-    counts = tuple(net.param_counts)
-    return ModelCollection(counts, tuple((tuple(range(s)),) for s in counts), tuple((k,) for k in range(len(counts))))
+    """The default model M = R^{S_1} x ... x R^{S_K} (one piece, no ties).
 
-
-def _parse_support(value, where: str, S: int) -> Support:
-    if not isinstance(value, list):
-        raise SpecError(where, f"expected a list of 0-based parameter indices, got {value!r}")
-    idx = [parse_int(v, f"{where}[{j}]", minimum=0) for j, v in enumerate(value)]
-    for j, i in enumerate(idx):
-        if i >= S:
-            raise SpecError(f"{where}[{j}]", f"parameter index {i} out of range 0..{S - 1}")
-    if len(set(idx)) != len(idx):
-        raise SpecError(where, f"repeated parameter index in {idx}")
-    if not idx:
-        raise SpecError(where, "an empty support makes P(M^L) = {0}; remove it")
-    return tuple(sorted(idx))
-
-
-def _parse_layer_supports(value, where: str, S: int, max_pieces: int) -> tuple[Support, ...]:
-    if value is None or value == "full":
-        return (tuple(range(S)),)
-    if isinstance(value, Mapping):
-        keys = set(value)
-        if keys == {"sparsity"}:
-            s = parse_int(value["sparsity"], f"{where}.sparsity", minimum=1)
-            if s > S:
-                raise SpecError(f"{where}.sparsity", f"expected at most {S} (the layer's params), got {s}")
-            if math.comb(S, s) > max_pieces:
-                raise BudgetExceeded(f"{where}.sparsity: {math.comb(S, s)} supports exceed the budget of {max_pieces} pieces")
-            return tuple(itertools.combinations(range(S), s))
-        if keys == {"groups", "active"}:
-            groups_v = value["groups"]
-            if not isinstance(groups_v, list) or not groups_v:
-                raise SpecError(f"{where}.groups", "expected a non-empty list of groups (lists of parameter indices)")
-            groups = [_parse_support(g, f"{where}.groups[{j}]", S) for j, g in enumerate(groups_v)]
-            seen: set[int] = set()
-            for j, g in enumerate(groups):
-                if seen & set(g):
-                    raise SpecError(f"{where}.groups[{j}]", f"overlaps an earlier group at {sorted(seen & set(g))}")
-                seen |= set(g)
-            a = parse_int(value["active"], f"{where}.active", minimum=1)
-            if a > len(groups):
-                raise SpecError(f"{where}.active", f"expected at most {len(groups)} (the number of groups), got {a}")
-            if math.comb(len(groups), a) > max_pieces:
-                raise BudgetExceeded(f"{where}: {math.comb(len(groups), a)} supports exceed the budget of {max_pieces} pieces")
-            return tuple(tuple(sorted(itertools.chain(*combo))) for combo in itertools.combinations(groups, a))
-        raise SpecError(where, f"expected {{'sparsity': s}} or {{'groups': [...], 'active': a}}, got keys {sorted(keys)}")
-    if isinstance(value, list):
-        if not value:
-            raise SpecError(where, "expected at least one alternative support (use null for the full layer)")
-        alts = [_parse_support(v, f"{where}[{j}]", S) for j, v in enumerate(value)]
-        out: list[Support] = []
-        for a in alts:  # duplicates would only repeat pieces
-            if a not in out:
-                out.append(a)
-        return tuple(out)
-    raise SpecError(where, f"expected null, \"full\", a list of supports, {{'sparsity': s}} or {{'groups', 'active'}}, got {value!r}")
-
-
-def parse_model(spec_model, net: MultilinearMap, *, field: str = "model",
-                max_pieces: int = MAX_PIECES) -> ModelCollection:
-    """Validate the optional spec field ``"model"`` against ``net`` and build M = (M^L).
-
-    Parameters
-    ----------
-    spec_model : dict or None
-        The value of the spec's ``"model"`` field; None gives :func:`full_model`.
-    net : MultilinearMap
-        The network (gives K and S_1, ..., S_K).
-    field : str
-        The field name used in error messages.
-    max_pieces : int
-        Refuse (BudgetExceeded) collections with more linear pieces than this.
-
-    Returns
-    -------
-    ModelCollection
-
-    Raises
-    ------
-    SpecError
-        Naming the offending field, e.g. ``model.tie[0][1]: layer 3 out of range 1..2
-        (layer numbers in 'tie' are 1-based)``.
-
-    Examples
-    --------
-    >>> from algebra.network import MultilinearMap
-    >>> net = MultilinearMap.from_spec({"layers": [
-    ...     {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}] * 2})
-    >>> parse_model({"tie": [[1, 3]]}, net)
-    Traceback (most recent call last):
-    ...
-    algebra.errors.SpecError: model.tie[0][1]: layer 3 out of range 1..2 (layer numbers in 'tie' are 1-based, as in the paper)
-    >>> parse_model({"supports": [{"sparsity": 1}, None]}, net).n_pieces()
-    2
+    >>> from algebra.network import Layer
+    >>> full_model(MultilinearMap([Layer(1, 1, 2, [(0, 0, 0, 1)])])).is_full
+    True
     """
-    if spec_model is None:
-        return full_model(net)
-    if not isinstance(spec_model, Mapping):
-        raise SpecError(field, f"expected an object with 'supports' and/or 'tie', got {type(spec_model).__name__}")
-    unknown = set(spec_model) - {"supports", "tie", "description"}
-    if unknown:
-        raise SpecError(field, f"unknown field(s) {sorted(unknown)}; expected 'supports' and/or 'tie'")
-    K = net.K
     counts = tuple(net.param_counts)
+    return ModelCollection(counts, tuple((tuple(range(s)),) for s in counts))
 
-    sup_v = spec_model.get("supports")
-    if sup_v is None:
-        sup_list = [None] * K
-    elif not isinstance(sup_v, list) or len(sup_v) != K:
-        raise SpecError(f"{field}.supports", f"expected a list with one item per layer ({K}), got {sup_v!r}")
-    else:
-        sup_list = sup_v
-    alternatives = [
-        _parse_layer_supports(v, f"{field}.supports[{k}]", counts[k], max_pieces) for k, v in enumerate(sup_list)
-    ]
 
-    # Tie classes by union-find over 0-based layers; the spec uses 1-based layer numbers.
-    parent = list(range(K))
+def _sequence(value: object, name: str) -> tuple:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise SpecError(name, f"expected a sequence, got {value!r:.60}")
+    return tuple(value)
 
-    def root(k: int) -> int:
-        while parent[k] != k:
-            k = parent[k]
-        return k
 
-    tie_v = spec_model.get("tie", [])
-    if not isinstance(tie_v, list):
-        raise SpecError(f"{field}.tie", f"expected a list of groups of 1-based layer numbers, e.g. [[1, 2]], got {tie_v!r}")
-    for g, group in enumerate(tie_v):
-        where = f"{field}.tie[{g}]"
-        if not isinstance(group, list) or len(group) < 2:
-            raise SpecError(where, f"expected a list of at least two 1-based layer numbers, got {group!r}")
-        layers = []
-        for j, v in enumerate(group):
-            k = parse_int(v, f"{where}[{j}]")
-            if not 1 <= k <= K:
-                raise SpecError(f"{where}[{j}]", f"layer {k} out of range 1..{K} (layer numbers in 'tie' are 1-based, as in the paper)")
-            layers.append(k - 1)
-        if len(set(layers)) != len(layers):
-            raise SpecError(where, f"repeated layer in {group}")
-        for k in layers[1:]:
-            if counts[k] != counts[layers[0]]:
-                raise SpecError(where, f"tied layers need equal params: layer {layers[0] + 1} has {counts[layers[0]]}, layer {k + 1} has {counts[k]}")
-            parent[root(k)] = root(layers[0])
-    classes_d: dict[int, list[int]] = {}
-    for k in range(K):
-        classes_d.setdefault(root(k), []).append(k)
-    classes = tuple(sorted(tuple(sorted(c)) for c in classes_d.values()))
+def _int_tuple(value: object, name: str, minimum: int) -> tuple[int, ...]:
+    items = _sequence(value, name)
+    for j, x in enumerate(items):
+        if isinstance(x, bool) or not isinstance(x, int) or x < minimum:
+            raise SpecError(f"{name}[{j}]", f"expected an integer >= {minimum}, got {x!r:.60}")
+    return items
 
-    # Tied layers choose one support together: they must agree (null = "whatever the others say").
-    for cls in classes:
-        if len(cls) == 1:
-            continue
-        given = [k for k in cls if sup_list[k] is not None and sup_list[k] != "full"]
-        if not given:
-            continue
-        ref = alternatives[given[0]]
-        for k in given[1:]:
-            if alternatives[k] != ref:
-                raise SpecError(f"{field}.supports[{k}]", f"layer {k + 1} is tied to layer {given[0] + 1} but has different supports")
-        for k in cls:
-            alternatives[k] = ref
 
-    model = ModelCollection(counts, tuple(alternatives), classes)
-    if model.n_pieces() > max_pieces:
-        raise BudgetExceeded(f"{field}: {model.n_pieces()} linear pieces exceed the budget of {max_pieces}")
-    return model
+def _layer_alternatives(value: object, name: str, S: int) -> tuple[Support, ...]:
+    out: list[Support] = []
+    for j, support in enumerate(_sequence(value, name)):
+        idx = _int_tuple(support, f"{name}[{j}]", 0)
+        if not idx:
+            raise SpecError(f"{name}[{j}]", "an empty support makes P(M^L) = {0}")
+        for i in idx:
+            if i >= S:
+                raise SpecError(f"{name}[{j}]", f"parameter index {i} out of range 0..{S - 1}")
+        if len(set(idx)) != len(idx):
+            raise SpecError(f"{name}[{j}]", f"repeated parameter index in {list(idx)}")
+        support = tuple(sorted(idx))
+        if support not in out:
+            out.append(support)
+    if not out:
+        raise SpecError(name, "expected at least one alternative support")
+    return tuple(out)
+
+
+def _tie_classes(value: object, K: int) -> tuple[tuple[int, ...], ...]:
+    """The partition of 0..K-1 into the given classes and singletons, sorted."""
+    seen: dict[int, int] = {}
+    classes: list[tuple[int, ...]] = []
+    for j, cls in enumerate(_sequence(value, "classes")):
+        members = _int_tuple(cls, f"classes[{j}]", 0)
+        if not members:
+            raise SpecError(f"classes[{j}]", "expected at least one layer")
+        for k in members:
+            if k >= K:
+                raise SpecError(f"classes[{j}]", f"layer {k} out of range 0..{K - 1}")
+            if k in seen:
+                where = "twice in this class" if seen[k] == j else f"also in classes[{seen[k]}]"
+                raise SpecError(f"classes[{j}]", f"layer {k} is {where}")
+            seen[k] = j
+        classes.append(tuple(sorted(members)))
+    classes += [(k,) for k in range(K) if k not in seen]
+    return tuple(sorted(classes))

@@ -8,29 +8,29 @@ coefficients ``(param, row, col, coefficient)``:
 
 The action of the network is X = M_1(h_1) ... M_K(h_K) (paper, (1.2)); layer k's ``cols`` must
 equal layer k+1's ``rows``. Indices are 0-based everywhere in tensorlift.
+
+The constructors :class:`Layer` and :class:`MultilinearMap` validate their arguments (raising
+:class:`~algebra.errors.SpecError` naming the argument); :meth:`Layer.from_checked` is the cheap
+route for parts a caller has already checked. Reading a spec file is not this module's business:
+``graphs.structured_spec`` reads the ``structured`` spec and its size limits.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from .errors import SpecError
-from .limits import MAX_CELLS, MAX_DIMENSION, MAX_ENTRIES, MAX_LAYERS, MAX_PARAMS
-from .rational import fraction_to_str, parse_int, to_fraction
+from .rational import to_fraction
 
 __all__ = ["Layer", "MultilinearMap", "SparseMatrix", "sparse_matmul", "dense_from_sparse"]
 
-
-def _budget(field: str, value: int, limit: int, what: str) -> None:
-    if value > limit:
-        raise SpecError(field, f"{value} exceeds the supported maximum {limit} ({what}; "
-                               f"it would need ~{value * 8 / 2**30:.3g} GiB for one dense vector of that size)")
-
 # A sparse exact matrix: row -> {col: value}; zero values are never stored.
 SparseMatrix = dict[int, dict[int, Fraction]]
+
+Entry = tuple[int, int, int, Fraction]
 
 
 def sparse_matmul(a: Mapping[int, Mapping[int, Fraction]], b: Mapping[int, Mapping[int, Fraction]]) -> SparseMatrix:
@@ -59,19 +59,99 @@ def dense_from_sparse(a: Mapping[int, Mapping[int, Fraction]], rows: int, cols: 
     return dense
 
 
+def _dimension(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SpecError(name, f"expected an integer >= 1, got {value!r:.60}")
+    return value
+
+
+def _canonical_entries(entries: Iterable, rows: int, cols: int, params: int) -> tuple[Entry, ...]:
+    """Check every (param, row, col, coefficient) and return them summed, non-zero and sorted.
+
+    One pass when the entries are already canonical (the common case of a compiled network);
+    otherwise repeated triples are summed, zeros dropped and the result sorted.
+    """
+    if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, Iterable):
+        raise SpecError("entries", f"expected a sequence of (param, row, col, coefficient), got {type(entries).__name__}")
+    out: list[Entry] = []
+    canonical = True
+    previous: tuple[int, int, int] | None = None
+    for e in entries:
+        if isinstance(e, (str, bytes)) or not isinstance(e, Sequence) or len(e) != 4:
+            raise SpecError("entries", f"entry {e!r:.60}: expected (param, row, col, coefficient)")
+        p, r, c, v = e
+        key = (p, r, c)
+        for value, name, bound in ((p, "param", params), (r, "row", rows), (c, "col", cols)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise SpecError("entries", f"entry {key!r:.60}: {name} {value!r:.30} is not an integer")
+            if not 0 <= value < bound:
+                raise SpecError("entries", f"entry {key}: {name} {value} out of range 0..{bound - 1}")
+        if not isinstance(v, Fraction):
+            if isinstance(v, bool) or not isinstance(v, int):  # a float is rarely the rational meant
+                raise SpecError("entries", f"entry {key}: coefficient {v!r:.40} is not an int or a Fraction")
+            v = Fraction(v)
+        if v == 0 or (previous is not None and key <= previous):
+            canonical = False
+        previous = key
+        out.append((p, r, c, v))
+    if canonical:
+        return tuple(out)
+    acc: dict[tuple[int, int, int], Fraction] = {}
+    for p, r, c, v in out:
+        acc[(p, r, c)] = acc.get((p, r, c), Fraction(0)) + v
+    return tuple(sorted((p, r, c, v) for (p, r, c), v in acc.items() if v != 0))
+
+
 @dataclass(frozen=True)
 class Layer:
     """One factor M_k of the network: a linear map Q^params -> Q^{rows x cols}.
 
-    ``entries`` are ``(param, row, col, coefficient)`` with exact Fraction coefficients;
-    repeated (param, row, col) triples are summed and zero coefficients dropped by
-    :meth:`MultilinearMap.from_spec`, so the tuple is canonical (sorted, unique, non-zero).
+    Parameters
+    ----------
+    rows, cols, params : int
+        The shape of M_k(h_k) and the length S_k of h_k (each >= 1).
+    entries : iterable of (param, row, col, coefficient)
+        0-based indices in range and exact coefficients (int or Fraction). Repeated
+        (param, row, col) triples are summed and zero coefficients dropped, so ``entries`` is
+        stored canonical (sorted, unique triples, non-zero Fractions).
+
+    Raises
+    ------
+    SpecError
+        Naming the argument, e.g. ``entries: entry (3, 0, 5): col 5 out of range 0..3``.
+
+    Examples
+    --------
+    >>> Layer(1, 2, 2, [(1, 0, 1, 2), (0, 0, 0, 1), (1, 0, 1, -1), (0, 0, 1, 0)]).entries
+    ((0, 0, 0, Fraction(1, 1)), (1, 0, 1, Fraction(1, 1)))
+    >>> Layer(1, 4, 4, [(3, 0, 5, 1)])
+    Traceback (most recent call last):
+    ...
+    algebra.errors.SpecError: entries: entry (3, 0, 5): col 5 out of range 0..3
     """
 
     rows: int
     cols: int
     params: int
-    entries: tuple[tuple[int, int, int, Fraction], ...]
+    entries: tuple[Entry, ...] = ()
+
+    def __post_init__(self):
+        rows = _dimension(self.rows, "rows")
+        cols = _dimension(self.cols, "cols")
+        params = _dimension(self.params, "params")
+        object.__setattr__(self, "entries", _canonical_entries(self.entries, rows, cols, params))
+
+    @classmethod
+    def from_checked(cls, rows: int, cols: int, params: int, entries: tuple[Entry, ...]) -> "Layer":
+        """A layer from parts the caller has already checked: no validation, no copy.
+
+        ``entries`` must already be canonical (sorted, unique (param, row, col) triples in
+        range, non-zero Fraction coefficients), as a spec reader or a network compiler builds them.
+        """
+        layer = object.__new__(cls)
+        for name, value in (("rows", rows), ("cols", cols), ("params", params), ("entries", entries)):
+            object.__setattr__(layer, name, value)
+        return layer
 
     def basis_matrix(self, param: int) -> SparseMatrix:
         """M_k(e_param) as a sparse matrix (the building block of the lifting, Cor. 5.2)."""
@@ -111,97 +191,49 @@ class Layer:
 class MultilinearMap:
     """A deep structured linear network h -> M_1(h_1) ... M_K(h_K) (paper, (1.2)).
 
-    Build one with :meth:`from_spec` (validating) or directly from already-checked
-    :class:`Layer` objects.
+    Parameters
+    ----------
+    layers : sequence of Layer
+        M_1, ..., M_K (at least one); layer k's ``cols`` must equal layer k+1's ``rows``.
+
+    Raises
+    ------
+    SpecError
+        Naming the argument, e.g. ``layers[1]: 3 rows, but layers[0] has 2 cols ...``.
 
     Examples
     --------
     A 2x2 matrix product with every entry a parameter (K = 2, S_1 = S_2 = 4):
 
     >>> def full(r, c):
-    ...     return {"rows": r, "cols": c, "params": r * c,
-    ...             "entries": [[i * c + j, i, j, 1] for i in range(r) for j in range(c)]}
-    >>> net = MultilinearMap.from_spec({"kind": "structured", "layers": [full(2, 2), full(2, 2)]})
+    ...     return Layer(r, c, r * c, [(i * c + j, i, j, 1) for i in range(r) for j in range(c)])
+    >>> net = MultilinearMap([full(2, 2), full(2, 2)])
     >>> net.K, net.shape, net.param_counts
     (2, (2, 2), (4, 4))
     >>> net.evaluate([[1, 0, 0, 1], [1, 2, 3, 4]])
     [[Fraction(1, 1), Fraction(2, 1)], [Fraction(3, 1), Fraction(4, 1)]]
+    >>> MultilinearMap([full(2, 2), full(3, 1)])
+    Traceback (most recent call last):
+    ...
+    algebra.errors.SpecError: layers[1]: 3 rows, but layers[0] has 2 cols (the product M_1 ... M_K needs them equal)
     """
 
     layers: tuple[Layer, ...]
 
-    # ----------------------------------------------------------------- construction
-    @classmethod
-    def from_spec(cls, spec: Mapping, field: str = "") -> "MultilinearMap":
-        """Validate a ``structured`` spec (a dict read from JSON) and build the map.
-
-        Raises :class:`~algebra.errors.SpecError` naming the offending field.
-        """
-        prefix = f"{field}." if field else ""
-        if not isinstance(spec, Mapping):
-            raise SpecError(field or "spec", f"expected a JSON object, got {type(spec).__name__}")
-        layers_spec = spec.get("layers")
-        if not isinstance(layers_spec, list) or not layers_spec:
-            raise SpecError(f"{prefix}layers", "expected a non-empty list of layers")
-        _budget(f"{prefix}layers", len(layers_spec), MAX_LAYERS, "number of layers K")
-        layers: list[Layer] = []
-        for k, ls in enumerate(layers_spec):
-            where = f"{prefix}layers[{k}]"
-            if not isinstance(ls, Mapping):
-                raise SpecError(where, "expected an object with rows, cols, params, entries")
-            unknown = set(ls) - {"rows", "cols", "params", "entries", "name"}
-            if unknown:
-                raise SpecError(where, f"unknown field(s) {sorted(unknown)}")
-            for key in ("rows", "cols", "params", "entries"):
-                if key not in ls:
-                    raise SpecError(f"{where}.{key}", "missing")
-            rows = parse_int(ls["rows"], f"{where}.rows", minimum=1)
-            cols = parse_int(ls["cols"], f"{where}.cols", minimum=1)
-            params = parse_int(ls["params"], f"{where}.params", minimum=1)
-            _budget(f"{where}.rows", rows, MAX_DIMENSION, "rows of one layer")
-            _budget(f"{where}.cols", cols, MAX_DIMENSION, "cols of one layer")
-            _budget(f"{where}.params", params, MAX_PARAMS, "parameters S_k of one layer")
-            _budget(f"{where}.rows x cols", rows * cols, MAX_CELLS, "cells of one layer's matrix")
-            if layers and layers[-1].cols != rows:
-                raise SpecError(
-                    f"{where}.rows",
-                    f"dimension mismatch: layer {k - 1} has {layers[-1].cols} cols but layer {k} has {rows} rows",
-                )
-            if not isinstance(ls["entries"], list):
-                raise SpecError(f"{where}.entries", "expected a list of [param, row, col, coefficient]")
-            _budget(f"{where}.entries", len(ls["entries"]), MAX_ENTRIES, "entries of one layer")
-            acc: dict[tuple[int, int, int], Fraction] = {}
-            for j, e in enumerate(ls["entries"]):
-                ew = f"{where}.entries[{j}]"
-                if not isinstance(e, list) or len(e) != 4:
-                    raise SpecError(ew, f"expected [param, row, col, coefficient], got {e!r}")
-                p = parse_int(e[0], f"{ew}[0] (param)", minimum=0)
-                r = parse_int(e[1], f"{ew}[1] (row)", minimum=0)
-                c = parse_int(e[2], f"{ew}[2] (col)", minimum=0)
-                if p >= params:
-                    raise SpecError(f"{ew}[0] (param)", f"index {p} out of range 0..{params - 1}")
-                if r >= rows:
-                    raise SpecError(f"{ew}[1] (row)", f"index {r} out of range 0..{rows - 1}")
-                if c >= cols:
-                    raise SpecError(f"{ew}[2] (col)", f"index {c} out of range 0..{cols - 1}")
-                acc[(p, r, c)] = acc.get((p, r, c), Fraction(0)) + to_fraction(e[3], f"{ew}[3] (coefficient)")
-            entries = tuple(sorted((p, r, c, v) for (p, r, c), v in acc.items() if v != 0))
-            layers.append(Layer(rows, cols, params, entries))
-        m, n = layers[0].rows, layers[-1].cols
-        _budget(f"{prefix}layers[0].rows x layers[{len(layers) - 1}].cols", m * n, MAX_CELLS,
-                "entries of the product X, the rows of the lifting operator A")
-        return cls(tuple(layers))
-
-    def to_spec(self) -> dict:
-        """The canonical ``structured`` spec of this map (inverse of :meth:`from_spec`)."""
-        return {
-            "kind": "structured",
-            "layers": [
-                {"rows": l.rows, "cols": l.cols, "params": l.params,
-                 "entries": [[p, r, c, fraction_to_str(v)] for p, r, c, v in l.entries]}
-                for l in self.layers
-            ],
-        }
+    def __post_init__(self):
+        layers = self.layers
+        if isinstance(layers, (str, bytes, Mapping)) or not isinstance(layers, Iterable):
+            raise SpecError("layers", f"expected a sequence of Layer, got {type(layers).__name__}")
+        layers = tuple(layers)
+        if not layers:
+            raise SpecError("layers", "expected at least one Layer")
+        for k, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise SpecError(f"layers[{k}]", f"expected a Layer, got {type(layer).__name__}")
+            if k and layers[k - 1].cols != layer.rows:
+                raise SpecError(f"layers[{k}]", f"{layer.rows} rows, but layers[{k - 1}] has {layers[k - 1].cols} "
+                                                "cols (the product M_1 ... M_K needs them equal)")
+        object.__setattr__(self, "layers", layers)
 
     # ----------------------------------------------------------------- shape
     @property

@@ -93,9 +93,9 @@ class ProbeRank:
 def failure_bound(net: MultilinearMap, n_probes: int, sample_size: int = DEFAULT_SAMPLE_SIZE) -> float:
     """min(R, m n, S_1...S_K) * K / |T|, capped at 1 (see the module docstring).
 
-    >>> full = {"rows": 2, "cols": 2, "params": 4,
-    ...         "entries": [[2 * i + j, i, j, 1] for i in range(2) for j in range(2)]}
-    >>> net = MultilinearMap.from_spec({"layers": [full, full]})
+    >>> from algebra.network import Layer
+    >>> full = Layer(2, 2, 4, [(2 * i + j, i, j, 1) for i in range(2) for j in range(2)])
+    >>> net = MultilinearMap([full, full])
     >>> failure_bound(net, 10, sample_size=2**10)  # min(10, 4, 16) * 2 / 1024
     0.0078125
     """
@@ -134,9 +134,9 @@ def probe_rank_exact(net: MultilinearMap, n_probes: int, *, seed: int = 0,
     X = H1 H2 with full 2 x 2 factors: rk A = 4 (A is onto), so 3 probes span 3 dimensions
     and 6 probes span 4.
 
-    >>> full = {"rows": 2, "cols": 2, "params": 4,
-    ...         "entries": [[2 * i + j, i, j, 1] for i in range(2) for j in range(2)]}
-    >>> net = MultilinearMap.from_spec({"layers": [full, full]})
+    >>> from algebra.network import Layer
+    >>> full = Layer(2, 2, 4, [(2 * i + j, i, j, 1) for i in range(2) for j in range(2)])
+    >>> net = MultilinearMap([full, full])
     >>> probe_rank_exact(net, 3).rank, probe_rank_exact(net, 6).rank
     (3, 4)
     >>> probe_rank_exact(net, 6).failure_bound < 1e-8
@@ -176,9 +176,9 @@ def probe_rank_float(net: MultilinearMap, n_probes: int, *, seed: int = 0,
 
     Examples
     --------
-    >>> full = {"rows": 2, "cols": 2, "params": 4,
-    ...         "entries": [[2 * i + j, i, j, 1] for i in range(2) for j in range(2)]}
-    >>> net = MultilinearMap.from_spec({"layers": [full, full]})
+    >>> from algebra.network import Layer
+    >>> full = Layer(2, 2, 4, [(2 * i + j, i, j, 1) for i in range(2) for j in range(2)])
+    >>> net = MultilinearMap([full, full])
     >>> p = probe_rank_float(net, 6)
     >>> p.rank, p.status, p.tolerance < 1e-10
     (4, 'numeric', True)

@@ -34,7 +34,7 @@ from typing import Hashable, Mapping
 
 import flint
 
-from .errors import BudgetExceeded
+from .errors import BudgetExceeded, InternalError
 from .limits import MAX_ENCLOSURE_GRAM_SIDE
 
 __all__ = ["SigmaEnclosure", "sigma_min_enclosure", "descartes_roots_above"]
@@ -124,7 +124,8 @@ def _isqrt_bounds(x: Fraction, bits: int) -> tuple[Fraction, Fraction]:
     if r_up * r_up < n_up:
         r_up += 1
     hi = Fraction(r_up, 1 << bits)
-    assert lo * lo <= x <= hi * hi
+    if not lo * lo <= x <= hi * hi:
+        raise InternalError(f"square-root enclosure [{lo}, {hi}] misses sqrt({x})")
     return lo, hi
 
 
@@ -191,11 +192,10 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> Sigm
 
     The lifting of a 2 x 2 matrix product: A Aᵀ = 2 I, so σ_min = √2 exactly (rational λ):
 
-    >>> from algebra.network import MultilinearMap
+    >>> from algebra.network import Layer, MultilinearMap
     >>> from algebra.lifting import lifting_operator
-    >>> full = {"rows": 2, "cols": 2, "params": 4,
-    ...         "entries": [[2 * i + j, i, j, 1] for i in range(2) for j in range(2)]}
-    >>> e = sigma_min_enclosure(lifting_operator(MultilinearMap.from_spec({"layers": [full, full]})))
+    >>> full = Layer(2, 2, 4, [(2 * i + j, i, j, 1) for i in range(2) for j in range(2)])
+    >>> e = sigma_min_enclosure(lifting_operator(MultilinearMap([full, full])))
     >>> e.lo, e.hi, e.exact, e.multiplicity, e.gram_side
     (Fraction(2, 1), Fraction(2, 1), True, 4, 'AAt')
 

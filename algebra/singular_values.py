@@ -115,11 +115,10 @@ def sigma_min(A, *, n_rows: int | None = None, rank: int | None = None,
     X = H1 H2 with full 2 x 2 factors: column ((i,k),(k,j)) of A is e_(i,j), every e_(i,j)
     appears twice, so A A^T = 2 I and every singular value is sqrt(2).
 
-    >>> from algebra.network import MultilinearMap
+    >>> from algebra.network import Layer, MultilinearMap
     >>> from algebra.lifting import lifting_operator
-    >>> full = {"rows": 2, "cols": 2, "params": 4,
-    ...         "entries": [[2 * i + j, i, j, 1] for i in range(2) for j in range(2)]}
-    >>> s = sigma_min(lifting_operator(MultilinearMap.from_spec({"layers": [full, full]})))
+    >>> full = Layer(2, 2, 4, [(2 * i + j, i, j, 1) for i in range(2) for j in range(2)])
+    >>> s = sigma_min(lifting_operator(MultilinearMap([full, full])))
     >>> round(s.value ** 2, 12), s.numeric_rank, s.method
     (2.0, 4, 'dense-svd')
     """

@@ -17,7 +17,8 @@ What is computed:
   up to floating-point error). Infinite/huge when the model is not identifiable.
 
 σ_min (smallest non-zero singular value of A) comes from :mod:`algebra.singular_values` in
-floating point, with the exact rank; a rigorous enclosure belongs to another part of issue 5.
+floating point, with the exact rank; the rigorous enclosure of σ_min is
+:func:`algebra.sigma_enclosure.sigma_min_enclosure`.
 """
 from __future__ import annotations
 
@@ -72,9 +73,8 @@ def sigma_min_numeric(net: MultilinearMap, A: LiftingOperator | None = None) -> 
     """Smallest non-zero singular value of A: :func:`algebra.singular_values.sigma_min` given the
     exact rank (so no tolerance decides which values count as zero). Floats: ``numeric``.
 
-    >>> from algebra.network import MultilinearMap
-    >>> net = MultilinearMap.from_spec({"layers": [{"rows": 2, "cols": 1, "params": 2,
-    ...     "entries": [[0, 0, 0, 3], [1, 1, 0, 4]]}]})
+    >>> from algebra.network import Layer, MultilinearMap
+    >>> net = MultilinearMap([Layer(2, 1, 2, [(0, 0, 0, 3), (1, 1, 0, 4)])])
     >>> round(sigma_min_numeric(net), 12)
     3.0
     """
@@ -97,10 +97,10 @@ def deep_nsp_constants(net: MultilinearMap, model: ModelCollection | None = None
 
     Examples
     --------
-    >>> from algebra.network import MultilinearMap
-    >>> col = {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]}
-    >>> row = {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]}
-    >>> c = deep_nsp_constants(MultilinearMap.from_spec({"layers": [col, row]}))
+    >>> from algebra.network import Layer, MultilinearMap
+    >>> col = Layer(2, 1, 2, [(0, 0, 0, 1), (1, 1, 0, 1)])
+    >>> row = Layer(1, 2, 2, [(0, 0, 0, 1), (1, 0, 1, 1)])
+    >>> c = deep_nsp_constants(MultilinearMap([col, row]))
     >>> (c.gamma, c.rho, c.status)
     (1.0, inf, 'proved')
     """

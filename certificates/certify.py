@@ -30,10 +30,8 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
 import signal
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,15 +39,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from algebra.errors import BudgetExceeded, SpecError
+from algebra.errors import BudgetExceeded
 from algebra.lifting import LiftingOperator, lifting_operator
 from algebra.limits import MAX_SCATTER_ENTRIES, PROVED_GRAM_SIDE
 from algebra.rational import fraction_to_str
-from graphs.specs import LoadedSpec, parse_spec, read_spec_file
+from graphs.specs import LoadedSpec, load_spec, parse_spec
 
 from .checker import (CONV_STABLE_FORMULA, FORMAT, MATMUL_STEPS, MAX_WORK, STABLE_DP_BOUND, STABLE_DP_CONDITION, STABLE_TENSOR_BOUND,
                       VERSION, canonical_claim_text, spec_sha256)
 from .claims import Claim
+from .files import OutputFile, write_files
 from .version import installed_version
 
 __all__ = [
@@ -199,7 +198,7 @@ def lifting_rank_claim(A: LiftingOperator, seed: int = 0, route=None) -> Claim:
 
 
 # ============================================================================ structured claims
-def _search_counterexample(net, spec: Mapping, seed: int):
+def _search_counterexample(net, model, seed: int):
     """Ask algebra.identifiability (issue 5) for (h, g, note); None when absent/none found.
 
     Adapter: accepts a function returning ``None``, a pair ``(h, g)`` or an object with
@@ -216,7 +215,6 @@ def _search_counterexample(net, spec: Mapping, seed: int):
             break
     if finder is None:
         return None, "algebra.identifiability offers no witness search"
-    model = spec.get("model")
     try:
         try:
             found = finder(net, model=model, seed=seed)
@@ -233,7 +231,7 @@ def _search_counterexample(net, spec: Mapping, seed: int):
     return (h, g), None
 
 
-def _theorem_6_4_note(net, spec, seed: int) -> str | None:
+def _theorem_6_4_note(net, model, seed: int) -> str | None:
     """The Theorem 6.4 reading when algebra.identifiability provides it (never a proof)."""
     try:
         import algebra.identifiability as ident
@@ -243,7 +241,7 @@ def _theorem_6_4_note(net, spec, seed: int) -> str | None:
     if fn is None:
         return None
     try:
-        res = fn(net, model=spec.get("model"), seed=seed)
+        res = fn(net, model=model, seed=seed)
     except Exception:  # an optional note: its absence must not break a certificate
         return None
     holds = getattr(res, "holds", res if isinstance(res, bool) else None)
@@ -254,14 +252,14 @@ def _theorem_6_4_note(net, spec, seed: int) -> str | None:
     return None
 
 
-def _model_span_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> dict | None:
+def _model_span_witness(net, model, A: LiftingOperator, seed: int) -> dict | None:
     """A is injective on span(U_L P(M^L)): from algebra.identifiability.injectivity_witness (issue 5)."""
     try:
         from algebra.identifiability import injectivity_witness
     except ImportError:
         return None
     try:
-        w = injectivity_witness(net, spec.get("model"), A, seed=seed)
+        w = injectivity_witness(net, model, A, seed=seed)
     except BudgetExceeded:
         return None
     if not w or w.get("kind") != "injective-on-model-span":
@@ -270,14 +268,14 @@ def _model_span_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> di
                            "minor_rows": list(w["minor_rows"])}}
 
 
-def _kernel_line_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> dict | None:
+def _kernel_line_witness(net, model, A: LiftingOperator, seed: int) -> dict | None:
     """Ker A ∩ span P(M) is a line of flattening rank >= 3: from algebra.identifiability (issue 5)."""
     try:
         from algebra.identifiability import kernel_line_witness
     except ImportError:
         return None
     try:
-        w = kernel_line_witness(net, spec.get("model"), A, seed=seed)
+        w = kernel_line_witness(net, model, A, seed=seed)
     except BudgetExceeded:
         return None
     if not w or w.get("kind") != "kernel-line-high-rank":
@@ -294,9 +292,12 @@ def _kernel_line_witness(net, spec: Mapping, A: LiftingOperator, seed: int) -> d
         "flattening_minor": {"rows": [int(i) for i in rows], "cols": [list(c) for c in cols]}}}
 
 
-def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0,
+def identifiable_structured_claim(net, model, rank: Claim, seed: int = 0,
                                   A: LiftingOperator | None = None) -> Claim:
     """``identifiable`` w.r.t. <h> (Definition 6.1) for a structured network.
+
+    ``model`` is the spec's :class:`algebra.models.ModelCollection` (``LoadedSpec.model``), None
+    when the spec states none.
 
     Ker A = {0} (rank A = S_1 ... S_K) -> proved (Proposition 6.3); a counterexample (h, g) with
     equal action and P(h) != P(g) -> refuted; otherwise inconclusive with the reason.
@@ -304,8 +305,8 @@ def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0
     from algebra.segre import are_equivalent
 
     n_cols = math.prod(net.param_counts)
-    model = "the model of the spec" if spec.get("model") else "the full model R^{S_1} x ... x R^{S_K}"
-    has_model = bool(spec.get("model"))
+    has_model = model is not None
+    model_text = "the model of the spec" if has_model else "the full model R^{S_1} x ... x R^{S_K}"
 
     def text(status, witness_kind, **values):
         statement, assumptions, relies_on = canonical_claim_text(
@@ -315,17 +316,17 @@ def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0
     if rank.status == "proved" and rank.value == n_cols:
         return Claim("identifiable", "proved", value=True, witness={"from_claim": "lifting-rank"},
                      **text("proved", "from_claim"))
-    span = _model_span_witness(net, spec, A, seed) if spec.get("model") and A is not None else None
+    span = _model_span_witness(net, model, A, seed) if has_model and A is not None else None
     if span is not None:
         n_groups = len(span["model_span"]["groups"])
         return Claim("identifiable", "proved", value=True, witness=span,
                      **text("proved", "model_span", n_groups=n_groups))
-    line = _kernel_line_witness(net, spec, A, seed) if A is not None else None
+    line = _kernel_line_witness(net, model, A, seed) if A is not None else None
     if line is not None:
         k = line["kernel_line"]["flattening_layer"]
         return Claim("identifiable", "proved", value=True, witness=line,
                      **text("proved", "kernel_line", layer=k + 1))
-    found, why = _search_counterexample(net, spec, seed)
+    found, why = _search_counterexample(net, model, seed)
     if found is not None:
         h, g = ([[Fraction(x) for x in hk] for hk in p] for p in found)
         # the producer checks its own witness before writing it (the checker will again)
@@ -340,11 +341,11 @@ def identifiable_structured_claim(net, spec: Mapping, rank: Claim, seed: int = 0
         why = "the lifting rank is unknown (" + (rank.reason or rank.status) + ")"
     else:
         why = f"Ker A != {{0}} (rank A = {rank.value} < S_1...S_K = {n_cols}); {why}"
-    note = _theorem_6_4_note(net, spec, seed)
+    note = _theorem_6_4_note(net, model, seed)
     if note:
         why += f"; {note}, which is not a proof for this A"
     return Claim("identifiable", "inconclusive",
-                 f"Identifiability of <h> in {model} is not decided.",
+                 f"Identifiability of <h> in {model_text} is not decided.",
                  relies_on=("Proposition 6.3", "Theorem 6.4", "Theorem 6.5"), reason=why)
 
 
@@ -751,7 +752,7 @@ def certify(spec: Mapping | LoadedSpec, *, seed: int = 0, max_columns: int | Non
         say("identifiability")
         try:
             with _time_limit(remaining()):
-                ident = identifiable_structured_claim(net, loaded.spec, rank, seed, A)
+                ident = identifiable_structured_claim(net, loaded.model, rank, seed, A)
         except _TimeUp:
             ident = Claim("identifiable", "inconclusive", "Identifiability is not decided.",
                           relies_on=("Proposition 6.3",), reason=f"time limit of {time_limit} s reached (--time-limit)")
@@ -775,11 +776,7 @@ def certify(spec: Mapping | LoadedSpec, *, seed: int = 0, max_columns: int | Non
 
 def certify_file(path: str | Path, **kwargs) -> Certification:
     """Read a spec file and :func:`certify` it."""
-    spec = read_spec_file(path)
-    # graphs.specs.parse_spec raises TypeError on an unhashable kind (e.g. a list); guard here
-    if not isinstance(spec.get("kind"), str):
-        raise SpecError("kind", f"expected a string naming the kind of network, got {spec.get('kind')!r:.60}")
-    return certify(parse_spec(spec), **kwargs)
+    return certify(load_spec(path), **kwargs)
 
 
 def default_certificate_path(spec_path: str | Path) -> Path:
@@ -793,9 +790,11 @@ def default_certificate_path(spec_path: str | Path) -> Path:
 
 
 def write_certificate(document: Mapping, path: str | Path) -> Path:
-    """Write a certificate atomically (no partial file on failure); deterministic layout."""
+    """Write a certificate atomically (no partial file on failure; its folder is created);
+    deterministic layout. A write failure is a :class:`algebra.errors.SpecError` naming ``path``."""
     path = Path(path)
-    _atomic_write(path, dumps_certificate(document))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_files([OutputFile(path, dumps_certificate(document), "path")])
     return path
 
 
@@ -824,19 +823,3 @@ def _dump(x, level: int, width: int) -> str:
         return "{\n" + ",\n".join(items) + "\n" + " " * level + "}"
     items = [pad + _dump(v, level + 1, width) for v in x]
     return "[\n" + ",\n".join(items) + "\n" + " " * level + "]"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

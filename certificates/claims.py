@@ -1,4 +1,4 @@
-"""Claims: one statement about one network, with exactly one status (DESIGN.md, "Claims").
+"""Claims: one statement about one network, with exactly one status (docs/certificate-format.md, "Claims").
 
 | status | meaning | evidence |
 |---|---|---|

@@ -1,9 +1,10 @@
 """The ``tensorlift`` command line.
 
 Each subcommand lives in its own module under :mod:`certificates.commands` and exposes
-``register(subparsers)``; this module only dispatches and turns expected errors into one
-line on stderr with exit status 2 (bad input) -- never a traceback: SpecError, BudgetExceeded,
-unusable paths (OSError), out of memory and stray ValueErrors.
+``register(subparsers)``; this module only dispatches and maps every failure to one line on
+stderr -- never a traceback: bad input (SpecError, raised where the input is read, output paths
+included) and a budget exceeded exit 2; a bug (InternalError or any other exception) exits 3
+with "internal error, please report".
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-from algebra.errors import BudgetExceeded, SpecError, TensorliftError
+from algebra.errors import BudgetExceeded, SpecError
 
 from .version import installed_version
 
@@ -19,6 +20,7 @@ __all__ = ["main", "build_parser"]
 
 # Order is the order shown by --help.
 COMMANDS = ["certify", "verify", "rank", "scatter", "report", "examples", "demo"]
+MAX_MESSAGE = 300  # characters of an error message shown on its one line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,42 +49,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:MAX_MESSAGE]
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every failure is one line on stderr, never a traceback.
+
+    Exit status: the command's own (0 done, 1 a certificate failed verification); 2 bad input
+    (:class:`SpecError`: ``error: <field>: <problem>``), a :class:`BudgetExceeded` the command
+    has no inconclusive result to put in, or out of memory; 3 a bug -- :class:`InternalError`
+    or any other exception -- reported as ``internal error, please report: <type>: <message>``.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    prog = f"tensorlift {args.command}"
     try:
         return int(args.func(args) or 0)
     except SpecError as exc:
-        print(f"tensorlift {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except BudgetExceeded as exc:
-        print(f"tensorlift {args.command}: budget exceeded: {exc}", file=sys.stderr)
-        return 2
-    except TensorliftError as exc:
-        print(f"tensorlift {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: budget exceeded: {_one_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `tensorlift examples | head`
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print(f"tensorlift {args.command}: interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:  # an unusable path: a directory, a missing folder, no permission, disk full
-        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        print(f"tensorlift {args.command}: error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    except OverflowError as exc:  # a value too large for a floating-point step (numeric guesses)
-        print(f"tensorlift {args.command}: error: a number is too large for floating point ({exc}); "
-              "use smaller coefficients", file=sys.stderr)
-        return 2
     except MemoryError:
-        print(f"tensorlift {args.command}: budget exceeded: out of memory (lower the budgets, "
-              "e.g. --max-columns)", file=sys.stderr)
+        # Specs are size-checked when read (algebra.limits), but an exact computation on an
+        # admissible spec can still outgrow the machine (coefficient growth, a large kernel):
+        # that is the size of the user's problem, which the user can change, not a bug.
+        print(f"{prog}: budget exceeded: out of memory (lower the budgets, e.g. --max-columns)", file=sys.stderr)
         return 2
-    except ValueError as exc:  # bad values that escaped validation: still one line, exit 2
-        text = " ".join(str(exc).split())[:300]
-        print(f"tensorlift {args.command}: error: {text}", file=sys.stderr)
-        return 2
+    except Exception as exc:  # InternalError or anything unexpected: a bug of tensorlift
+        print(f"{prog}: internal error, please report: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Mapping
 
 from .checker import check_certificate
+from .files import OutputFile, write_files
 
-__all__ = ["render", "write_report", "FORMATS", "explanation", "dag_figure", "scatter_figure"]
+__all__ = ["render", "write_report", "report_files", "FORMATS", "explanation", "dag_figure", "scatter_figure"]
 
 FORMATS = ("md", "tex", "html")
 MAX_LIST = 12  # witness lists longer than this are shown truncated (the certificate has them all)
@@ -228,9 +229,9 @@ def _minor_matrix(spec, witness) -> str | None:
     if not rows or len(rows) > 6:
         return None
     from algebra.lifting import lifting_operator
-    from algebra.network import MultilinearMap
+    from graphs.structured_spec import structured_network
 
-    A = lifting_operator(MultilinearMap.from_spec(spec))
+    A = lifting_operator(structured_network(spec))
     entries = [[sympy.Rational(A.columns.get(tuple(c), {}).get(r, 0)) for c in cols] for r in rows]
     return sympy.latex(sympy.Matrix(entries))
 
@@ -239,9 +240,9 @@ def _factor_products(spec, witness) -> str | None:
     """LaTeX of M_1(h_1)...M_K(h_K) = X = M_1(g_1)...M_K(g_K) for small structured networks."""
     import sympy
 
-    from algebra.network import MultilinearMap
+    from graphs.structured_spec import structured_network
 
-    net = MultilinearMap.from_spec(spec)
+    net = structured_network(spec)
     if any(l.rows > 6 or l.cols > 6 for l in net.layers):
         return None
 
@@ -545,19 +546,27 @@ def render(document: Mapping, fmt: str = "md", figures: bool = True, figure_name
     return {"md": _render_md, "tex": _render_tex, "html": _render_html}[fmt](info, figs, names)
 
 
-def write_report(document: Mapping, path: str | Path, fmt: str | None = None) -> Path:
-    """Write a report file (PNG figures beside it for LaTeX); returns the report path."""
-    from .certify import _atomic_write
+def report_files(document: Mapping, path: str | Path, fmt: str | None = None,
+                 option: str = "--report") -> list[OutputFile]:
+    """The report and its PNG figures (Markdown and LaTeX; HTML embeds them) as files to write.
 
+    ``fmt`` defaults to the one of ``path``'s suffix; figures are named ``<stem>-<figure>.png``
+    beside the report. ``option`` names the command-line option of ``path`` in write errors.
+    Write them with :func:`certificates.files.write_files` (all or nothing).
+    """
     path = Path(path)
     fmt = fmt or {".tex": "tex", ".html": "html", ".htm": "html"}.get(path.suffix.lower(), "md")
-    info = _model(document)
-    figs = _figures(info)
+    figs = _figures(_model(document))
     names = None
+    files = []
     if fmt in ("tex", "md"):  # figures as PNG files beside the report (HTML embeds them)
         names = {k: f"{path.stem}-{k}.png" for k in figs}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for k, data in figs.items():
-            (path.parent / names[k]).write_bytes(data)
-    _atomic_write(path, render(document, fmt, figure_names=names, _figs=figs))
-    return path
+        files = [OutputFile(path.parent / names[k], data, option) for k, data in figs.items()]
+    return [OutputFile(path, render(document, fmt, figure_names=names, _figs=figs), option)] + files
+
+
+def write_report(document: Mapping, path: str | Path, fmt: str | None = None) -> Path:
+    """Write a report file and its figures (creating its folder), all or nothing; returns the
+    report path. A write failure is a :class:`algebra.errors.SpecError` naming ``path``."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return write_files(report_files(document, path, fmt, option="path"))[0]

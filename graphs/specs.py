@@ -1,40 +1,69 @@
-"""Read a network spec (JSON or YAML) and dispatch on its ``kind``.
+"""Read a network spec (JSON or YAML) and dispatch on its ``kind`` to that kind's reader.
 
-Each kind's parser lives in its own module and turns the validated spec into a network object;
-every network object can produce its :class:`algebra.network.MultilinearMap` through
-:func:`to_multilinear`. Errors are :class:`algebra.errors.SpecError` naming the field.
+One reader per kind, each the only code that knows its kind's field names and each returning
+validated objects: ``structured`` -> :func:`graphs.structured_spec.parse_structured_spec` (the
+multilinear map and its optional model), ``conv`` -> ``parse_conv_spec``, ``feedforward`` ->
+:func:`graphs.feedforward_spec.parse_feedforward_spec`. Every network object can produce its
+:class:`algebra.network.MultilinearMap` through :func:`to_multilinear`. Errors are
+:class:`algebra.errors.SpecError` naming the field.
+
+Examples
+--------
+>>> loaded = parse_spec({"kind": "structured", "layers": [
+...     {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}] * 2,
+...     "model": {"tie": [[1, 2]]}})
+>>> loaded.kind, loaded.multilinear().param_counts, loaded.model.classes
+('structured', (2, 2), ((0, 1),))
 """
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from algebra.errors import SpecError
 from algebra.limits import MAX_NESTING
+from algebra.models import ModelCollection
 from algebra.network import MultilinearMap
+
+from .conv import parse_conv_spec
+from .feedforward_spec import parse_feedforward_spec
+from .structured_spec import parse_structured_spec
 
 __all__ = ["LoadedSpec", "read_spec_file", "parse_spec", "load_spec", "to_multilinear", "KINDS"]
 
-# kind -> "module:function"; the function takes the spec dict and returns a network object.
-KINDS = {
-    "structured": "graphs.specs:_parse_structured",
-    "conv": "graphs.conv:parse_conv_spec",
-    "feedforward": "graphs.feedforward:parse_feedforward_spec",
-}
+Reader = Callable[[Mapping], tuple[Any, "ModelCollection | None"]]
 
-STRUCTURED_FIELDS = {"kind", "name", "description", "layers", "model"}
+
+def _without_model(parse: Callable[[Mapping], Any]) -> Reader:
+    """The reader of a kind whose spec states no model (the full model applies)."""
+    def read(spec: Mapping) -> tuple[Any, None]:
+        return parse(spec), None
+
+    return read
+
+
+# kind -> reader: the spec dict -> (network object, its ModelCollection or None)
+KINDS: dict[str, Reader] = {
+    "structured": parse_structured_spec,
+    "conv": _without_model(parse_conv_spec),
+    "feedforward": _without_model(parse_feedforward_spec),
+}
 
 
 @dataclass(frozen=True)
 class LoadedSpec:
-    """A validated spec: its kind, the raw dict exactly as read, and the network object."""
+    """A validated spec: its kind, the raw dict exactly as read, the network object and its model.
+
+    ``model`` is the spec's :class:`~algebra.models.ModelCollection`, read once by the kind's
+    reader; None when the spec states none (the full model R^{S_1} x ... x R^{S_K}).
+    """
 
     kind: str
     spec: Mapping[str, Any]
     network: Any
+    model: ModelCollection | None = None
 
     @property
     def name(self) -> str:
@@ -42,18 +71,6 @@ class LoadedSpec:
 
     def multilinear(self) -> MultilinearMap:
         return to_multilinear(self.network)
-
-
-def _parse_structured(spec: Mapping) -> MultilinearMap:
-    unknown = set(spec) - STRUCTURED_FIELDS
-    if unknown:
-        raise SpecError("spec", f"unknown field(s) {sorted(unknown)} for kind 'structured'")
-    net = MultilinearMap.from_spec(spec)
-    if spec.get("model") is not None:  # validate now, so a bad model fails at load time
-        from algebra.models import parse_model
-
-        parse_model(spec["model"], net, field="model")
-    return net
 
 
 def to_multilinear(network: Any) -> MultilinearMap:
@@ -138,18 +155,14 @@ def _check_json_types(x: Any, field: str, depth: int = 0) -> None:
 
 
 def parse_spec(spec: Mapping) -> LoadedSpec:
-    """Validate a spec dict and build its network object."""
+    """Validate a spec dict with its kind's reader and build its network object (and model)."""
     if not isinstance(spec, Mapping):
         raise SpecError("spec", "expected a JSON object")
     kind = spec.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
-        raise SpecError("kind", f"expected one of {sorted(KINDS)}, got {kind!r}")
-    module_name, func_name = KINDS[kind].split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:  # a kind whose module is not built yet
-        raise SpecError("kind", f"kind {kind!r} is not supported by this version ({exc.name} missing)") from None
-    return LoadedSpec(kind, spec, getattr(module, func_name)(spec))
+        raise SpecError("kind", f"expected one of {sorted(KINDS)}, got {kind!r:.60}")
+    network, model = KINDS[kind](spec)
+    return LoadedSpec(kind, spec, network, model)
 
 
 def load_spec(path: str | Path) -> LoadedSpec:

@@ -1,7 +1,7 @@
 """The identifiability verdict of a loaded spec, whatever its kind (paper, section 6).
 
-* ``structured``: the optional ``"model"`` field is parsed by :func:`algebra.models.parse_model`
-  and :func:`algebra.identifiability.identifiability_verdict` runs on the multilinear map;
+* ``structured``: :func:`algebra.identifiability.identifiability_verdict` runs on the multilinear
+  map and the spec's model (read once by :mod:`graphs.structured_spec`, ``loaded.model``);
 * ``feedforward``: :func:`graphs.feedforward.feedforward_verdict` (path criterion first);
 * ``conv``: Theorem 8.4's verdict for the path-wise equivalence {h} (:func:`conv_verdict`);
   ``equivalence="layer"`` gives the general verdict on its multilinear map instead.
@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 from algebra.identifiability import Verdict, identifiability_verdict
-from algebra.models import full_model, parse_model
 
 from .specs import LoadedSpec
 
@@ -45,9 +44,7 @@ def spec_verdict(loaded: LoadedSpec, seed: int = 0, equivalence: str | None = No
         from .feedforward import feedforward_verdict
 
         return feedforward_verdict(loaded.network, seed)
-    net = loaded.multilinear()
-    model = parse_model(loaded.spec.get("model"), net) if loaded.kind == "structured" else full_model(net)
-    return identifiability_verdict(net, model, seed)
+    return identifiability_verdict(loaded.multilinear(), loaded.model, seed)
 
 
 def conv_verdict(net) -> Verdict:

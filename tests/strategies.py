@@ -6,6 +6,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 
 small_rationals = st.fractions(min_value=-5, max_value=5, max_denominator=4)
 nonzero_rationals = small_rationals.filter(lambda q: q != 0)
@@ -27,7 +28,7 @@ def networks(draw, max_K: int = 3, max_dim: int = 3, max_params: int = 4) -> Mul
             for _ in range(n_entries)
         ]
         layers.append({"rows": rows, "cols": cols, "params": params, "entries": entries})
-    return MultilinearMap.from_spec({"kind": "structured", "layers": layers})
+    return structured_network({"kind": "structured", "layers": layers})
 
 
 @st.composite
@@ -63,4 +64,4 @@ def single_entry_networks(draw, max_K: int = 4, max_dim: int = 3):
         for (i, j), c in zip(chosen, coeffs):
             W[i, j] = float(c) ** 2
         weights.append(W)
-    return MultilinearMap.from_spec({"layers": layers}), weights
+    return structured_network({"layers": layers}), weights

@@ -2,25 +2,22 @@
 
 Budgets are on by default (a spec must never run unbounded): ``--max-columns`` (non-zero columns
 of A to build) and ``--time-limit`` (seconds for the exact phases); exceeding either turns the
-affected claims into ``inconclusive`` with the reason. The certificate and the report are written
-together: both go to temporary files first and are renamed into place only when both are
-complete, so a failure leaves neither (no partial output).
+affected claims into ``inconclusive`` with the reason. The certificate, the report and its figures
+are written together by :func:`certificates.files.write_files`, so a failure leaves none of them
+(no partial output).
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from algebra.errors import SpecError
 from algebra.limits import DEFAULT_MAX_COLUMNS, DEFAULT_SECONDS, MAX_DENSE_CELLS
+from graphs.specs import load_spec
 
+from ..files import OutputFile, check_destination, write_files
 from .options import positive_int
 
 __all__ = ["register", "run", "summary_lines", "write_outputs"]
@@ -81,10 +78,10 @@ def run(args) -> int:
             print(f"tensorlift certify: {phase} ...", file=sys.stderr, flush=True)
 
     out = Path(args.output) if args.output else default_certificate_path(args.spec)
-    _check_destination(out, "--output")
+    check_destination(out, "--output")
     if args.report:
-        _check_destination(Path(args.report), "--report")
-    loaded = _load(args.spec)
+        check_destination(args.report, "--report")
+    loaded = load_spec(args.spec)
     max_columns = _dense_safe_columns(loaded, args.max_columns, progress)
     result = certify(loaded, seed=args.seed, max_columns=max_columns, time_limit=args.time_limit,
                      progress=progress)
@@ -104,15 +101,6 @@ def run(args) -> int:
     return 0
 
 
-def _load(spec_path):
-    from graphs.specs import parse_spec, read_spec_file
-
-    spec = read_spec_file(spec_path)
-    if not isinstance(spec.get("kind"), str):  # parse_spec would raise TypeError on a list
-        raise SpecError("kind", f"expected a string naming the kind of network, got {spec.get('kind')!r:.60}")
-    return parse_spec(spec)
-
-
 def _dense_safe_columns(loaded, max_columns: int, progress) -> int:
     """Lower the column budget so the exact rank's dense integer matrix (non-zero columns x rows
     of A, algebra.exact) stays within MAX_DENSE_CELLS entries; conv networks never build A."""
@@ -127,24 +115,13 @@ def _dense_safe_columns(loaded, max_columns: int, progress) -> int:
     return max_columns
 
 
-def _check_destination(path: Path, option: str) -> None:
-    """Refuse an output path that cannot be a file before spending time on the spec."""
-    if path.is_dir():
-        raise SpecError(option, f"{path} is a directory; give a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise SpecError(option, f"{path}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise SpecError(option, f"{path}: the folder {parent} is not writable")
-
-
 def write_outputs(document, cert_path: str | Path | None, report_path: str | Path | None = None,
                   fmt: str | None = None, report_option: str = "--report") -> None:
-    """Write the certificate and (optionally) the report together, or neither.
+    """Write the certificate and (optionally) the report with its figures together, or nothing.
 
-    Everything is first written to temporary files in the destination folders (the report's PNG
-    figures too), then renamed into place; if anything fails, the files already renamed are
-    removed again and the temporaries deleted, and the error is a one-line :class:`SpecError`.
+    One :func:`certificates.files.write_files` call: every file is staged beside its
+    destination and renamed into place only when all are written; on failure nothing is left
+    and the error is a one-line :class:`SpecError` naming the option.
 
     Examples
     --------
@@ -158,59 +135,11 @@ def write_outputs(document, cert_path: str | Path | None, report_path: str | Pat
     []
     """
     from ..certify import dumps_certificate
+    from ..report import report_files
 
-    cert_path = None if cert_path is None else Path(cert_path)
-    staged: list[tuple[Path, Path]] = []  # (temporary, final)
-    renamed: list[Path] = []
-    scratch: list[Path] = []
-    option = "--output"
-    target = cert_path
-    try:
-        if cert_path is not None:
-            if cert_path.is_dir():
-                raise IsADirectoryError(21, "Is a directory", str(cert_path))
-            text = dumps_certificate(document)
-            fd, tmp = tempfile.mkstemp(dir=cert_path.parent, prefix=f".{cert_path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            _usual_permissions(tmp)
-            staged.append((Path(tmp), cert_path))
-        if report_path is not None:
-            from ..report import write_report
-
-            option, target = report_option, Path(report_path)
-            if target.is_dir():
-                raise IsADirectoryError(21, "Is a directory", str(target))
-            folder = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-            scratch.append(folder)
-            write_report(document, folder / target.name, fmt)
-            for f in sorted(folder.iterdir()):  # the report and its figures (stem-<figure>.png)
-                staged.append((f, target.parent / f.name))
-        for tmp_file, final in staged:
-            option, target = ("--output", final) if final == cert_path else (report_option, final)
-            if final.is_dir():
-                raise IsADirectoryError(21, "Is a directory", str(final))
-            os.replace(tmp_file, final)
-            renamed.append(final)
-    except OSError as exc:
-        for final in renamed:
-            with contextlib.suppress(OSError):
-                final.unlink()
-        raise SpecError(option, f"cannot write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        for final in renamed:
-            with contextlib.suppress(OSError):
-                final.unlink()
-        raise
-    finally:
-        for tmp_file, _ in staged:
-            with contextlib.suppress(OSError):
-                tmp_file.unlink()
-        for folder in scratch:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _usual_permissions(path) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+    outputs = []
+    if cert_path is not None:
+        outputs.append(OutputFile(Path(cert_path), dumps_certificate(document), "--output"))
+    if report_path is not None:
+        outputs += report_files(document, report_path, fmt, option=report_option)
+    write_files(outputs)

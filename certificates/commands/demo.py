@@ -12,14 +12,13 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from algebra.errors import SpecError
 from graphs.bundled import example_location, examples_dir
 
-__all__ = ["register", "run", "DEMO_EXAMPLES", "FALLBACK"]
+__all__ = ["register", "run", "DEMO_EXAMPLES"]
 
-# The bundled specs the demo certifies (inside graphs.bundled.examples_dir()); the first is the
-# default. FALLBACK stands in when the convolutional-network modules are missing.
+# The bundled specs the demo certifies (inside graphs.bundled.examples_dir()); the first is the default.
 DEMO_EXAMPLES = ["conv/paper-scattered-123x1-10.json", "conv/paper-unscattered-123x123.json"]
-FALLBACK = "structured/matrix-product.json"
 
 
 def register(sub) -> None:
@@ -29,39 +28,29 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _conv_available() -> bool:
-    try:
-        import graphs.conv  # noqa: F401
-        import graphs.scattering  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def run(args) -> int:
-    from ..certify import certify_file, write_certificate
-    from ..report import write_report
+    from ..certify import certify_file, dumps_certificate
+    from ..files import OutputFile, write_files
+    from ..report import report_files
     from .certify import summary_lines
 
     out_dir = Path(args.output_dir)
     checker = resources.files("certificates") / "checker.py"
-    specs = [Path(s) for s in args.specs]
-    if not specs:
-        root = examples_dir()
-        specs = [root / name for name in DEMO_EXAMPLES if (root / name).exists()]
-        if not specs or not _conv_available():
-            print("note: the convolutional-network module is not installed in this build; "
-                  "demonstrating on the structured example instead", file=sys.stderr)
-            specs = [root / FALLBACK]
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SpecError("--output-dir", f"cannot create {out_dir}: {exc.strerror or exc}") from None
+    specs = [Path(s) for s in args.specs] or [examples_dir() / name for name in DEMO_EXAMPLES]
     print(f"tensorlift demo: writing to {out_dir.resolve()}/")
     all_ok = True
     written = []
     for spec in specs:
         result = certify_file(spec)
         stem = spec.name.rsplit(".", 1)[0]
-        cert = write_certificate(result.document, out_dir / f"{stem}.cert.json")
-        html = write_report(result.document, out_dir / f"{stem}.report.html", "html")
-        md = write_report(result.document, out_dir / f"{stem}.report.md", "md")
+        cert, html, md = (out_dir / f"{stem}{suffix}" for suffix in (".cert.json", ".report.html", ".report.md"))
+        write_files([OutputFile(cert, dumps_certificate(result.document), "--output-dir"),
+                     *report_files(result.document, html, "html", option="--output-dir"),
+                     *report_files(result.document, md, "md", option="--output-dir")])
         print(f"\n== {example_location(spec)}  ({result.name}, {result.loaded.kind})")
         if result.loaded.spec.get("description"):
             print(f"   {result.loaded.spec['description']}")

@@ -18,13 +18,14 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..checker import check_file
+    from ..files import check_destination
     from ..report import render
-    from .certify import _check_destination, report_format, write_outputs
+    from .certify import report_format, write_outputs
 
     import json
 
     if args.output:
-        _check_destination(Path(args.output), "--output")
+        check_destination(args.output, "--output")
     check = check_file(args.certificate)
     if check.exit_code == 2:
         print(f"tensorlift report: error: {check.verdict}", file=sys.stderr)

@@ -5,6 +5,7 @@ from fractions import Fraction
 from typing import Sequence
 
 from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 
 
 def linear_conv_chain(lengths: Sequence[int]) -> MultilinearMap:
@@ -21,7 +22,7 @@ def linear_conv_chain(lengths: Sequence[int]) -> MultilinearMap:
                        "entries": [[i, i + c, c, 1] for i in range(lengths[k]) for c in range(n[k + 1])]})
     layers.append({"rows": lengths[-1], "cols": 1, "params": lengths[-1],
                    "entries": [[i, i, 0, 1] for i in range(lengths[-1])]})
-    return MultilinearMap.from_spec({"kind": "structured", "layers": layers})
+    return structured_network({"kind": "structured", "layers": layers})
 
 
 def circular_conv_chain(N: int, supports: Sequence[Sequence[int]]) -> MultilinearMap:
@@ -33,7 +34,7 @@ def circular_conv_chain(N: int, supports: Sequence[Sequence[int]]) -> Multilinea
     layers = [{"rows": N, "cols": N, "params": len(s),
                "entries": [[i, (c + p) % N, c, 1] for i, p in enumerate(s) for c in range(N)]}
               for s in supports]
-    return MultilinearMap.from_spec({"kind": "structured", "layers": layers})
+    return structured_network({"kind": "structured", "layers": layers})
 
 
 def poly_from_roots(roots: Sequence, leading=1) -> list[Fraction]:

@@ -6,13 +6,13 @@ import pytest
 
 from algebra.dimensions import (join_dimension, join_dimensions, segre_image_dimension,
                                 sigma2_dimension_formula, tangent_rank_at)
-from algebra.models import LinearPiece, ModelCollection, full_model, parse_model
-from algebra.network import MultilinearMap
+from algebra.models import LinearPiece, ModelCollection, full_model
+from graphs.structured_spec import parse_model_spec, structured_network
 
 
 def chain(K, S):
     layer = {"rows": 1, "cols": 1, "params": S, "entries": [[i, 0, 0, 1] for i in range(S)]}
-    return MultilinearMap.from_spec({"layers": [layer] * K})
+    return structured_network({"layers": [layer] * K})
 
 
 @pytest.mark.parametrize("K, S", [(K, S) for K in (2, 3, 4) for S in (2, 3, 4) if S ** K <= 256])
@@ -42,7 +42,7 @@ def test_tied_and_sparse_pieces_dimension_by_two_routes():
     net = chain(3, 4)
     for spec in [{"tie": [[1, 2]]}, {"tie": [[1, 2, 3]]}, {"supports": [[[0, 1], [2]], {"sparsity": 3}, None]},
                  {"tie": [[1, 3]], "supports": [[[0, 1, 2]], None, None]}]:
-        for piece in parse_model(spec, net).pieces():
+        for piece in parse_model_spec(spec, net).pieces():
             h = piece.random_point(rng)
             assert tangent_rank_at(piece, h) == segre_image_dimension(piece), (spec, piece)
 
@@ -50,7 +50,7 @@ def test_tied_and_sparse_pieces_dimension_by_two_routes():
 def test_phase_retrieval_join_is_symmetric_matrices():
     """h_1 = h_2 in R^S: P(M) = {x ⊗ x}; the join of it with itself is the symmetric rank<=2 matrices."""
     S = 4
-    (piece,) = parse_model({"tie": [[1, 2]]}, chain(2, S)).pieces()
+    (piece,) = parse_model_spec({"tie": [[1, 2]]}, chain(2, S)).pieces()
     j = join_dimension(piece, piece, seed=3)
     # symmetric S x S matrices of rank <= 2: 2S - 1
     assert j.value == 2 * S - 1
@@ -70,7 +70,7 @@ def test_k_equals_one_is_exact():
 
 
 def test_join_dimensions_over_all_pairs_seeded_and_reproducible():
-    m = parse_model({"supports": [{"sparsity": 2}, None]}, chain(2, 3))
+    m = parse_model_spec({"supports": [{"sparsity": 2}, None]}, chain(2, 3))
     first = join_dimensions(m, seed=7)
     assert len(first) == 3 * 4 // 2
     assert [j.to_dict() for j in first] == [j.to_dict() for j in join_dimensions(m, seed=7)]
@@ -79,7 +79,7 @@ def test_join_dimensions_over_all_pairs_seeded_and_reproducible():
 def test_reachable_coordinates_count_the_union_of_boxes():
     import itertools
     from algebra.dimensions import _reachable_coordinates
-    m = parse_model({"supports": [[[0, 1], [1, 2]], [[0], [0, 2]], None]}, chain(3, 3))
+    m = parse_model_spec({"supports": [[[0, 1], [1, 2]], [[0], [0, 2]], None]}, chain(3, 3))
     pieces = list(m.pieces())
     for a, b in itertools.product(pieces, repeat=2):
         union = set(itertools.product(*a.box())) | set(itertools.product(*b.box()))

@@ -24,7 +24,7 @@ from algebra.exact import (
     witness_to_json,
 )
 from algebra.lifting import lifting_operator
-from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 from tests.strategies import full_layer, networks, nonzero_rationals, single_entry_networks
 
 
@@ -42,7 +42,7 @@ def sympy_rank(A) -> int:
 def test_full_factors_give_rank_m_times_n(m, r, n):
     # Every entry of the m x r and r x n factors is a parameter: X = H1 H2 reaches every
     # m x n matrix (take H1 = [I 0] padded, or any rank-1 X = u v^T), so A is onto: rk = m n.
-    net = MultilinearMap.from_spec({"layers": [full_layer(m, r), full_layer(r, n)]})
+    net = structured_network({"layers": [full_layer(m, r), full_layer(r, n)]})
     A = lifting_operator(net)
     w = rank_witness(A)
     assert w.rank == m * n
@@ -71,7 +71,7 @@ def test_disjoint_single_entry_supports_closed_form(case):
 
 
 def test_zero_network_has_rank_zero():
-    net = MultilinearMap.from_spec({"layers": [{"rows": 2, "cols": 2, "params": 2, "entries": []}]})
+    net = structured_network({"layers": [{"rows": 2, "cols": 2, "params": 2, "entries": []}]})
     A = lifting_operator(net)
     w = rank_witness(A)
     assert (w.rank, w.nonzero_columns, w.kernel) == (0, 0, ())  # right: all columns are zero
@@ -84,7 +84,7 @@ def test_zero_network_has_rank_zero():
 def test_k1_rank_is_rank_of_m1():
     rng = random.Random(5)
     entries = [[rng.randrange(4), rng.randrange(3), rng.randrange(3), rng.randint(-2, 2)] for _ in range(7)]
-    net = MultilinearMap.from_spec({"layers": [{"rows": 3, "cols": 3, "params": 4, "entries": entries}]})
+    net = structured_network({"layers": [{"rows": 3, "cols": 3, "params": 4, "entries": entries}]})
     M = sympy.zeros(9, 4)
     for p, i, j, c in entries:
         M[i * 3 + j, p] += c
@@ -234,7 +234,7 @@ def test_random_kernel_mutation_is_rejected(net, data):
 
 
 def test_lifting_shape_mismatch_rejected():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     A = lifting_operator(net)
     w = dataclasses.replace(rank_witness(A), n_cols=15)
     with pytest.raises(WitnessCheckFailed, match="shape"):
@@ -250,7 +250,7 @@ def test_bareiss_matches_sympy(rows, n):
 
 
 def test_rank_witness_type():
-    assert isinstance(rank_witness(lifting_operator(MultilinearMap.from_spec(
+    assert isinstance(rank_witness(lifting_operator(structured_network(
         {"layers": [full_layer(1, 1)]}))), RankWitness)
 
 
@@ -296,7 +296,7 @@ def wide_networks(draw):
             chosen = draw(st.lists(st.sampled_from(cells), max_size=len(cells), unique=True))
             entries = [[p, i, j, draw(coeffs)] for p, i, j in chosen]
         layers.append({"rows": n, "cols": n, "params": S, "entries": entries})
-    return MultilinearMap.from_spec({"kind": "structured", "layers": layers})
+    return structured_network({"kind": "structured", "layers": layers})
 
 
 @settings(max_examples=60, deadline=None)
@@ -362,7 +362,7 @@ def test_integer_lifting_with_huge_entries_or_denominators(coeffs):
 
     cells = [(0, 0, 0), (0, 0, 1), (1, 1, 0), (1, 1, 1), (2, 0, 0), (2, 1, 1)]
     layer = {"rows": 2, "cols": 2, "params": 3, "entries": [[*cell, c] for cell, c in zip(cells, coeffs)]}
-    net = MultilinearMap.from_spec({"layers": [layer, layer]})
+    net = structured_network({"layers": [layer, layer]})
     A_int, A_dict = lifting_operator_int(net), lifting_operator_sparse(net)
     for side in (None, "left", "right"):
         fast = rank_witness(A_int, side=side)

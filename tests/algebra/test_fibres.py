@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from algebra import _fibre_backends
 from algebra.errors import BackendUnavailable, SpecError
 from algebra.fibres import available_backends, choose_backend, exact_fibre, fibre_system
-from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 from tests.algebra.fibre_networks import circular_conv_chain, linear_conv_chain, poly_from_roots, poly_mul
 from tests.strategies import networks, parameters
 
@@ -179,14 +179,14 @@ def test_scattered_single_path_is_identifiable(backend):
 
 # ----------------------------------------------------------------------------- edge cases
 def scalar_net(S1=1):
-    return MultilinearMap.from_spec({"layers": [
+    return structured_network({"layers": [
         {"rows": 1, "cols": 1, "params": S1, "entries": [[i, 0, 0, 1] for i in range(S1)]},
         {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]})
 
 
 def test_zero_product_is_refuted_with_witness():
     """M(h̄) = 0 with h̄ in R_*: h = 0 has the same product and P(0) ≠ P(h̄)."""
-    net = MultilinearMap.from_spec({"layers": [
+    net = structured_network({"layers": [
         {"rows": 1, "cols": 2, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 1, 1]]},
         {"rows": 2, "cols": 1, "params": 1, "entries": [[0, 1, 0, 1]]}]})
     h_bar = [[1, 0], [1]]  # (1, 0) . (0, 1)^T = 0
@@ -204,7 +204,7 @@ def test_zero_layer_is_a_spec_error():
 def test_positive_dimensional_fibre_is_inconclusive(backend):
     """K = 1, x = a_0 + a_1: the fibre is a line, infinitely many classes over C; no stratum
     has isolated points to offer a rational witness, so: inconclusive, never `proved`."""
-    net = MultilinearMap.from_spec({"layers": [
+    net = structured_network({"layers": [
         {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}]})
     r = exact_fibre(net, [[1, 2]], backend=backend)
     assert r.status == "inconclusive" and r.points is None and r.witness is None
@@ -226,7 +226,7 @@ def test_positive_dimensional_main_stratum_with_witness_elsewhere(backend):
 @pytest.mark.parametrize("backend", ALL)
 def test_single_layer_injective(backend):
     """K = 1, M_1 injective: no rescaling, the fibre is {h̄}."""
-    net = MultilinearMap.from_spec({"layers": [
+    net = structured_network({"layers": [
         {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1], [1, 1, 0, 2]]}]})
     r = exact_fibre(net, [[1, 2]], backend=backend)
     assert (r.points, r.status) == (1, "proved")

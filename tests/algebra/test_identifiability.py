@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from algebra.errors import SpecError
 from algebra.identifiability import (THEOREM_6_4_NOTE, find_nonidentifiability_witness, kernel_line_witness,
                                      identifiability_verdict, injectivity_witness, is_identifiable,
                                      verify_nonidentifiability_witness)
 from algebra.segre import are_equivalent
 from algebra.lifting import lifting_operator
-from algebra.models import full_model, parse_model
-from algebra.network import MultilinearMap
+from graphs.structured_spec import parse_model_spec, structured_network
 from tests.strategies import full_layer, networks
 
 
@@ -41,8 +41,8 @@ def blind_deconvolution(N, T1, T2):
     l1 = {"rows": N, "cols": N, "params": N,
           "entries": [[i, (r) % N, (r - i) % N, 1] for i in range(N) for r in range(N)]}
     l2 = {"rows": N, "cols": 1, "params": N, "entries": [[j, j, 0, 1] for j in range(N)]}
-    net = MultilinearMap.from_spec({"layers": [l1, l2]})
-    return net, parse_model({"supports": [[list(T1)], [list(T2)]]}, net)
+    net = structured_network({"layers": [l1, l2]})
+    return net, parse_model_spec({"supports": [[list(T1)], [list(T2)]]}, net)
 
 
 def phase_retrieval(vectors):
@@ -50,8 +50,8 @@ def phase_retrieval(vectors):
     N, S = len(vectors), len(vectors[0])
     l1 = {"rows": N, "cols": N, "params": S, "entries": [[i, j, j, vectors[j][i]] for j in range(N) for i in range(S)]}
     l2 = {"rows": N, "cols": 1, "params": S, "entries": [[i, j, 0, vectors[j][i]] for j in range(N) for i in range(S)]}
-    net = MultilinearMap.from_spec({"layers": [l1, l2]})
-    return net, parse_model({"tie": [[1, 2]]}, net)
+    net = structured_network({"layers": [l1, l2]})
+    return net, parse_model_spec({"tie": [[1, 2]]}, net)
 
 
 def test_same_segre_against_the_tensor():
@@ -66,7 +66,7 @@ def test_same_segre_against_the_tensor():
 
 
 def test_full_matrix_product_is_refuted_with_a_checked_witness():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     v = identifiability_verdict(net, seed=3)
     assert v.status == "refuted" and v.relies_on == ("Proposition 6.3", "Definition 6.1")
     assert v.details["theorem_6_5"]["inequality_holds"]                 # rk A = 4 < 2 S = 8
@@ -80,7 +80,7 @@ def test_outer_product_has_trivial_kernel():
     """X = h1 h2^T: A is the identity on R^{S1 x S2}, so Ker A = {0} (proved)."""
     col = {"rows": 3, "cols": 1, "params": 3, "entries": [[i, i, 0, 1] for i in range(3)]}
     row = {"rows": 1, "cols": 2, "params": 2, "entries": [[j, 0, j, 1] for j in range(2)]}
-    net = MultilinearMap.from_spec({"layers": [col, row]})
+    net = structured_network({"layers": [col, row]})
     v = identifiability_verdict(net)
     assert v.status == "proved" and v.witness["kind"] == "kernel-trivial"
     assert len(v.witness["minor_rows"]) == 6
@@ -90,7 +90,7 @@ def test_outer_product_has_trivial_kernel():
 def test_k1_injective_is_proved_although_2S_exceeds_the_rank():
     """Theorem 6.5's 'in particular' clause presumes two linear spaces spanning 2S' dimensions:
     with K = 1 and A = I, 2S > rk(A) yet Ker A = {0}. The verdict must be proved."""
-    net = MultilinearMap.from_spec({"layers": [{"rows": 3, "cols": 1, "params": 3,
+    net = structured_network({"layers": [{"rows": 3, "cols": 1, "params": 3,
                                                 "entries": [[i, i, 0, 1] for i in range(3)]}]})
     assert identifiability_verdict(net).status == "proved"
 
@@ -181,7 +181,7 @@ def test_kernel_line_route_on_a_random_operator():
     l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
     l2 = {"rows": 3, "cols": 8, "params": 3,
           "entries": [[j, i, c, C[c][i][j]] for c in range(8) for i in range(3) for j in range(3)]}
-    net = MultilinearMap.from_spec({"layers": [l1, l2]})
+    net = structured_network({"layers": [l1, l2]})
     v = identifiability_verdict(net, seed=4)
     assert v.details["rank_A"] == 8 and v.status == "proved"
     check_kernel_line(net, v.witness)
@@ -193,7 +193,7 @@ def test_kernel_line_with_a_rank_two_kernel_is_refuted_instead():
     basis = [[(0, 0, 1), (1, 1, 1)]] + [[(i, j, 1)] for i in range(3) for j in range(3) if (i, j) not in [(0, 0), (1, 1)]]
     l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
     l2 = {"rows": 3, "cols": 8, "params": 3, "entries": [[j, i, c, v] for c, row in enumerate(basis) for i, j, v in row]}
-    net = MultilinearMap.from_spec({"layers": [l1, l2]})
+    net = structured_network({"layers": [l1, l2]})
     v = identifiability_verdict(net)
     assert v.status == "refuted"
     assert_independent_witness(net, v.witness["h"], v.witness["g"])
@@ -209,7 +209,7 @@ def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
     l3 = {"rows": 9, "cols": 20, "params": 3,
           "entries": [[k, 3 * i + j, c, C[c][i][j][k]] for c in range(20) for i in range(3) for j in range(3)
                       for k in range(3)]}
-    net = MultilinearMap.from_spec({"layers": [l1, l2, l3]})
+    net = structured_network({"layers": [l1, l2, l3]})
     v = identifiability_verdict(net, seed=4)
     assert v.details["rank_A"] == 20
     assert v.status == "inconclusive"
@@ -220,8 +220,8 @@ def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
 
 
 def test_witness_search_respects_supports():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
-    model = parse_model({"supports": [[[0, 3]], [[0, 1, 3]]]}, net)  # diagonal x upper-triangular
+    net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    model = parse_model_spec({"supports": [[[0, 3]], [[0, 1, 3]]]}, net)  # diagonal x upper-triangular
     found = find_nonidentifiability_witness(net, model, seed=5)
     if found is not None:
         assert verify_nonidentifiability_witness(net, model, *found)
@@ -229,7 +229,7 @@ def test_witness_search_respects_supports():
 
 
 def test_same_seed_same_witness():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 3)]})
+    net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 3)]})
     assert find_nonidentifiability_witness(net, seed=9) == find_nonidentifiability_witness(net, seed=9)
 
 
@@ -252,7 +252,7 @@ def test_verdict_routes_are_consistent(net, seed):
 
 def test_budget_on_the_lifting_still_allows_a_witness():
     """The kernel search needs only net.evaluate, so a lifting over budget does not stop it."""
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     v = identifiability_verdict(net, max_columns=1)
     assert "skipped" in v.details["lifting"] and "rank_A" not in v.details
     assert v.status == "refuted"
@@ -275,7 +275,7 @@ def networks_with_models(draw):
     if equal and draw(st.booleans()):
         tie = [[1, equal[0] + 1]]
         supports[equal[0]] = None
-    return net, parse_model({"supports": supports, "tie": tie}, net)
+    return net, parse_model_spec({"supports": supports, "tie": tie}, net)
 
 
 @given(networks_with_models(), st.integers(0, 3))
@@ -291,19 +291,29 @@ def test_verdicts_respect_models(net_model, seed):
         assert find_nonidentifiability_witness(net, model, seed=seed + 7) is None
 
 
-def test_raw_model_dicts_are_accepted():
-    """Callers holding a spec may pass its "model" field as it is."""
+def test_a_spec_model_is_read_by_its_reader_never_by_the_decider():
+    """The deciders take a ModelCollection (read once from the spec); a raw "model" dict is a
+    caller's bug, refused instead of being parsed a second time."""
+    from algebra.identifiability import as_model
+
     net, model = blind_deconvolution(8, [0, 1], [0, 2])
     raw = {"supports": [[[0, 1]], [[0, 2]]]}
-    assert identifiability_verdict(net, raw).status == identifiability_verdict(net, model).status == "proved"
-    assert find_nonidentifiability_witness(net, model=raw, seed=0) is None
+    assert parse_model_spec(raw, net) == model
+    assert identifiability_verdict(net, model).status == "proved"
+    assert find_nonidentifiability_witness(net, model=model, seed=0) is None
+    for decide in (lambda: identifiability_verdict(net, raw), lambda: find_nonidentifiability_witness(net, model=raw)):
+        with pytest.raises(TypeError, match="ModelCollection"):
+            decide()
+    other, _ = blind_deconvolution(4, [0, 1], [0, 2])
+    with pytest.raises(SpecError, match="^model: made for parameter counts"):
+        as_model(model, other)
 
 
 def test_theorem_6_4_function_matches_the_verdict_note():
     from algebra.identifiability import theorem_6_4
     vecs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [1, 2, 3]]
     net, model = phase_retrieval(vecs)
-    r = theorem_6_4(net, {"tie": [[1, 2]]})
+    r = theorem_6_4(net, model)
     assert r.holds and r.rank == 5 and r.note == THEOREM_6_4_NOTE
     assert max(j.value for j in r.joins) == 2 * 3 - 1   # secant of x ⊗ x: symmetric rank <= 2
 
@@ -327,7 +337,7 @@ def test_kernel_rank2_route_directly():
     from algebra.models import full_model
     l1 = {"rows": 1, "cols": 2, "params": 3, "entries": [[0, 0, 0, 1], [1, 0, 1, 1], [2, 0, 0, 1], [2, 0, 1, 1]]}
     l2 = {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]}
-    net = MultilinearMap.from_spec({"layers": [l1, l2]})
+    net = structured_network({"layers": [l1, l2]})
     model = full_model(net)
     (piece,) = model.pieces()
     found = _search_kernel_rank2(net, model, piece, random.Random(0))

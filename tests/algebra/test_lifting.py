@@ -15,7 +15,7 @@ from algebra.lifting import (
 from algebra.lifting_int import lifting_operator_int
 
 ROUTES = [lifting_operator_sparse, lifting_operator_int]
-from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 from tests.strategies import full_layer, networks, parameters
 
 
@@ -53,13 +53,13 @@ def test_two_constructions_agree(route, data):
 def test_k1_is_the_matrix_of_m1():
     spec = {"layers": [{"rows": 2, "cols": 2, "params": 3,
                         "entries": [[0, 0, 0, 2], [1, 0, 1, "1/3"], [2, 1, 1, -1], [0, 1, 0, 5]]}]}
-    A = lifting_operator(MultilinearMap.from_spec(spec))
+    A = lifting_operator(structured_network(spec))
     assert dict(A.columns) == {(0,): {0: 2, 2: 5}, (1,): {1: Fraction(1, 3)}, (2,): {3: -1}}
 
 
 def test_full_product_columns_are_kronecker_units():
     # K = 2, full factors: column (i, j) of A is vec(E_{ab} E_{b'c}) -> one 1 or zero.
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 3), full_layer(3, 2)]})
+    net = structured_network({"layers": [full_layer(2, 3), full_layer(3, 2)]})
     A = lifting_operator(net)
     assert len(A.columns) == 2 * 3 * 2  # only tuples with matching inner index survive
     for (i, j), col in A.columns.items():
@@ -69,9 +69,9 @@ def test_full_product_columns_are_kronecker_units():
 
 
 def test_dispatch_uses_dense_blocks_only_when_small():
-    small = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    small = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     wide = {"rows": 1, "cols": DENSE_BLOCK_LIMIT + 1, "params": 1, "entries": [[0, 0, 5, 1]]}
-    big = MultilinearMap.from_spec({"layers": [wide, {"rows": DENSE_BLOCK_LIMIT + 1, "cols": 1, "params": 1,
+    big = structured_network({"layers": [wide, {"rows": DENSE_BLOCK_LIMIT + 1, "cols": 1, "params": 1,
                                                       "entries": [[0, 5, 0, 2]]}]})
     assert lifting_operator(small).columns == lifting_operator_sparse(small).columns
     assert dict(lifting_operator(big).columns) == {(0, 0): {0: 2}}
@@ -81,7 +81,7 @@ def test_dispatch_uses_dense_blocks_only_when_small():
 def test_sparse_propagation_never_extends_zero_prefixes(route):
     # Layer 1 uses only parameter 0; the others must never appear in a column.
     first = {"rows": 1, "cols": 2, "params": 50, "entries": [[0, 0, 0, 1]]}
-    net = MultilinearMap.from_spec({"layers": [first, full_layer(2, 2), full_layer(2, 2)]})
+    net = structured_network({"layers": [first, full_layer(2, 2), full_layer(2, 2)]})
     A = route(net)
     assert {t[0] for t in A.columns} == {0}
     assert A.n_cols == 50 * 4 * 4
@@ -89,7 +89,7 @@ def test_sparse_propagation_never_extends_zero_prefixes(route):
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_budget(route):
-    net = MultilinearMap.from_spec({"layers": [full_layer(3, 3)] * 3})
+    net = structured_network({"layers": [full_layer(3, 3)] * 3})
     with pytest.raises(BudgetExceeded):
         route(net, max_columns=10)
 

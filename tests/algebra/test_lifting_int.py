@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from algebra.errors import BudgetExceeded
 from algebra.lifting import lifting_operator_sparse
 from algebra.lifting_int import IntegerColumns, lifting_operator_int
-from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 from tests.strategies import full_layer, networks
 
 
@@ -28,12 +28,12 @@ def test_huge_coefficients_use_exact_python_integers():
     big = str(3**45)  # products exceed int64: the object-dtype path must stay exact
     layer = {"rows": 2, "cols": 2, "params": 2,
              "entries": [[0, 0, 0, big], [0, 0, 1, "1/7"], [1, 1, 0, -1], [1, 1, 1, big]]}
-    net = MultilinearMap.from_spec({"layers": [layer, layer, layer]})
+    net = structured_network({"layers": [layer, layer, layer]})
     assert lifting_operator_int(net).columns == lifting_operator_sparse(net).columns
 
 
 def test_budget():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     with pytest.raises(BudgetExceeded):
         lifting_operator_int(net, max_columns=7)
     assert len(lifting_operator_int(net, max_columns=8).columns) == 8

@@ -1,32 +1,39 @@
-"""Model collections (paper, section 1.2.2): parsing, pieces, membership, errors."""
+"""Model collections (paper, section 1.2.2): the validating constructor, pieces, membership.
+
+How a spec spells a model ("sparsity", "groups", 1-based ties) is tested with its reader in
+tests/graphs/test_structured_spec.py.
+"""
+import itertools
 import random
 from fractions import Fraction
 
 import pytest
 
-from algebra.errors import BudgetExceeded, SpecError
-from algebra.models import full_model, parse_model
-from algebra.network import MultilinearMap
-from tests.strategies import full_layer
+from algebra.errors import SpecError
+from algebra.models import ModelCollection, full_model
+from algebra.network import Layer, MultilinearMap
 
 
-def net_of(*shapes):
-    return MultilinearMap.from_spec({"layers": [full_layer(r, c) for r, c in shapes]})
+def full(rows, cols):
+    return Layer(rows, cols, rows * cols, [(i * cols + j, i, j, 1) for i in range(rows) for j in range(cols)])
 
 
-NET = net_of((2, 2), (2, 2), (2, 2))  # K = 3, S_k = 4
+NET = MultilinearMap([full(2, 2), full(2, 2), full(2, 2)])  # K = 3, S_k = 4
+FULL = (0, 1, 2, 3)
 
 
 def test_default_is_the_full_model():
-    m = parse_model(None, NET)
-    assert m.is_full and m == full_model(NET) and m.n_pieces() == 1
+    m = full_model(NET)
+    assert m.is_full and m == ModelCollection((4, 4, 4), [[FULL]] * 3) and m.n_pieces() == 1
+    assert m.classes == ((0,), (1,), (2,))
     (piece,) = m.pieces()
-    assert piece.supports == ((0, 1, 2, 3),) * 3
+    assert piece.supports == (FULL,) * 3
     assert piece.dimension_of_image() == 3 * (4 - 1) + 1  # Standard Fact 2: K(S-1)+1
 
 
 def test_alternatives_multiply_into_pieces():
-    m = parse_model({"supports": [[[0], [1, 2]], {"sparsity": 2}, None]}, NET)
+    m = ModelCollection((4, 4, 4), [[(0,), (2, 1)], list(itertools.combinations(range(4), 2)), [FULL]])
+    assert m.alternatives[0] == ((0,), (1, 2))  # stored sorted
     assert m.n_pieces() == 2 * 6 * 1
     pieces = list(m.pieces())
     assert len(pieces) == len(set(pieces)) == 12
@@ -34,16 +41,16 @@ def test_alternatives_multiply_into_pieces():
     assert all(len(p.supports[1]) == 2 for p in pieces)
 
 
-def test_grouped_sparsity_unions_of_groups():
-    m = parse_model({"supports": [{"groups": [[0, 1], [2], [3]], "active": 2}, None, None]}, NET)
-    assert m.alternatives[0] == ((0, 1, 2), (0, 1, 3), (2, 3))
+def test_repeated_alternatives_are_dropped_and_classes_completed():
+    m = ModelCollection((4, 4, 4), [[(1, 0), (0, 1), (3,)], [FULL], [FULL]], classes=[[2, 1]])
+    assert m.alternatives[0] == ((0, 1), (3,))
+    assert m.classes == ((0,), (1, 2))
 
 
-def test_ties_are_one_based_and_share_supports():
-    m = parse_model({"tie": [[1, 3]], "supports": [[[0, 1]], None, None]}, NET)
+def test_tied_layers_share_one_support():
+    m = ModelCollection((4, 4, 4), [[(0, 1)], [FULL], [(0, 1)]], classes=[(0, 2)])
     assert m.classes == ((0, 2), (1,))
     (piece,) = m.pieces()
-    assert piece.supports[2] == (0, 1)  # inherited from the tied layer 1
     # dim P(M) = (2-1) + (4-1) + 1: one scaling per tie class, not per layer
     assert piece.dimension_of_image() == 5
     h = piece.embed([[3, 4], [1, 2, 3, 4]])
@@ -53,7 +60,7 @@ def test_ties_are_one_based_and_share_supports():
 
 
 def test_random_points_lie_in_their_piece():
-    m = parse_model({"supports": [[[0], [1, 3]], None, None], "tie": [[2, 3]]}, NET)
+    m = ModelCollection((4, 4, 4), [[(0,), (1, 3)], [FULL], [FULL]], classes=[(1, 2)])
     rng = random.Random(1)
     for piece in m.pieces():
         h = piece.random_point(rng)
@@ -62,39 +69,23 @@ def test_random_points_lie_in_their_piece():
     assert not m.contains([[1, 1, 0, 0], [1] * 4, [1] * 4])
 
 
-@pytest.mark.parametrize("model, field", [
-    ("x", "model"),
-    ({"support": []}, "model"),
-    ({"supports": [None]}, "model.supports"),
-    ({"supports": [[[0, 4]], None, None]}, "model.supports[0][0][1]"),
-    ({"supports": [[[0, 0]], None, None]}, "model.supports[0][0]"),
-    ({"supports": [[[]], None, None]}, "model.supports[0][0]"),
-    ({"supports": [[], None, None]}, "model.supports[0]"),
-    ({"supports": [{"sparsity": 5}, None, None]}, "model.supports[0].sparsity"),
-    ({"supports": [{"groups": [[0, 1], [1]], "active": 1}, None, None]}, "model.supports[0].groups[1]"),
-    ({"supports": [{"groups": [[0]], "active": 2}, None, None]}, "model.supports[0].active"),
-    ({"supports": [{"k": 1}, None, None]}, "model.supports[0]"),
-    ({"tie": [[0, 1]]}, "model.tie[0][0]"),
-    ({"tie": [[1, 4]]}, "model.tie[0][1]"),
-    ({"tie": [[1]]}, "model.tie[0]"),
-    ({"tie": [[1, 1]]}, "model.tie[0]"),
-    ({"tie": [1, 2]}, "model.tie[0]"),
-    ({"tie": [[1, 2]], "supports": [[[0]], [[1]], None]}, "model.supports[1]"),
+@pytest.mark.parametrize("counts, alternatives, classes, argument, words", [
+    ((), [], (), "param_counts", "at least one layer"),
+    ((4, 0), [[FULL], [(0,)]], (), "param_counts[1]", ">= 1"),
+    ((4, 4), [[FULL]], (), "alternatives", "one item per layer (2)"),
+    ((4, 4), [[FULL], []], (), "alternatives[1]", "at least one alternative"),
+    ((4, 4), [[FULL], [()]], (), "alternatives[1][0]", "empty support"),
+    ((4, 4), [[FULL], [(0, 4)]], (), "alternatives[1][0]", "index 4 out of range 0..3"),
+    ((4, 4), [[FULL], [(1, 1)]], (), "alternatives[1][0]", "repeated parameter index"),
+    ((4, 4), [[FULL], [(0, "1")]], (), "alternatives[1][0][1]", "expected an integer"),
+    ((4, 4), [[FULL], "full"], (), "alternatives[1]", "expected a sequence"),
+    ((4, 4), [[FULL], [FULL]], [(0, 2)], "classes[0]", "layer 2 out of range 0..1"),
+    ((4, 4), [[FULL], [FULL]], [(0, 0)], "classes[0]", "layer 0 is twice in this class"),
+    ((4, 4, 4), [[FULL]] * 3, [(0, 1), (1, 2)], "classes[1]", "layer 1 is also in classes[0]"),
+    ((4, 3), [[(0,)], [(0,)]], [(0, 1)], "classes[0]", "equal parameter counts"),
+    ((4, 4), [[(0,)], [(1,)]], [(0, 1)], "classes[0]", "same alternatives"),
 ])
-def test_bad_models_name_the_field(model, field):
+def test_constructor_errors_name_the_argument(counts, alternatives, classes, argument, words):
     with pytest.raises(SpecError) as exc:
-        parse_model(model, NET)
-    assert exc.value.field == field
-
-
-def test_tied_layers_need_equal_params():
-    net = MultilinearMap.from_spec({"layers": [full_layer(1, 2), full_layer(2, 1)] })
-    assert parse_model({"tie": [[1, 2]]}, net).classes == ((0, 1),)
-    net3 = net_of((1, 2), (2, 2))
-    with pytest.raises(SpecError, match="equal params"):
-        parse_model({"tie": [[1, 2]]}, net3)
-
-
-def test_budget_on_pieces():
-    with pytest.raises(BudgetExceeded):
-        parse_model({"supports": [{"sparsity": 2}] * 3}, NET, max_pieces=100)
+        ModelCollection(counts, alternatives, classes)
+    assert exc.value.field == argument and words in exc.value.problem, str(exc.value)

@@ -1,3 +1,8 @@
+"""Multilinear maps (paper, (1.2)): evaluation and the validating constructors.
+
+Reading the ``structured`` spec (its field names and size limits) is tested with its reader in
+tests/graphs/test_structured_spec.py.
+"""
 from fractions import Fraction
 
 import numpy as np
@@ -6,12 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from algebra.errors import SpecError
-from algebra.network import MultilinearMap
-from tests.strategies import full_layer, networks, parameters
+from algebra.network import Layer, MultilinearMap
+from tests.strategies import networks, parameters
+
+
+def full(rows, cols):
+    return Layer(rows, cols, rows * cols, [(i * cols + j, i, j, 1) for i in range(rows) for j in range(cols)])
 
 
 def test_full_matrix_product_is_ordinary_product():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 3), full_layer(3, 2)]})
+    net = MultilinearMap([full(2, 3), full(3, 2)])
     h1 = [1, 2, 3, 4, 5, 6]
     h2 = ["1/2", 0, -1, 2, 3, "-1/3"]
     X = net.evaluate([h1, h2])
@@ -31,54 +40,54 @@ def test_float_evaluation_matches_exact(data):
 
 
 def test_duplicate_entries_are_summed_and_zeros_dropped():
-    net = MultilinearMap.from_spec({"layers": [{"rows": 1, "cols": 1, "params": 2,
-        "entries": [[0, 0, 0, 1], [0, 0, 0, "1/2"], [1, 0, 0, 1], [1, 0, 0, -1]]}]})
-    assert net.layers[0].entries == ((0, 0, 0, Fraction(3, 2)),)
+    layer = Layer(1, 1, 2, [(1, 0, 0, 1), (0, 0, 0, 1), (0, 0, 0, Fraction(1, 2)), (1, 0, 0, -1)])
+    assert layer.entries == ((0, 0, 0, Fraction(3, 2)),)
 
 
-def test_roundtrip_spec():
-    spec = {"kind": "structured", "layers": [full_layer(2, 2), full_layer(2, 1)]}
-    net = MultilinearMap.from_spec(spec)
-    assert MultilinearMap.from_spec(net.to_spec()) == net
-
-
-@pytest.mark.parametrize("layers, field, words", [
-    ([full_layer(2, 3), full_layer(2, 2)], "layers[1].rows", "dimension mismatch"),
-    ([{"rows": 2, "cols": 2, "params": 1, "entries": [[1, 0, 0, 1]]}], "layers[0].entries[0][0] (param)", "out of range"),
-    ([{"rows": 2, "cols": 2, "params": 1, "entries": [[0, 2, 0, 1]]}], "layers[0].entries[0][1] (row)", "out of range"),
-    ([{"rows": 2, "cols": 2, "params": 1, "entries": [[0, 0, 0, 0.5]]}], "layers[0].entries[0][3] (coefficient)", "not an exact rational"),
-    ([{"rows": 2, "cols": 2, "params": 1, "entries": [[0, 0, 0, "1/0"]]}], "layers[0].entries[0][3] (coefficient)", "zero denominator"),
-    ([{"rows": 0, "cols": 2, "params": 1, "entries": []}], "layers[0].rows", ">= 1"),
-    ([{"rows": 1, "cols": 2, "params": 1}], "layers[0].entries", "missing"),
-    ([{"rows": 1, "cols": 2, "params": 1, "entries": [], "colour": 3}], "layers[0]", "unknown field"),
-    ([], "layers", "non-empty"),
-])
-def test_validation_names_field(layers, field, words):
-    with pytest.raises(SpecError) as info:
-        MultilinearMap.from_spec({"layers": layers})
-    assert info.value.field == field
-    assert words in str(info.value)
+@given(st.data())
+@settings(max_examples=60, deadline=None)
+def test_canonical_entries_do_not_depend_on_their_order(data):
+    net = data.draw(networks())
+    for layer in net.layers:
+        shuffled = data.draw(st.permutations(layer.entries))
+        split = [(p, r, c, v / 2) for p, r, c, v in shuffled] * 2  # each entry as two halves
+        assert Layer(layer.rows, layer.cols, layer.params, split) == layer
+        assert Layer(layer.rows, layer.cols, layer.params, layer.entries) == layer
+        assert Layer.from_checked(layer.rows, layer.cols, layer.params, layer.entries) == layer
 
 
 def test_wrong_parameter_shape():
-    net = MultilinearMap.from_spec({"layers": [full_layer(1, 2)]})
+    net = MultilinearMap([full(1, 2)])
     with pytest.raises(SpecError, match=r"h\[0\]: expected 2 values"):
         net.evaluate([[1, 2, 3]])
 
 
-def test_bad_model_is_rejected_when_the_spec_is_loaded():
-    from graphs.specs import parse_spec
+@pytest.mark.parametrize("args, argument, words", [
+    ((0, 1, 1, []), "rows", ">= 1"),
+    ((1, True, 1, []), "cols", ">= 1"),
+    ((1, 1, 1.0, []), "params", ">= 1"),
+    ((2, 4, 4, [(3, 0, 5, 1)]), "entries", "entry (3, 0, 5): col 5 out of range 0..3"),
+    ((2, 4, 4, [(4, 0, 0, 1)]), "entries", "param 4 out of range 0..3"),
+    ((2, 4, 4, [(0, -1, 0, 1)]), "entries", "row -1 out of range 0..1"),
+    ((2, 4, 4, [(0, 0, 0, 0.5)]), "entries", "not an int or a Fraction"),
+    ((2, 4, 4, [(0, 0, 0, "1/2")]), "entries", "not an int or a Fraction"),
+    ((2, 4, 4, [(0, 0, 0)]), "entries", "expected (param, row, col, coefficient)"),
+    ((2, 4, 4, [("0", 0, 0, 1)]), "entries", "param '0' is not an integer"),
+    ((2, 4, 4, 7), "entries", "expected a sequence"),
+])
+def test_layer_errors_name_the_argument(args, argument, words):
+    with pytest.raises(SpecError) as exc:
+        Layer(*args)
+    assert exc.value.field == argument and words in exc.value.problem, str(exc.value)
 
-    spec = {"kind": "structured", "layers": [full_layer(1, 2), full_layer(2, 1)],
-            "model": {"tie": [[1, 5]]}}
-    with pytest.raises(SpecError) as info:
-        parse_spec(spec)
-    assert info.value.field.startswith("model")
 
-
-@pytest.mark.parametrize("kind", [[], {}, None, 3, "convolution"])
-def test_bad_kind_is_a_spec_error(kind):
-    from graphs.specs import parse_spec
-
-    with pytest.raises(SpecError, match="^kind: expected one of"):
-        parse_spec({"kind": kind})
+@pytest.mark.parametrize("layers, argument, words", [
+    ([], "layers", "at least one Layer"),
+    ([full(2, 2), "layer"], "layers[1]", "expected a Layer"),
+    ([full(2, 3), full(2, 2)], "layers[1]", "2 rows, but layers[0] has 3 cols"),
+    (full(2, 2), "layers", "expected a sequence"),
+])
+def test_multilinear_map_errors_name_the_argument(layers, argument, words):
+    with pytest.raises(SpecError) as exc:
+        MultilinearMap(layers)
+    assert exc.value.field == argument and words in exc.value.problem, str(exc.value)

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from algebra.exact import rank_witness
 from algebra.lifting import lifting_operator
-from algebra.network import MultilinearMap
 from algebra.probes import failure_bound, probe_rank_exact, probe_rank_float
+from graphs.structured_spec import structured_network
 from tests.strategies import full_layer, networks
 
 
@@ -37,7 +37,7 @@ def test_exact_probe_rank_is_always_a_lower_bound(net, R, seed, size):
 def test_failure_bound_holds_empirically():
     # X = h1 h2 (1 x 1, K = 2): rk A = 1, one probe fails iff h1 = 0 or h2 = 0.
     # With |T| = 8 the failure probability is 1 - (7/8)^2 = 15/64 ~ 0.234 <= bound 1*2/8.
-    net = MultilinearMap.from_spec({"layers": [full_layer(1, 1), full_layer(1, 1)]})
+    net = structured_network({"layers": [full_layer(1, 1), full_layer(1, 1)]})
     assert failure_bound(net, 1, sample_size=8) == 0.25
     fails = sum(probe_rank_exact(net, 1, seed=s, sample_size=8).rank == 0 for s in range(2000))
     rate = fails / 2000
@@ -46,7 +46,7 @@ def test_failure_bound_holds_empirically():
 
 
 def test_failure_bound_formula():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 3), full_layer(3, 2), full_layer(2, 2)]})
+    net = structured_network({"layers": [full_layer(2, 3), full_layer(3, 2), full_layer(2, 2)]})
     # min(R, m n = 4, S1 S2 S3 = 6*6*4) * K / |T|
     assert failure_bound(net, 2, sample_size=100) == 2 * 3 / 100
     assert failure_bound(net, 50, sample_size=100) == 4 * 3 / 100
@@ -54,7 +54,7 @@ def test_failure_bound_formula():
 
 
 def test_seed_makes_probes_repeatable():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     a = probe_rank_float(net, 3, seed=7)
     b = probe_rank_float(net, 3, seed=7)
     assert a.singular_values == b.singular_values
@@ -72,7 +72,7 @@ def test_float_probes_give_min_of_R_and_rank(seed):
         entries = [[int(rng.integers(S)), int(rng.integers(dims[k])), int(rng.integers(dims[k + 1])),
                     int(rng.integers(-3, 4))] for _ in range(int(rng.integers(0, 8)))]
         layers.append({"rows": dims[k], "cols": dims[k + 1], "params": S, "entries": entries})
-    net = MultilinearMap.from_spec({"layers": layers})
+    net = structured_network({"layers": layers})
     rk = rank_witness(lifting_operator(net)).rank
     for R in range(0, 11):
         p = probe_rank_float(net, R, seed=seed)
@@ -83,7 +83,7 @@ def test_float_probes_give_min_of_R_and_rank(seed):
 
 
 def test_bad_probe_count():
-    net = MultilinearMap.from_spec({"layers": [full_layer(1, 1)]})
+    net = structured_network({"layers": [full_layer(1, 1)]})
     with pytest.raises(ValueError):
         probe_rank_exact(net, -1)
     with pytest.raises(ValueError):

@@ -113,11 +113,11 @@ def test_descartes_counts_roots_above(roots, c):
 def test_entries_beyond_the_float_range_still_get_an_exact_enclosure():
     """A = [10^400]: the float guess overflows; bisection from [0, trace] must still enclose σ² = 10^800."""
     from algebra.lifting import lifting_operator
-    from algebra.network import MultilinearMap
     from algebra.sigma_enclosure import sigma_min_enclosure
+    from graphs.structured_spec import structured_network
 
     big = 10 ** 400
-    net = MultilinearMap.from_spec({"layers": [{"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, str(big)]]}]})
+    net = structured_network({"layers": [{"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, str(big)]]}]})
     enc = sigma_min_enclosure(lifting_operator(net))
     assert enc.numeric is None and enc.rank == 1
     assert enc.lo <= big * big <= enc.hi and enc.hi - enc.lo <= enc.hi / 2 ** 30

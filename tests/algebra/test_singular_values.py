@@ -10,8 +10,8 @@ from hypothesis import given, settings
 
 from algebra.exact import rank_witness
 from algebra.lifting import lifting_operator
-from algebra.network import MultilinearMap
 from algebra.singular_values import sigma_min
+from graphs.structured_spec import structured_network
 from tests.strategies import full_layer, networks, single_entry_networks
 
 
@@ -19,7 +19,7 @@ from tests.strategies import full_layer, networks, single_entry_networks
 def test_full_factors_sigma_is_sqrt_inner_dimension(m, r, n):
     # Column ((i,k),(k,j)) of A is e_(i,j) and each e_(i,j) appears once per k: A A^T = r I,
     # so all m n non-zero singular values equal sqrt(r).
-    net = MultilinearMap.from_spec({"layers": [full_layer(m, r), full_layer(r, n)]})
+    net = structured_network({"layers": [full_layer(m, r), full_layer(r, n)]})
     for method in ("dense-svd", "gram-eigh"):
         s = sigma_min(lifting_operator(net), method=method)
         assert s.numeric_rank == m * n
@@ -66,7 +66,7 @@ def test_routes_agree_and_exact_rank_is_consistent(net):
 
 
 def test_wrong_rank_hint_is_flagged():
-    net = MultilinearMap.from_spec({"layers": [full_layer(2, 2), full_layer(2, 2)]})
+    net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     s = sigma_min(lifting_operator(net), rank=3)
     assert not s.consistent and s.numeric_rank == 4
     with pytest.raises(ValueError):
@@ -87,7 +87,7 @@ def test_k1_matches_numpy():
     rng = np.random.default_rng(3)
     entries = [[int(rng.integers(4)), int(rng.integers(3)), int(rng.integers(2)), int(rng.integers(-3, 4))]
                for _ in range(9)]
-    net = MultilinearMap.from_spec({"layers": [{"rows": 3, "cols": 2, "params": 4, "entries": entries}]})
+    net = structured_network({"layers": [{"rows": 3, "cols": 2, "params": 4, "entries": entries}]})
     M = np.zeros((6, 4))
     for p, i, j, c in entries:
         M[i * 2 + j, p] += c

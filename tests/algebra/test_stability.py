@@ -7,11 +7,10 @@ import pytest
 from scipy.optimize import least_squares
 
 from algebra.lifting import lifting_operator
-from algebra.models import parse_model
-from algebra.network import MultilinearMap
 from algebra.segre import d_p, segre_dense
 from algebra.stability import (deep_nsp_constants, dense_lifting, gamma_lower_bound, sigma_min_numeric,
                                theorem_7_2_bound)
+from graphs.structured_spec import parse_model_spec, structured_network
 
 
 def random_injective_net(seed, K=2, S=2, dim=3):
@@ -23,7 +22,7 @@ def random_injective_net(seed, K=2, S=2, dim=3):
         r, c = dims[k], dims[k + 1]
         layers.append({"rows": r, "cols": c, "params": S,
                        "entries": [[p, i, j, rng.randint(-4, 4)] for p in range(S) for i in range(r) for j in range(c)]})
-    return MultilinearMap.from_spec({"layers": layers})
+    return structured_network({"layers": layers})
 
 
 def recover(net, X, starts, rng):
@@ -90,8 +89,8 @@ def test_gamma_on_an_injective_model_span_is_finite_and_dominates_samples():
     N, S = 6, 3
     l1 = {"rows": N, "cols": N, "params": S, "entries": [[i, j, j, vecs[j][i]] for j in range(N) for i in range(S)]}
     l2 = {"rows": N, "cols": 1, "params": S, "entries": [[i, j, 0, vecs[j][i]] for j in range(N) for i in range(S)]}
-    net = MultilinearMap.from_spec({"layers": [l1, l2]})
-    model = parse_model({"tie": [[1, 2]]}, net)
+    net = structured_network({"layers": [l1, l2]})
+    model = parse_model_spec({"tie": [[1, 2]]}, net)
     c = deep_nsp_constants(net, model)
     assert c.status == "numeric" and math.isfinite(c.gamma) and c.gamma >= 1
     lb = gamma_lower_bound(net, model, samples=100, seed=1)
@@ -101,5 +100,5 @@ def test_gamma_on_an_injective_model_span_is_finite_and_dominates_samples():
 def test_gamma_lower_bound_is_infinite_without_identifiability():
     """X = (a0 + a1)(b0 + b1): Ker A contains rank-one tensors, the ratio blows up."""
     layer = {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}
-    net = MultilinearMap.from_spec({"layers": [layer, layer]})
+    net = structured_network({"layers": [layer, layer]})
     assert gamma_lower_bound(net, samples=50, local_steps=5) > 1e3

@@ -1,4 +1,4 @@
-"""The witness search and Theorem 6.4's reading are bounded (finding 5): big dense layers give an
+"""The witness search and Theorem 6.4's reading are bounded: big dense layers give an
 ``inconclusive`` claim with a reason in seconds instead of running for hours."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from algebra.errors import BudgetExceeded
 from algebra.identifiability import find_nonidentifiability_witness, identifiability_verdict, theorem_6_4
 from algebra.limits import SEARCH_MAX_UNKNOWNS
-from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 
 
 def _dense_empty(S):
@@ -21,7 +21,7 @@ def _dense_empty(S):
 def _sum_layer(S):
     """X = (sum h_1)(sum h_2): not identifiable, and the untied search finds it when allowed."""
     layer = {"rows": 1, "cols": 1, "params": S, "entries": [[p, 0, 0, 1] for p in range(S)]}
-    return MultilinearMap.from_spec({"layers": [layer, layer]})
+    return structured_network({"layers": [layer, layer]})
 
 
 def test_small_search_is_unchanged():
@@ -32,7 +32,7 @@ def test_small_search_is_unchanged():
 
 def test_systems_over_the_cap_are_skipped_and_reported():
     with pytest.raises(BudgetExceeded, match="size caps"):
-        find_nonidentifiability_witness(MultilinearMap.from_spec(_dense_empty(600)), max_unknowns=10)
+        find_nonidentifiability_witness(structured_network(_dense_empty(600)), max_unknowns=10)
     assert SEARCH_MAX_UNKNOWNS >= 100
 
 
@@ -42,7 +42,7 @@ def test_time_budget_stops_the_search():
 
 
 def test_the_verdict_reports_a_stopped_search():
-    net = MultilinearMap.from_spec(_dense_empty(600))
+    net = structured_network(_dense_empty(600))
     v = identifiability_verdict(net, max_columns=1000)
     assert v.status == "inconclusive"
     assert "stopped" in v.details.get("witness_search", "")
@@ -50,7 +50,7 @@ def test_the_verdict_reports_a_stopped_search():
 
 def test_theorem_6_4_refuses_huge_joins():
     with pytest.raises(BudgetExceeded, match="Terracini"):
-        theorem_6_4(MultilinearMap.from_spec(_dense_empty(3000)))
+        theorem_6_4(structured_network(_dense_empty(3000)))
 
 
 def test_densebig_certifies_quickly_and_inconclusively():

@@ -62,6 +62,7 @@ import pytest
 from algebra.exact import check_rank_witness, rank_witness
 from algebra.lifting import lifting_operator, lifting_operator_sparse
 from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 
 PEER_CAP = 120.0
 COEFFS = [1, -1, 2, -2, 3, "1/2", "-3/4"]
@@ -103,7 +104,7 @@ def random_network(S: int, dims: list[int], density: float = 0.3, seed: int = 0,
             entries = [[p, i, j, rng.choice(COEFFS)] for p in range(S) for i in range(rows)
                        for j in range(cols) if rng.random() < density]
         layers.append({"rows": rows, "cols": cols, "params": S, "entries": entries})
-    return MultilinearMap.from_spec({"kind": "structured", "layers": layers})
+    return structured_network({"kind": "structured", "layers": layers})
 
 
 def run_peer(A) -> tuple[float, bool, int | None]:

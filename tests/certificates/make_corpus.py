@@ -275,14 +275,14 @@ def feedforward_valid() -> dict:
     """A feed-forward certificate: rank claim by the producer's functions on the checker's own
     compilation (graphs.feedforward may be absent), and a path-collision witness by hand."""
     from algebra.lifting import lifting_operator
-    from algebra.network import MultilinearMap
+    from graphs.structured_spec import structured_network
     from certificates.certify import _rank_witness_sympy, lifting_rank_claim
     from certificates import checker
 
     spec = {"kind": "feedforward", "name": "relu-2-2-1-always-on",
             "description": "2 -> 2 -> 1 ReLU network, both hidden units on for both samples",
             "widths": [2, 2, 1], "inputs": [[1, 2], [3, -1]], "activations": [[[1, 1]], [[1, 1]]]}
-    net = MultilinearMap.from_spec(checker._compile_feedforward(spec))
+    net = structured_network(checker._compile_feedforward(spec))
     rank = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy).to_dict()
     # paths input 0 -> hidden 0 -> output and input 0 -> hidden 1 -> output (dense layout:
     # W_1 parameter p = to * 2 + from; paper factor 1 = output layer W_2, factor 2 = W_1)
@@ -298,7 +298,7 @@ def feedforward_valid() -> dict:
 def model_span_valid() -> dict:
     """Identifiable in a model although Ker A != {0}: A injective on the span of the model."""
     from algebra.lifting import lifting_operator
-    from algebra.network import MultilinearMap
+    from graphs.structured_spec import structured_network
     from certificates.certify import _rank_witness_sympy, lifting_rank_claim
 
     out = {}
@@ -317,7 +317,7 @@ def model_span_valid() -> dict:
               "model": {"supports": [[[0], [1]], None]}}
     for name, spec, grp, rows in (("model-span-tied", tied, groups, [0, 1, 3]),
                                   ("model-span-sparse", sparse, [[[0, 0]], [[1, 0]]], [0, 1])):
-        net = MultilinearMap.from_spec(spec)
+        net = structured_network(spec)
         rank = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy).to_dict()
         ident = {"id": "identifiable", "status": "proved", "statement": "A is injective on the model span.",
                  "relies_on": ["Proposition 6.3"], "value": True,

@@ -15,8 +15,8 @@ from fractions import Fraction
 import sympy
 
 from algebra.lifting import lifting_operator
-from algebra.network import MultilinearMap
 from algebra.segre import are_equivalent
+from graphs.structured_spec import structured_network
 
 __all__ = ["structured_certificate_is_true", "conv_certificate_is_true", "conv_outputs"]
 
@@ -226,11 +226,11 @@ def structured_certificate_is_true(doc: dict) -> bool:
         if hashlib.sha256(text.encode()).hexdigest() != doc["network"]["sha256"]:
             return False
         if spec.get("kind") == "feedforward":
-            from graphs.feedforward import parse_feedforward_spec  # the producer's own compilation
+            from graphs.feedforward_spec import parse_feedforward_spec  # the producer's own compilation
 
             net = parse_feedforward_spec(spec).to_multilinear()
         else:
-            net = MultilinearMap.from_spec(spec)
+            net = structured_network(spec)
         A = lifting_operator(net)
         n_rows = A.n_rows
         truth: dict[str, bool] = {}

@@ -1,13 +1,12 @@
 """Bad input: one line on stderr, exit 2, no traceback, no output file (README, "Command line").
 
-Each case is a reviewer's repro (finding 4) rebuilt here: huge sizes that would exhaust memory,
+Each case is a reported repro rebuilt here: huge sizes that would exhaust memory,
 rationals outside the checker's grammar, YAML types JSON does not have, unusable output paths and
-budget options; plus the producer/checker agreement on the rational grammar (finding 3b).
+budget options; plus the producer/checker agreement on the rational grammar.
 """
 from __future__ import annotations
 
 import json
-import os
 from fractions import Fraction
 
 import pytest
@@ -206,17 +205,26 @@ def test_unusable_output_paths_leave_no_file(tmp_path, capsys, where):
 
 
 def test_report_failure_after_the_certificate_rolls_back(tmp_path, monkeypatch):
-    # the report's renderer fails after the certificate is staged: neither file may remain
+    # the disk fills up while the report is renamed into place, after the certificate was:
+    # neither file may remain, and a certificate that was there before gets its content back
+    import os
+
+    from certificates import files
     from certificates.commands import certify as cmd
-    from certificates import report
 
-    def boom(*a, **k):
-        raise OSError(28, "No space left on device")
+    real_replace = os.replace
 
-    monkeypatch.setattr(report, "write_report", boom)
-    with pytest.raises(SpecError, match="--report"):
+    def full_disk(src, dst):
+        if str(dst).endswith("r.md"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    (tmp_path / "c.json").write_text("old certificate")
+    monkeypatch.setattr(files.os, "replace", full_disk)
+    with pytest.raises(SpecError, match="^--report: cannot write .*r.md: No space left on device"):
         cmd.write_outputs(GOOD, tmp_path / "c.json", tmp_path / "r.md", "md")
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["c.json"]
+    assert (tmp_path / "c.json").read_text() == "old certificate"
 
 
 def test_certificate_and_report_are_written_together(tmp_path, capsys):
@@ -232,7 +240,7 @@ def test_certificate_and_report_are_written_together(tmp_path, capsys):
 # coefficients near 10^308 overflow there -- see test_float_overflow_is_one_line)
 @pytest.mark.parametrize("coef", ["+7", "-3/4", "0006/0004", "9" * 100, "1/" + "7" * 100, 12])
 def test_what_the_producer_accepts_the_checker_verifies(tmp_path, capsys, coef):
-    # finding 3b: certify then verify over coefficient spellings the producer accepts
+    # certify then verify over coefficient spellings the producer accepts
     spec = _write(tmp_path, "s.json", _one_layer(coef))
     out = tmp_path / "o.cert.json"
     assert main(["certify", spec, "-o", str(out), "--quiet"]) == 0

@@ -13,6 +13,7 @@ from algebra.lifting import lifting_operator
 from certificates.certify import certify, default_certificate_path
 from certificates.checker import check_certificate
 from certificates.cli import main
+from graphs.structured_spec import write_structured_spec
 from tests.strategies import full_layer, networks
 
 from .oracle import structured_certificate_is_true
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks(max_K=3, max_dim=3, max_params=3))
 def test_every_certificate_the_producer_writes_verifies(net):
-    spec = net.to_spec()
+    spec = write_structured_spec(net)
     doc = certify(spec).document
     report = check_certificate(json.dumps(doc))
     assert report.exit_code == 0, report.failures
@@ -239,7 +240,7 @@ def test_sympy_fallback_rank_route_also_verifies(net):
     from certificates.checker import spec_sha256
 
     claim = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy)
-    spec = net.to_spec()
+    spec = write_structured_spec(net)
     doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "t", "version": "0"},
            "network": {"spec": spec, "sha256": spec_sha256(spec)},
            "claims": [claim.to_dict()] + [{"id": c, "status": "inconclusive", "statement": "Not decided.",

@@ -376,7 +376,7 @@ def test_brute_force_certificates_of_random_dags_verify(spec):
     ([{"from": "a", "to": "r", "support": [0, 0]}], "distinct offsets"),
     ([{"from": "a", "to": "r", "support": [9]}], "distinct offsets"),
     ([{"from": "a", "to": "r", "support": [0]}, {"from": "b", "to": "z", "support": [0]}], "no path to the root"),
-    # finding 8: parallel edges, which graphs/conv.py refuses ("duplicate edge")
+    # parallel edges, which graphs/conv.py refuses ("duplicate edge")
     ([{"from": "x", "to": "r", "support": [1]}, {"from": "x", "to": "r", "support": [1]}], "duplicate edge"),
     ([{"from": "x", "to": "r", "support": [1]}, {"from": "x", "to": "r", "support": [2]}], "duplicate edge"),
 ])
@@ -451,7 +451,7 @@ def test_checker_feedforward_compilation_matches_the_forward_pass(spec, data):
 def test_checker_feedforward_lifting_equals_graphs_feedforward(spec):
     from algebra.lifting import lifting_operator
     from certificates.checker import MAX_WORK, _compile_feedforward, _Structured, _Work
-    from graphs.feedforward import parse_feedforward_spec
+    from graphs.feedforward_spec import parse_feedforward_spec
 
     A = lifting_operator(parse_feedforward_spec(spec).to_multilinear())
     mine = dict(_Structured(_compile_feedforward(spec)).nonzero_columns(_Work(MAX_WORK)))
@@ -502,7 +502,7 @@ def test_every_edit_of_a_rechecked_claims_text_is_rejected(path):
 
 
 def test_the_reviewers_tampered_haar_certificate_is_rejected():
-    # finding 1: identifiable rewritten to <h> "for ALL parameters", stable formula without the SNR condition
+    # identifiable rewritten to <h> "for ALL parameters", stable formula without the SNR condition
     from certificates.certify import certify
 
     doc = certify(json.loads((ROOT / "examples" / "conv" / "haar-packet-J3-N16.json").read_text())).document
@@ -521,7 +521,7 @@ def test_the_reviewers_tampered_haar_certificate_is_rejected():
     assert report.exit_code == 2 and "value.formula" in report.verdict
 
 
-# --------------------------------------------------------------------------- spec.model (findings 2, 3)
+# --------------------------------------------------------------------------- spec.model
 @pytest.mark.parametrize("model", [
     [1], "contiguous", 3, True, {"supports": 5}, {"tie": "1,2"}, {"tie": [[1, "2"]]}, {"tie": [[1]]},
     {"tie": [[1, 3]]}, {"supports": [[["a"]], None]}, {"supports": [[[]], None]}, {"supports": [[[0, 0]], None]},
@@ -578,8 +578,8 @@ MODEL_NET = {"kind": "structured", "layers": [
 
 
 @pytest.mark.parametrize("model", [
-    {"supports": [[[0]], None, None], "description": "layer 1 is a Dirac"},     # finding 3(a)
-    {"tie": [[1, 2], [2, 3]]},                                                  # finding 3(c): overlapping
+    {"supports": [[[0]], None, None], "description": "layer 1 is a Dirac"},
+    {"tie": [[1, 2], [2, 3]]},                                                  # overlapping
     {"tie": [[1, 2], [1, 3]], "description": "all three tied"},
     {"tie": [[1, 2]], "supports": [[[0], [1]], None, "full"]},
     {"supports": [{"sparsity": 1}, {"groups": [[0], [1]], "active": 1}, None]},
@@ -614,18 +614,17 @@ def test_certify_then_verify_coefficient_spellings(coefficient, needs_other_help
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.integers(1, 5), min_size=2, max_size=3, unique=True), max_size=4))
 def test_tie_classes_match_the_producers_union_find(groups):
-    from algebra.models import parse_model
-    from algebra.network import MultilinearMap
     from certificates.checker import _tie_classes
+    from graphs.structured_spec import parse_model_spec, structured_network
 
     layer = {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}
-    net = MultilinearMap.from_spec({"kind": "structured", "layers": [layer] * 5})
-    produced = [list(c) for c in parse_model({"tie": groups}, net).classes]
+    net = structured_network({"kind": "structured", "layers": [layer] * 5})
+    produced = [list(c) for c in parse_model_spec({"tie": groups}, net).classes]
     assert _tie_classes({"tie": groups}, 5) == sorted(produced)
 
 
 def test_overlapping_tie_groups_are_merged_like_the_producer_does():
-    # finding 3(c): [[1, 2], [2, 1]] is the tie [[1, 2]] written twice; the producer merges it
+    # [[1, 2], [2, 1]] is the tie [[1, 2]] written twice; the producer merges it
     doc = json.loads((HERE / "valid" / "model-span-tied.json").read_text())
     spec = doc["network"]["spec"]
     for tie in ([[1, 2], [2, 1]], [[2, 1]]):
@@ -643,7 +642,7 @@ def test_overlapping_tie_groups_are_merged_like_the_producer_does():
     assert _model_box_union({"tie": [[1, 2, 3]]}, sizes)[1] == [[0, 1, 2]]
 
 
-# --------------------------------------------------------------------------- work budget (finding 5)
+# --------------------------------------------------------------------------- work budget
 def _timed_check(doc):
     import time
 
@@ -701,7 +700,7 @@ def test_the_producer_refuses_parallel_conv_edges_too():
                                                                     {"from": "x", "to": "r", "support": [2]}]})
 
 
-# --------------------------------------------------------------------------- required claims (finding 6)
+# --------------------------------------------------------------------------- required claims
 @pytest.mark.parametrize("name, drop", [
     ("format-example.json", ["lifting-rank", "identifiable", "stable", "note"]),  # empty list
     ("format-example.json", ["identifiable"]),
@@ -725,7 +724,7 @@ def test_a_certificate_whose_claims_are_all_inconclusive_is_honest_and_verifies(
     assert report.exit_code == 0 and report.verdict.startswith("verified: 0 claim(s) re-checked, 3 not re-checked")
 
 
-# --------------------------------------------------------------------------- no internal errors (finding 2)
+# --------------------------------------------------------------------------- no internal errors
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_value_anywhere_gives_a_clean_verdict_never_an_internal_error(data):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from algebra.network import MultilinearMap
+from graphs.structured_spec import structured_network
 from certificates.cli import main
 from graphs import specs
 
@@ -101,12 +101,12 @@ class _FakeScattered:
         return (3, "Proposition 8.2")
 
 
-def _fake_parse(spec):
-    return _FakeScattered(MultilinearMap.from_spec({"layers": spec["layers"]}))
+def _fake_read(spec):
+    return _FakeScattered(structured_network({"layers": spec["layers"]})), None
 
 
 def test_structural_rank_is_used_when_available(tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(specs.KINDS, "conv", f"{__name__}:_fake_parse")
+    monkeypatch.setitem(specs.KINDS, "conv", _fake_read)
     spec = json.loads(EXAMPLE.read_text())
     spec = {"kind": "conv", "layers": spec["layers"]}
     code, out, _ = run_cli(capsys, write(tmp_path, spec), "--json")

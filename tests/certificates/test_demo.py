@@ -3,25 +3,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from certificates.checker import check_file
 from certificates.cli import main
-from certificates.commands.demo import DEMO_EXAMPLES, FALLBACK
 from graphs.bundled import examples_dir
 
 
-def _conv_ready() -> bool:
-    try:
-        import graphs.conv  # noqa: F401
-        import graphs.scattering  # noqa: F401
-    except ImportError:
-        return False
-    return all((examples_dir() / name).exists() for name in DEMO_EXAMPLES)
-
-
 def test_demo_on_explicit_structured_spec(tmp_path, capsys):
-    assert main(["demo", "--output-dir", str(tmp_path), str(examples_dir() / FALLBACK)]) == 0
+    assert main(["demo", "--output-dir", str(tmp_path), str(examples_dir() / "structured/matrix-product.json")]) == 0
     out = capsys.readouterr().out
     assert f"writing to {tmp_path.resolve()}/" in out
     assert "independent checker (exit 0): verified" in out
@@ -31,7 +19,6 @@ def test_demo_on_explicit_structured_spec(tmp_path, capsys):
     assert "Where to look:" in out and str(cert) in out
 
 
-@pytest.mark.skipif(not _conv_ready(), reason="graphs.conv / the section-8 example specs are not on this branch yet")
 def test_default_demo_certifies_the_papers_conv_examples(tmp_path, capsys):
     assert main(["demo", "--output-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out

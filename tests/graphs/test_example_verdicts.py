@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from algebra.identifiability import as_model
 from algebra.lifting import lifting_operator
-from algebra.models import parse_model
 from algebra.segre import are_equivalent
 from graphs.specs import load_spec
 from graphs.verdicts import spec_verdict
@@ -42,12 +42,12 @@ def test_description_states_the_computed_verdict(path):
         assert any("almost every operator" in n for n in v.notes)
     if "Theorem 6.4 would call" in description:   # a refuted model whose A passes 6.4's rank test
         from algebra.identifiability import theorem_6_4
-        assert theorem_6_4(loaded.multilinear(), loaded.spec.get("model")).holds
+        assert theorem_6_4(loaded.multilinear(), loaded.model).holds
     if v.status == "refuted":
         net = loaded.multilinear()
         h, g = v.witness["h"], v.witness["g"]
         if loaded.kind == "structured":
-            model = parse_model(loaded.spec.get("model"), net)
+            model = as_model(loaded.model, net)   # the spec's model, or the full one
             assert model.contains(h) and model.contains(g)
         # independent re-check through the lifting: A (P(h) − P(g)) = 0, P(h) ≠ P(g)
         A = lifting_operator(net)

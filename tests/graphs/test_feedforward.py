@@ -10,7 +10,8 @@ from algebra.identifiability import lifting_rank
 from algebra.lifting import lifting_operator
 from algebra.segre import are_equivalent
 from graphs.feedforward import (every_output_reached, feedforward_verdict, find_path_collision, find_unit_rescaling, has_path_collision,
-                                iter_paths, parse_feedforward_spec)
+                                iter_paths)
+from graphs.feedforward_spec import parse_feedforward_spec
 from graphs.specs import parse_spec
 from tests.strategies import small_rationals
 
