@@ -21,7 +21,7 @@ __all__ = ["LoadedSpec", "read_spec_file", "parse_spec", "load_spec", "to_multil
 # kind -> "module:function"; the function takes the spec dict and returns a network object.
 KINDS = {
     "structured": "graphs.specs:_parse_structured",
-    "conv": "graphs.conv:parse_conv_spec",
+    "conv": "graphs.conv_spec:parse_conv_spec",
     "feedforward": "graphs.feedforward:parse_feedforward_spec",
 }
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from certificates.cli import main
-from graphs.scattering import is_scattered
-from graphs.builders import CLASSIC_EXAMPLES, example_spec, haar_packet_tree, spec_to_json
-from graphs.scattering import algorithm_8_1
+from graphs.builders import CLASSIC_EXAMPLES, example_spec, haar_packet_tree
+from graphs.conv_spec import spec_to_json
+from graphs.scattering import algorithm_8_1, is_scattered
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "conv"
