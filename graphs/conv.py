@@ -128,7 +128,9 @@ class ConvNetwork:
         self.levels = levels
         self.K = len(levels) - 1
         self.leaves = list(levels[-1])
-        self.edges_by_depth = [[e for e in edges if e.depth == k] for k in range(1, self.K + 1)]
+        self.edges_by_depth: list[list[ConvEdge]] = [[] for _ in range(self.K)]
+        for e in edges:  # spec order within each depth
+            self.edges_by_depth[e.depth - 1].append(e)
         self.param_counts = tuple(sum(len(e.support) for e in layer) for layer in self.edges_by_depth)
         self.node_index = [{v: i for i, v in enumerate(level)} for level in levels]
         self._spec = spec

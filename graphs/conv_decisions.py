@@ -37,6 +37,7 @@ import math
 from algebra.budget import Budget
 from algebra.decision import Decision
 from algebra.errors import BudgetExceeded, InternalError
+from algebra.limits import MAX_SCATTER_ENTRIES
 
 from .conv import ConvNetwork
 from .conv_stability import THEOREM_8_4_FORMULA
@@ -72,7 +73,7 @@ def decide_scattered(net: ConvNetwork, budget: Budget) -> Decision:
     """
     relies_on = ("Definition 8.1", "Algorithm 8.1")
     try:
-        scatter = scatter_pass(net, budget=budget)
+        scatter = scatter_pass(net, budget=budget, max_entries=MAX_SCATTER_ENTRIES)
     except BudgetExceeded as exc:
         return Decision("scattered", "inconclusive", "Whether the topology is sufficiently scattered is not decided.",
                         relies_on=relies_on, reason=str(exc))

@@ -275,9 +275,9 @@ def _build(name: str, N: int, boundary: str, root: str, raw: list[RawEdge], grap
         edge = ConvEdge(u, v, sup, depth, j, offsets_by_depth[depth])
         offsets_by_depth[depth] += len(sup)
         edges.append(edge)
-        graph.edges[u, v]["depth"] = depth
-        graph.edges[u, v]["edge"] = edge
-    for v in graph:
-        graph.nodes[v]["level"] = level[v]
+        data = graph[u][v]  # the edge's attribute dict
+        data["depth"] = depth
+        data["edge"] = edge
+    nx.set_node_attributes(graph, level, "level")
     canonical = conv_spec(N, root, ((e.source, e.target, e.support) for e in edges), name=name, boundary=boundary)
     return ConvNetwork(name, N, boundary, root, edges, graph, levels, canonical)

@@ -45,6 +45,7 @@ Examples
 """
 from __future__ import annotations
 
+import weakref
 from fractions import Fraction
 from typing import Iterable, Iterator, Protocol, Sequence
 
@@ -119,9 +120,7 @@ class Indicators:
 
     def __init__(self, net: ConvNetwork):
         self.N = net.N
-        # every entry of every R_v is at most the number of valid tuples from v, itself at most
-        # the largest leaf's count (each node lies on a path from a leaf, each edge has |S_e| >= 1)
-        self.dtype = np.int64 if max(tuples_per_leaf(net).values()) < _INT64_SAFE else object
+        self.dtype = np.int64 if _largest_count_bound(net) < _INT64_SAFE else object
         self._unit = 1 + self.N // CONV_CELLS_PER_UNIT
 
     def root(self) -> np.ndarray:
@@ -141,6 +140,22 @@ class Indicators:
 
     def finish(self, acc: np.ndarray) -> np.ndarray:
         return acc
+
+
+def _largest_count_bound(net: ConvNetwork) -> int:
+    """An upper bound on every entry of every R_v under :class:`Indicators`.
+
+    An entry of R_v is at most the number of valid tuples from v, T(v) = sum_{e = (v -> w)}
+    |S_e| T(w) <= (sum_e |S_e|) max_w T(w); so the product over the levels of the largest such
+    fan-out bounds them all. When that quick bound is too large for int64, the exact largest
+    count (a leaf's, since each node lies on a path from a leaf and |S_e| >= 1) decides.
+    """
+    quick = 1
+    for level in net.levels[1:]:
+        quick *= max(sum(len(e.support) for e in net.out_edges(v)) for v in level)
+    if quick < _INT64_SAFE:
+        return quick
+    return max(tuples_per_leaf(net).values())
 
 
 class ExactKernels:
@@ -282,8 +297,20 @@ def _peak_vectors(net: ConvNetwork, order: list[str], waiting: dict[str, int]) -
     return peak
 
 
+# the whole network's plan, kept while the network lives (every pass over a network reuses it)
+_FULL_PLANS: "weakref.WeakKeyDictionary[ConvNetwork, tuple[list[str], dict[str, int]]]" = weakref.WeakKeyDictionary()
+
+
 def _plan(net: ConvNetwork, leaves: Iterable[str] | None) -> tuple[list[str], dict[str, int]]:
     """(visiting order, number of in-edges each node's vector waits for) on the sub-DAG of ``leaves``."""
+    if leaves is None:
+        if net not in _FULL_PLANS:
+            _FULL_PLANS[net] = _make_plan(net, None)
+        return _FULL_PLANS[net]
+    return _make_plan(net, leaves)
+
+
+def _make_plan(net: ConvNetwork, leaves: Iterable[str] | None) -> tuple[list[str], dict[str, int]]:
     nodes = _sub_dag(net, leaves)
     waiting = {v: sum(1 for e in net.in_edges(v) if e.source in nodes) for v in nodes}
     by_level = [v for level in net.levels for v in level if v in nodes]

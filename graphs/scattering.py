@@ -140,33 +140,36 @@ def scatter_pass(net: ConvNetwork, *, budget: Budget | None = None,
     (False, {'x': 5}, 9, ('x', 4, 3), 3)
     """
     classes: dict[str, int] = {}
-    outputs: dict[str, list[list[int]]] | None = {}
+    outputs: dict[str, tuple[np.ndarray, np.ndarray]] | None = {}  # Python lists only at the end
     n_valid = n_collisions = kept = 0
     smallest = first = None
     unit = 1 + net.N // CONV_CELLS_PER_UNIT
     for f, y in iter_scatter_vectors(net, budget=budget):
         if budget is not None:
             budget.charge(unit, "Algorithm 8.1")
-        support = np.flatnonzero(y)
-        counts = y[support]
-        classes[f] = int(support.size)
-        n_valid += int(counts.sum())  # exact: a leaf's sum is its tuple count, below int64's bound
-        low, top = int(counts.min()), int(counts.max())
-        smallest = low if smallest is None else min(smallest, low)
-        if top > 1:
-            n_collisions += int((counts > 1).sum())
+        top, size = int(y.max()), int(np.count_nonzero(y))
+        classes[f] = size
+        if top <= 1:  # the common case, in two vector passes: every non-zero entry is 1
+            n_valid += size
+            low = 1
+        else:
+            n_valid += int(y.sum())  # exact: a leaf's sum is its tuple count, below int64's bound
+            low = int(y[y > 0].min())
+            n_collisions += int(np.count_nonzero(y > 1))
             if first is None or f < first[0]:
-                first = (f, int(support[int(np.argmax(counts))]), top)  # argmax: the smallest offset
-        kept += int(support.size)
+                first = (f, int(np.argmax(y)), top)  # argmax: the smallest offset carrying the top
+        smallest = low if smallest is None else min(smallest, low)
+        kept += size
         if outputs is not None:
             if kept > max_entries:
                 outputs = None  # the table would be too large to hand on
             else:
-                outputs[f] = [[int(c), int(v)] for c, v in zip(support, counts)]
+                support = np.flatnonzero(y)
+                outputs[f] = (support, y[support])
     return ScatterPass(
         scattered=first is None, classes_per_leaf={f: classes[f] for f in net.leaves}, n_valid=n_valid,
         smallest_class=int(smallest), first_collision=first, n_collisions=n_collisions,
-        outputs=None if outputs is None else {f: outputs[f] for f in net.leaves})
+        outputs=None if outputs is None else {f: [[int(c), int(v)] for c, v in zip(*outputs[f])] for f in net.leaves})
 
 
 def naive_scatter_vectors(net: ConvNetwork) -> Iterator[tuple[str, np.ndarray]]:
@@ -263,7 +266,7 @@ def find_collisions(net: ConvNetwork, limit: int | None = None, *, budget: Budge
     values = Indicators(net)
     bad: dict[str, list[tuple[int, int]]] = {}
     for f, y in iter_leaf_kernels(net, values, budget=budget):
-        over = np.flatnonzero(y > 1)
+        over = np.flatnonzero(y > 1)[:limit]  # no leaf gives more than ``limit`` of them
         if over.size:
             bad[f] = [(int(c), int(y[c])) for c in over]
     out = []

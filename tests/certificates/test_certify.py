@@ -301,3 +301,27 @@ def test_no_proved_rank_claim_beyond_the_checkers_work_budget(monkeypatch):
     rank = doc["claims"][0]
     assert rank["status"] == "inconclusive" and "work budget" in rank["reason"]
     assert check_certificate(doc).exit_code == 0
+
+
+def test_the_conv_stable_formula_of_the_decisions_is_the_checkers():
+    # graphs writes Theorem 8.4's formula into the stable decision; the checker insists on its own
+    from certificates.checker import CONV_STABLE_FORMULA
+    from graphs.conv_stability import THEOREM_8_4_FORMULA
+
+    assert THEOREM_8_4_FORMULA == CONV_STABLE_FORMULA
+
+
+def test_a_conv_witness_search_over_budget_gives_a_checkable_certificate():
+    # the search charges the run's budget: a tiny time limit stops it, and the certificate says why
+    import time as _time
+
+    from graphs.builders import haar_packet_tree
+
+    started = _time.perf_counter()
+    doc = certify(haar_packet_tree(6, 40).spec, time_limit=0.5).document
+    assert _time.perf_counter() - started < 2.5
+    claims = {c["id"]: c for c in doc["claims"]}
+    assert [claims[c]["status"] for c in ("lifting-rank", "scattered", "identifiable", "stable")] == [
+        "proved", "refuted", "inconclusive", "inconclusive"]
+    assert claims["identifiable"]["reason"].endswith("time limit of 0.5 s reached")
+    assert check_certificate(doc).exit_code == 0
