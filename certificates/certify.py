@@ -13,6 +13,8 @@ One small function per claim id, each wired to the implementation that computes 
   deep-NSP constants (1, +inf) when Ker A = {0}, ``proved`` with an exact enclosure of sigma_min
   (:mod:`algebra.sigma_enclosure`) for Gram sides up to ``PROVED_GRAM_SIDE``, else ``numeric``.
 
+The conv claims only present the decisions of :mod:`graphs.conv_decisions` (:func:`conv_claims`).
+
 Examples
 --------
 >>> spec = {"kind": "structured", "layers": [
