@@ -178,26 +178,22 @@ class ConvNetwork:
         return list(self.iter_paths(leaf))
 
     @cached_property
-    def _out_edges(self) -> dict[str, list[ConvEdge]]:
+    def _incident(self) -> tuple[dict[str, list[ConvEdge]], dict[str, list[ConvEdge]]]:
+        """(out-edges, in-edges) of every node, each in spec order."""
         out: dict[str, list[ConvEdge]] = {v: [] for v in self.graph.nodes}
-        for e in self.edges:
-            out[e.source].append(e)
-        return out
-
-    @cached_property
-    def _in_edges(self) -> dict[str, list[ConvEdge]]:
         into: dict[str, list[ConvEdge]] = {v: [] for v in self.graph.nodes}
         for e in self.edges:
+            out[e.source].append(e)
             into[e.target].append(e)
-        return into
+        return out, into
 
     def out_edges(self, node: str) -> list[ConvEdge]:
         """Edges leaving ``node`` (towards the root), in spec order."""
-        return self._out_edges[node]
+        return self._incident[0][node]
 
     def in_edges(self, node: str) -> list[ConvEdge]:
         """Edges entering ``node`` (from the leaf side), in spec order."""
-        return self._in_edges[node]
+        return self._incident[1][node]
 
     def edge_of_param(self, depth: int, i: int) -> tuple[ConvEdge, int]:
         """The paper's e_k(i): the edge of layer ``depth`` owning h_depth[i], and the kernel offset."""

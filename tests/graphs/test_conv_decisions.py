@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
-import pytest
 from hypothesis import given, settings
 
 from algebra.budget import Budget
