@@ -93,9 +93,10 @@ MAX_CONV_TUPLES = 200_000  # valid index tuples a conv structural rank enumerate
 MAX_CONV_KERNEL_VECTORS = 100_000  # kernel basis vectors of a conv lifting operator
 MAX_FF_PATHS = 100_000  # input-output paths a feed-forward path criterion enumerates
 # Work units of the leaf-kernel dynamic programme (graphs/leaf_kernels.py): one numpy shift-add of a
-# length-N int64 or float64 vector costs 1 + N // CONV_CELLS_PER_UNIT units. Measured: ~2500 cells
-# per microsecond at N = 2^14 and ~1.7 microseconds of call overhead (tests/benchmarks/bench_scatter.py's
-# Haar tree J = 12, N = 2^14 charges ~0.13 M units for ~0.3 s); an exact Fraction product costs 1 unit.
+# length-N int64 or float64 vector costs 1 + N // CONV_CELLS_PER_UNIT units. Measured: ~2500 cells per
+# microsecond at N = 2^14 plus ~1.7 microseconds of call overhead; tests/benchmarks/bench_scatter.py's
+# Haar tree J = 12, N = 2^14 charges 147 420 units for a 0.1-0.2 s pass. An exact Fraction
+# product-and-add (~2 microseconds) costs 1 unit.
 CONV_CELLS_PER_UNIT = 2048
 
 # ============================================================================ certificates

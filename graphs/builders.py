@@ -5,13 +5,12 @@ by :func:`graphs.conv_spec.conv_spec`, so the spec is the single source of truth
 :func:`write_spec` writes any network's canonical spec to a JSON file and :func:`write_examples`
 regenerates ``examples/conv/``.
 
-Depth convention for the Haar tree: the issue fixes the support of a depth-k edge ("algorithme
-à trous", the filter dilated by 2^{k-1}) to {0, 2^{k-1}}; the paper's text says {0, 2^k}. Both
-are scattered when the total span fits in Z_N; we follow the issue.
+Depth convention for the Haar tree: a depth-k edge has support {0, 2^{k-1}} ("algorithme à
+trous", the filter dilated by 2^{k-1}); the paper's text says {0, 2^k}. Both are scattered when
+the total span fits in Z_N; the smaller dilation lets a depth-J tree live on N > 2^{J-1}.
 """
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Sequence
@@ -82,7 +81,7 @@ def haar_packet_tree_spec(J: int, N: int, name: str | None = None) -> dict:
     """Undecimated Haar wavelet-packet tree of depth J: every node has two children (low, high).
 
     Nodes are named by their branch string from the root ("r", "r0", "r01", ...); the depth-k
-    edges have support {0, 2^{k-1}} (issue convention). Edges are listed level by level, so the
+    edges have support {0, 2^{k-1}} (the module's convention). Edges are listed level by level, so the
     layer-k parameters are the 2^k edges of depth k in breadth-first order.
     """
     if J < 1 or 2 ** (J - 1) >= N:

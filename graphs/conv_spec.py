@@ -170,7 +170,8 @@ def _read_edges(raw_edges: Any, N: int) -> list[RawEdge]:
         if u == v:
             raise SpecError(where, f"self-loop {u}->{u} (a cycle)")
         if (u, v) in first_index:
-            raise SpecError(where, f"duplicate edge {u}->{v} (already edges[{first_index[u, v]}]); merge their supports")
+            raise SpecError(where, f"duplicate edge {u}->{v} (already edges[{first_index[u, v]}]); "
+                                   "merge their supports")
         first_index[u, v] = j
         parsed.append((u, v, _read_support(e["support"], f"{where}.support", N)))
     work = N * sum(len(sup) for _, _, sup in parsed)

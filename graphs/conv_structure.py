@@ -24,8 +24,9 @@ the same leaf with c != c' puts its ones where r - col = c resp. c' (mod N), whi
 coincide. Non-zero vectors with pairwise disjoint supports are linearly independent, so the
 column space of A has a basis made of one column per class, and invalid tuples add zero columns:
 rank(A) = number of classes. Finally y_f[c] = |C_(f, c)| (Algorithm 8.1's dynamic programme,
-:mod:`graphs.leaf_kernels` with the support indicators, counts exactly the valid tuples by leaf and offset sum, since 1_{S_e} * ... sums one Dirac per
-choice of offsets), so the number of classes is the number of non-zero entries of the y_f. QED
+:mod:`graphs.leaf_kernels` with the support indicators, counts exactly the valid tuples by leaf
+and offset sum, since 1_{S_e} * ... sums one Dirac per choice of offsets), so the number of
+classes is the number of non-zero entries of the y_f. QED
 
 Consequences (all exact):
 

@@ -58,9 +58,9 @@ def summary(net, budget: Budget | None = None) -> str:
         lines.append(f"Algorithm 8.1: not decided ({decision.reason})")
         return "\n".join(lines)
     scattered = decision.value
-    lines.append("Algorithm 8.1: " + ("sufficiently scattered (every entry of every y_f is 0 or 1)" if scattered
-                                      else "NOT sufficiently scattered (Definition 8.1): the network is not identifiable "
-                                           "(Proposition 8.2, Theorem 8.4)"))
+    lines.append("Algorithm 8.1: " + (
+        "sufficiently scattered (every entry of every y_f is 0 or 1)" if scattered else
+        "NOT sufficiently scattered (Definition 8.1): the network is not identifiable (Proposition 8.2, Theorem 8.4)"))
     lines.append("y_f = M_1(1)...M_K(1) delta_f, non-zero entries as {offset: count}:")
     shown = algorithm_8_1(net, leaves=net.leaves[:MAX_LEAVES_SHOWN], budget=budget)
     for f, y in shown.items():
