@@ -26,7 +26,7 @@ __all__ = [
     "SEARCH_SECONDS", "SEARCH_MAX_UNKNOWNS", "SEARCH_MAX_CELLS", "SEARCH_MAX_TUPLES", "SEARCH_MAX_PAIRS",
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
-    "MAX_SCATTER_ENTRIES",
+    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT",
 ]
 
 # ============================================================================ spec sizes
@@ -92,6 +92,12 @@ MAX_SVD_GRAM_SIDE = 6_000  # side of a dense float Gram matrix (288 MB)
 MAX_CONV_TUPLES = 200_000  # valid index tuples a conv structural rank enumerates
 MAX_CONV_KERNEL_VECTORS = 100_000  # kernel basis vectors of a conv lifting operator
 MAX_FF_PATHS = 100_000  # input-output paths a feed-forward path criterion enumerates
+# Work units of the leaf-kernel dynamic programme (graphs/leaf_kernels.py): one numpy shift-add of a
+# length-N int64 or float64 vector costs 1 + N // CONV_CELLS_PER_UNIT units. Measured: ~2500 cells per
+# microsecond at N = 2^14 plus ~1.7 microseconds of call overhead; tests/benchmarks/bench_scatter.py's
+# Haar tree J = 12, N = 2^14 charges 147 420 units for a 0.1-0.2 s pass. An exact Fraction
+# product-and-add (~2 microseconds) costs 1 unit.
+CONV_CELLS_PER_UNIT = 2048
 
 # ============================================================================ certificates
 MAX_SCATTER_ENTRIES = 100_000  # non-zero Algorithm 8.1 entries written into a certificate

@@ -13,6 +13,8 @@ One small function per claim id, each wired to the implementation that computes 
   deep-NSP constants (1, +inf) when Ker A = {0}, ``proved`` with an exact enclosure of sigma_min
   (:mod:`algebra.sigma_enclosure`) for Gram sides up to ``PROVED_GRAM_SIDE``, else ``numeric``.
 
+The conv claims only present the decisions of :mod:`graphs.conv_decisions` (:func:`conv_claims`).
+
 Examples
 --------
 >>> spec = {"kind": "structured", "layers": [
@@ -39,13 +41,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from algebra.budget import Budget
+from algebra.decision import Decision, jsonable
 from algebra.errors import BudgetExceeded
 from algebra.lifting import LiftingOperator, lifting_operator
-from algebra.limits import MAX_SCATTER_ENTRIES, PROVED_GRAM_SIDE
+from algebra.limits import PROVED_GRAM_SIDE
 from algebra.rational import fraction_to_str
+from graphs.conv_decisions import decide_identifiable, decide_lifting_rank, decide_scattered, decide_stable
 from graphs.specs import LoadedSpec, load_spec, parse_spec
 
-from .checker import (CONV_STABLE_FORMULA, FORMAT, MATMUL_STEPS, MAX_WORK, STABLE_DP_BOUND, STABLE_DP_CONDITION, STABLE_TENSOR_BOUND,
+from .checker import (FORMAT, MATMUL_STEPS, MAX_WORK, STABLE_DP_BOUND, STABLE_DP_CONDITION, STABLE_TENSOR_BOUND,
                       VERSION, canonical_claim_text, spec_sha256)
 from .claims import Claim
 from .files import OutputFile, write_files
@@ -62,10 +67,6 @@ __all__ = [
     "identifiable_structured_claim",
     "stable_structured_claim",
     "conv_claims",
-    "scattered_claim",
-    "conv_rank_claim",
-    "conv_identifiable_claim",
-    "conv_stable_claim",
     "TOOL_VERSION",
 ]
 
@@ -510,177 +511,50 @@ def stable_structured_claim(net, A: LiftingOperator | None, identifiable: Claim)
 
 
 # ============================================================================ conv claims
-def _restrict(net, params, path) -> list[list[Fraction]]:
-    """h^p: the kernels of the edges of ``path`` (ConvEdge objects), one list per edge."""
-    return [[Fraction(params[e.depth - 1][e.offset + i]) for i in range(len(e.support))] for e in path]
+def _conv_claim(decision: Decision) -> Claim:
+    """A section-8 decision as a certificate claim: a decided one carries the checker's canonical
+    text for its witness kind, filled with the values the decision names in its details."""
+    d = decision
+    if d.status == "inconclusive":
+        return Claim(d.question, "inconclusive", d.statement, relies_on=tuple(d.relies_on), reason=d.reason)
+    extra: dict = {}
+    if d.question == "lifting-rank":
+        kind, values = "classes_per_leaf", {"rank": d.value}
+    elif d.question == "scattered":
+        kind, values = "algorithm_8_1", d.details["collision"] or {}
+    elif d.question == "identifiable" and d.status == "refuted":
+        kind = "counterexample"
+        values = {"path": d.details["path"], "all_kernels_nonzero": d.details["all_kernels_nonzero"]}
+        extra = {"construction": d.details["construction"], "all_kernels_nonzero": d.details["all_kernels_nonzero"]}
+    elif d.question == "stable" and d.status == "proved":
+        kind, values = "from_claim", {k: d.details[k] for k in ("K", "S_prime", "N", "one_path")}
+    else:
+        kind, values = "from_claim", {}
+    statement, assumptions, relies_on = canonical_claim_text("conv", d.question, d.status, kind, **values)
+    return Claim(d.question, d.status, statement, relies_on=tuple(relies_on), value=jsonable(d.value),
+                 witness=jsonable(d.witness), assumptions=tuple(assumptions), extra=extra)
 
 
-def _nonidentifiability(net):
-    """(h, g, all kernels non-zero?, construction) from graphs.conv_structure, or None."""
-    import graphs.conv_structure as cs
-
-    finder = getattr(cs, "find_nonidentifiability_witness", None)
-    if finder is not None:
-        w = finder(net)
-        if w is None:
-            return None
-        return w.h, w.g, bool(getattr(w, "all_kernels_nonzero", False)), getattr(w, "construction", "")
-    found = cs.nonidentifiability_witness(net)
-    if found is None:
-        return None
-    return found[0], found[1], False, ""
-
-
-def _scatter_vectors(net):
-    """(leaf, y_f) pairs of Algorithm 8.1 from graphs.scattering (numpy DP when available)."""
-    import graphs.scattering as sc
-
-    if hasattr(sc, "iter_scatter_vectors"):
-        return sc.iter_scatter_vectors(net)
-    return sc.algorithm_8_1(net).items()
-
-
-def scattered_claim(net) -> tuple[Claim, dict]:
-    """``scattered``: Algorithm 8.1 / Definition 8.1 with the per-leaf outputs as witness.
-
-    Returns the claim and the number of distinct offset sums per leaf (for ``lifting-rank``).
-    """
-    classes: dict[str, int] = {}
-    outputs: dict[str, list] = {}
-    scattered, total, worst = True, 0, None
-    for f, vec in _scatter_vectors(net):
-        if isinstance(vec, list):
-            count, top = sum(1 for c in vec if c), max(vec)
-        else:  # numpy: count without building Python lists (16M entries for Haar J = 12)
-            count, top = int((vec != 0).sum()), int(vec.max())
-        classes[str(f)] = count
-        if top > 1 and (worst is None or str(f) < worst[0]):
-            # the statement names the collision the checker recomputes: the first leaf by name,
-            # its largest count, at the smallest offset reaching it
-            first = vec.index(top) if isinstance(vec, list) else int(vec.argmax())
-            worst = (str(f), int(first), int(top))
-        scattered = scattered and top <= 1
-        total += count
-        if total <= MAX_SCATTER_ENTRIES:
-            outputs[str(f)] = [[i, int(c)] for i, c in enumerate(vec) if c]
-    # past MAX_SCATTER_ENTRIES the outputs would dominate the certificate; the checker re-runs
-    # Algorithm 8.1 in either case, so the witness then only asks it to
-    witness = {"outputs": dict(sorted(outputs.items()))} if total <= MAX_SCATTER_ENTRIES else {"recompute": True}
-    status = "proved" if scattered else "refuted"
-    collision = {"leaf": worst[0], "offset": worst[1], "count": worst[2]} if worst else {}
-    statement, _, relies_on = canonical_claim_text("conv", "scattered", status, "algorithm_8_1", **collision)
-    claim = Claim("scattered", status, statement, relies_on=tuple(relies_on), value=scattered, witness=witness)
-    return claim, classes
-
-
-def conv_rank_claim(net, classes: Mapping[str, int]) -> Claim:
-    """``lifting-rank`` of a conv network: the number of distinct (leaf, offset-sum) classes,
-    i.e. sum_f |supp y_f| (Proposition 8.2's argument; see docs/certificate-format.md).
-
-    Cross-checked against graphs' own structural rank when it is available.
-    """
-    rank = sum(classes.values())
-    structural = getattr(net, "structural_rank", None)
-    if structural is not None:
-        got = getattr(structural(), "rank", rank)
-        if got != rank:
-            raise RuntimeError(f"internal error: structural rank {got} != sum of Algorithm 8.1 supports {rank}")
-    statement, _, relies_on = canonical_claim_text("conv", "lifting-rank", "proved", "classes_per_leaf", rank=rank)
-    return Claim(
-        "lifting-rank", "proved", statement, relies_on=tuple(relies_on), value=rank,
-        witness={"classes_per_leaf": dict(sorted(classes.items()))})
-
-
-def conv_identifiable_claim(net, scattered: Claim) -> Claim:
-    """``identifiable`` w.r.t. {h} (Theorem 8.4): proved when scattered, else a counterexample."""
-    from algebra.segre import are_equivalent
-
-    if scattered.status == "proved":
-        statement, assumptions, relies_on = canonical_claim_text("conv", "identifiable", "proved", "from_claim")
-        return Claim("identifiable", "proved", statement, relies_on=tuple(relies_on), value=True,
-                     witness={"from_claim": "scattered"}, assumptions=tuple(assumptions))
-    found = _nonidentifiability(net)
-    if found is None:
-        raise RuntimeError("internal error: not scattered but no non-identifiability witness")
-    h, g, nonzero, construction = found
-    h = [[Fraction(x) for x in hk] for hk in h]
-    g = [[Fraction(x) for x in gk] for gk in g]
-    path = next((p for p in net.paths() if not are_equivalent(_restrict(net, h, p), _restrict(net, g, p))), None)
-    if path is None:
-        raise RuntimeError("internal error: the witness does not separate any path")
-    names = [path[0].source] + [e.target for e in path]  # leaf to root
-    path = list(reversed(path))  # the certificate lists depth 1 (into the root) first
-    # recomputed here from h and g (the checker does the same), not taken from the search's flag
-    nonzero = all(any(x != 0 for x in _restrict(net, params, [e])[0]) for params in (h, g) for e in net.edges)
-    statement, assumptions, relies_on = canonical_claim_text(
-        "conv", "identifiable", "refuted", "counterexample", path=names, all_kernels_nonzero=nonzero)
-    return Claim(
-        "identifiable", "refuted", statement, relies_on=tuple(relies_on), value=False,
-        witness={"h": [[fraction_to_str(x) for x in hk] for hk in h],
-                 "g": [[fraction_to_str(x) for x in gk] for gk in g],
-                 "path": [e.index for e in path]},
-        assumptions=tuple(assumptions),
-        extra={"construction": construction, "all_kernels_nonzero": nonzero})
-
-
-def _count_paths(net) -> int:
-    """|P|, the number of leaf-root paths, by dynamic programming level by level from the root."""
-    out: dict = {}
-    for e in net.edges:
-        out.setdefault(e.source, []).append(e.target)
-    count = {net.root: 1}
-    for level in net.levels[1:]:  # level k: the nodes k edges away from the root
-        for v in level:
-            count[v] = sum(count[w] for w in out[v])
-    return sum(count[f] for f in net.leaves)
-
-
-def conv_stable_claim(net, scattered: Claim) -> Claim:
-    """``stable``: Theorem 8.4's bound when scattered, refuted (not identifiable) otherwise."""
-    if scattered.status != "proved":
-        statement, _, relies_on = canonical_claim_text("conv", "stable", "refuted", "from_claim")
-        return Claim("stable", "refuted", statement, relies_on=tuple(relies_on), value=False,
-                     witness={"from_claim": "identifiable"})
-    K, s_prime, N = net.K, net.S_prime, net.N
-    value = {"K": K, "S_prime": s_prime, "N": N, "formula": CONV_STABLE_FORMULA}
-    single_path = _count_paths(net) == 1
-    if single_path:  # Proposition 8.3
-        value["proposition_8_3"] = {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}
-    statement, assumptions, relies_on = canonical_claim_text(
-        "conv", "stable", "proved", "from_claim", K=K, S_prime=s_prime, N=N, one_path=single_path)
-    return Claim("stable", "proved", statement, relies_on=tuple(relies_on), value=value,
-                 witness={"from_claim": "scattered"}, assumptions=tuple(assumptions))
-
-
-def conv_claims(loaded: LoadedSpec, seed: int = 0, progress: Progress | None = None,
-                time_limit: float | None = None) -> tuple[list[Claim], dict]:
+def conv_claims(loaded: LoadedSpec, budget: Budget | None = None,
+                progress: Progress | None = None) -> tuple[list[Claim], dict]:
     """The four claims of a conv network (section 8), and a few facts for the summary.
 
-    Algorithm 8.1 is cheap and always runs; the witness search of a non-scattered network runs
-    under ``time_limit`` and turns into ``inconclusive`` claims when it is reached.
+    Presents the decisions of :mod:`graphs.conv_decisions` (lifting-rank, scattered,
+    identifiable, stable); a budget reached makes the pending claims ``inconclusive`` with the
+    budget's message as the reason.
     """
     net = loaded.network
+    budget = budget or Budget.unlimited()
     say = progress or (lambda s: None)
-    started = time.perf_counter()
     say("Algorithm 8.1")
-    scattered, classes = scattered_claim(net)
+    scattered = decide_scattered(net, budget)
     say("structural rank")
-    rank = conv_rank_claim(net, classes)
-    if scattered.status != "proved":
+    rank = decide_lifting_rank(net, budget, scattered)
+    if scattered.status == "refuted":
         say("non-identifiability witness")
-    left = None if time_limit is None else time_limit - (time.perf_counter() - started)
-    try:
-        with _time_limit(left):
-            ident = conv_identifiable_claim(net, scattered)
-        stable = conv_stable_claim(net, scattered)
-    except _TimeUp:
-        why = f"time limit of {time_limit} s reached (--time-limit) while building the counterexample"
-        ident = Claim("identifiable", "inconclusive",
-                      "Not scattered, so not identifiable by Theorem 8.4, but no exact counterexample was built.",
-                      relies_on=("Theorem 8.4",), reason=why)
-        stable = Claim("stable", "inconclusive", "Stability of the recovery is not decided.",
-                       relies_on=("Theorem 8.4",), reason=why)
-    return [rank, scattered, ident, stable], {"K": net.K, "N": net.N}
+    identifiable = decide_identifiable(net, budget, scattered)
+    stable = decide_stable(net, budget, scattered, identifiable)
+    return [_conv_claim(d) for d in (rank, scattered, identifiable, stable)], {"K": net.K, "N": net.N}
 
 
 # ============================================================================ driver
@@ -724,7 +598,7 @@ def certify(spec: Mapping | LoadedSpec, *, seed: int = 0, max_columns: int | Non
     extras: dict = {"kind": loaded.kind}
     if loaded.kind == "conv":
         t0 = time.perf_counter()
-        claims, more = conv_claims(loaded, seed, say, time_limit)
+        claims, more = conv_claims(loaded, Budget(seconds=time_limit, max_columns=max_columns), say)
         extras.update(more)
         timings["conv"] = round(time.perf_counter() - t0, 6)
     else:

@@ -1,22 +1,23 @@
 """Builders for classic convolutional networks (paper, section 8) and random topologies.
 
-Each builder returns a validated :class:`~graphs.conv.ConvNetwork` (built from a spec dict, so
-the spec is the single source of truth); :func:`write_spec` writes any network's canonical spec
-to a JSON file and :func:`write_examples` regenerates ``examples/conv/``.
+Each builder returns a validated :class:`~graphs.conv.ConvNetwork` (built from a spec dict written
+by :func:`graphs.conv_spec.conv_spec`, so the spec is the single source of truth);
+:func:`write_spec` writes any network's canonical spec to a JSON file and :func:`write_examples`
+regenerates ``examples/conv/``.
 
-Depth convention for the Haar tree: the issue fixes the support of a depth-k edge ("algorithme
-à trous", the filter dilated by 2^{k-1}) to {0, 2^{k-1}}; the paper's text says {0, 2^k}. Both
-are scattered when the total span fits in Z_N; we follow the issue.
+Depth convention for the Haar tree: a depth-k edge has support {0, 2^{k-1}} ("algorithme à
+trous", the filter dilated by 2^{k-1}); the paper's text says {0, 2^k}. Both are scattered when
+the total span fits in Z_N; the smaller dilation lets a depth-J tree live on N > 2^{J-1}.
 """
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Sequence
 
 from .bundled import examples_dir
-from .conv import ConvNetwork, parse_conv_spec
+from .conv import ConvNetwork
+from .conv_spec import conv_spec, network_spec, parse_conv_spec, spec_to_json
 
 __all__ = [
     "chain",
@@ -29,7 +30,6 @@ __all__ = [
     "random_tree",
     "random_dag",
     "write_spec",
-    "spec_to_json",
     "write_examples",
     "CLASSIC_EXAMPLES",
     "example_spec",
@@ -44,8 +44,7 @@ def chain_spec(supports: Sequence[Sequence[int]], N: int, name: str = "chain") -
     """
     K = len(supports)
     nodes = ["r"] + [f"v{k}" for k in range(1, K)] + ["x"]
-    edges = [{"from": nodes[k + 1], "to": nodes[k], "support": list(supports[k])} for k in range(K)]
-    return {"kind": "conv", "name": name, "N": N, "boundary": "circular", "root": "r", "edges": edges}
+    return conv_spec(N, "r", [(nodes[k + 1], nodes[k], supports[k]) for k in range(K)], name=name)
 
 
 def chain(supports: Sequence[Sequence[int]], N: int, name: str = "chain") -> ConvNetwork:
@@ -83,7 +82,7 @@ def haar_packet_tree_spec(J: int, N: int, name: str | None = None) -> dict:
     """Undecimated Haar wavelet-packet tree of depth J: every node has two children (low, high).
 
     Nodes are named by their branch string from the root ("r", "r0", "r01", ...); the depth-k
-    edges have support {0, 2^{k-1}} (issue convention). Edges are listed level by level, so the
+    edges have support {0, 2^{k-1}} (the module's convention). Edges are listed level by level, so the
     layer-k parameters are the 2^k edges of depth k in breadth-first order.
     """
     if J < 1 or 2 ** (J - 1) >= N:
@@ -96,11 +95,10 @@ def haar_packet_tree_spec(J: int, N: int, name: str | None = None) -> dict:
         for v in level:
             for b in "01":
                 child = v + b
-                edges.append({"from": child, "to": v, "support": [0, s]})
+                edges.append((child, v, [0, s]))
                 nxt.append(child)
         level = nxt
-    return {"kind": "conv", "name": name or f"haar-packet-J{J}-N{N}", "N": N, "boundary": "circular",
-            "root": "r", "edges": edges}
+    return conv_spec(N, "r", edges, name=name or f"haar-packet-J{J}-N{N}")
 
 
 def haar_packet_tree(J: int, N: int, name: str | None = None) -> ConvNetwork:
@@ -129,11 +127,10 @@ def random_tree(K: int, N: int, *, max_children: int = 2, max_support: int = 3, 
             for _ in range(rng.randint(1, max_children)):
                 count += 1
                 child = f"n{count}"
-                edges.append({"from": child, "to": v, "support": _random_support(rng, N, max_support)})
+                edges.append((child, v, _random_support(rng, N, max_support)))
                 nxt.append(child)
         level = nxt
-    return parse_conv_spec({"kind": "conv", "name": f"random-tree-K{K}-N{N}-seed{seed}", "N": N,
-                            "root": "r", "edges": edges})
+    return parse_conv_spec(conv_spec(N, "r", edges, name=f"random-tree-K{K}-N{N}-seed{seed}"))
 
 
 def random_dag(K: int, N: int, *, width: int = 3, edge_prob: float = 0.5, max_support: int = 3,
@@ -147,17 +144,15 @@ def random_dag(K: int, N: int, *, width: int = 3, edge_prob: float = 0.5, max_su
         for u in levels[k]:
             targets = [v for v in levels[k - 1] if rng.random() < edge_prob] or [rng.choice(levels[k - 1])]
             for v in targets:
-                edges.append({"from": u, "to": v, "support": _random_support(rng, N, max_support)})
+                edges.append((u, v, _random_support(rng, N, max_support)))
     # a node of level k-1 with no incoming edge would be a leaf at the wrong depth: feed it
     for k in range(1, K):
-        fed = {e["to"] for e in edges}
+        fed = {v for _, v, _ in edges}
         for v in levels[k]:
             if v not in fed:
-                edges.append({"from": rng.choice(levels[k + 1]), "to": v,
-                              "support": _random_support(rng, N, max_support)})
+                edges.append((rng.choice(levels[k + 1]), v, _random_support(rng, N, max_support)))
     rng.shuffle(edges)  # spec order must not matter for validity
-    return parse_conv_spec({"kind": "conv", "name": f"random-dag-K{K}-N{N}-seed{seed}", "N": N,
-                            "root": "r", "edges": edges})
+    return parse_conv_spec(conv_spec(N, "r", edges, name=f"random-dag-K{K}-N{N}-seed{seed}"))
 
 
 def write_spec(net: ConvNetwork, path: str | Path) -> Path:
@@ -166,15 +161,6 @@ def write_spec(net: ConvNetwork, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(spec_to_json(net.spec), encoding="utf-8")
     return path
-
-
-def spec_to_json(spec: dict) -> str:
-    """JSON text of a conv spec with one edge per line (readable diffs; ``json.loads`` inverts it)."""
-    head = {k: v for k, v in spec.items() if k != "edges"}
-    lines = ["{"] + [f"  {json.dumps(k)}: {json.dumps(v)}," for k, v in head.items()]
-    edges = [f"    {json.dumps(e)}" for e in spec["edges"]]
-    lines += ['  "edges": ['] + [",\n".join(edges)] + ["  ]", "}"]
-    return "\n".join(lines) + "\n"
 
 
 # file name -> builder; N = 16 where the paper is silent
@@ -205,8 +191,7 @@ CLASSIC_EXAMPLES = {
 def example_spec(fname: str) -> dict:
     """The spec of a classic example, with its description (what tensorlift finds and why)."""
     build, description = CLASSIC_EXAMPLES[fname]
-    spec = dict(build().spec)
-    return {"kind": spec.pop("kind"), "name": spec.pop("name"), "description": description, **spec}
+    return network_spec(build(), description=description)
 
 
 def write_examples(directory: str | Path) -> list[Path]:

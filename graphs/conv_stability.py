@@ -1,4 +1,9 @@
-"""Stability of convolutional networks (paper, section 8): the equivalence {h}, delta_p, Theorem 8.4."""
+"""Stability of convolutional networks (paper, section 8): the equivalence {h}, delta_p, Theorem 8.4.
+
+>>> from graphs.builders import paper_scattered_example
+>>> theorem_8_4_bound(paper_scattered_example(), epsilon=1, delta=0, eta=0)["bound"]
+0.0
+"""
 from __future__ import annotations
 
 import math
@@ -8,8 +13,14 @@ from typing import Sequence
 import numpy as np
 
 from .conv import ConvNetwork
+from .leaf_kernels import FloatKernels, leaf_kernels
+from .scattering import is_scattered
 
-__all__ = ["are_network_equivalent", "restrict_to_path", "delta_p", "theorem_8_4_bound", "recovery_experiment"]
+__all__ = ["are_network_equivalent", "restrict_to_path", "delta_p", "theorem_8_4_bound", "THEOREM_8_4_FORMULA",
+           "recovery_experiment", "circulant_projection", "network_matrix_float"]
+
+# Theorem 8.4's bound as the certificate writes it (docs/certificate-format.md, the conv ``stable`` value)
+THEOREM_8_4_FORMULA = "7*(K*S')**(1/p)*eps**(1-K)*(delta+eta)/sqrt(N)"
 
 
 def restrict_to_path(net: ConvNetwork, h: Sequence[Sequence], path) -> list[list]:
@@ -112,8 +123,6 @@ def theorem_8_4_bound(net: ConvNetwork, epsilon: float, delta: float, eta: float
     >>> theorem_8_4_bound(paper_scattered_example(), 1, 2, 1)["preconditions"]["snr"]["holds"]
     False
     """
-    from .scattering import is_scattered
-
     K, S_prime, N = net.K, net.S_prime, net.N
     if epsilon <= 0:
         raise ValueError(f"epsilon must be > 0, got {epsilon}")
@@ -150,23 +159,9 @@ def theorem_8_4_bound(net: ConvNetwork, epsilon: float, delta: float, eta: float
 
 
 # ---------------------------------------------------------------------- numeric experiment
-def leaf_kernels_float(net: ConvNetwork, h: Sequence[Sequence[float]]) -> np.ndarray:
-    """kernel_f of (8.2) for every leaf (rows in ``net.leaves`` order), in floating point, by the
-    DAG dynamic programme of :mod:`graphs.scattering` with the actual kernels."""
-    from .scattering import _root_first_order
-
-    R: dict[str, np.ndarray] = {}
-    for v in _root_first_order(net):
-        vec = np.zeros(net.N)
-        if v == net.root:
-            vec[0] = 1.0
-        else:
-            for e in net.out_edges(v):
-                hk = h[e.depth - 1]
-                for j, s in enumerate(e.support):
-                    vec += hk[e.offset + j] * np.roll(R[e.target], s)
-        R[v] = vec
-    return np.array([R[f] for f in net.leaves])
+def _leaf_kernel_rows(net: ConvNetwork, h: Sequence[Sequence[float]]) -> np.ndarray:
+    """kernel_f of (8.2) for every leaf (rows in ``net.leaves`` order), in floating point."""
+    return np.array(list(leaf_kernels(net, FloatKernels(net, h)).values()))
 
 
 def circulant_projection(X: np.ndarray, N: int) -> np.ndarray:
@@ -186,7 +181,7 @@ def circulant_projection(X: np.ndarray, N: int) -> np.ndarray:
 
 def network_matrix_float(net: ConvNetwork, h: Sequence[Sequence[float]]) -> np.ndarray:
     """X = M_1(h_1)...M_K(h_K) (N x N|F|) in floating point, from the leaf kernels."""
-    k = leaf_kernels_float(net, h)
+    k = _leaf_kernel_rows(net, h)
     N = net.N
     r, c = np.meshgrid(np.arange(N), np.arange(N), indexing="ij")
     return np.hstack([kf[(r - c) % N] for kf in k])
@@ -236,7 +231,7 @@ def recovery_experiment(net: ConvNetwork, delta: float, *, p: float = 2, seed: i
     target = circulant_projection(X, N)
 
     def residual(flat):
-        return (math.sqrt(N) * (leaf_kernels_float(net, _split(net, flat)) - target)).ravel()
+        return (math.sqrt(N) * (_leaf_kernel_rows(net, _split(net, flat)) - target)).ravel()
 
     best = None
     n_params = sum(net.param_counts)

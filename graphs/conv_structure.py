@@ -23,9 +23,10 @@ different classes have disjoint supports: different leaves occupy different colu
 the same leaf with c != c' puts its ones where r - col = c resp. c' (mod N), which never
 coincide. Non-zero vectors with pairwise disjoint supports are linearly independent, so the
 column space of A has a basis made of one column per class, and invalid tuples add zero columns:
-rank(A) = number of classes. Finally y_f[c] = |C_(f, c)| (the DP of :mod:`graphs.scattering`
-counts exactly the valid tuples by leaf and offset sum, since 1_{S_e} * ... sums one Dirac per
-choice of offsets), so the number of classes is the number of non-zero entries of the y_f. QED
+rank(A) = number of classes. Finally y_f[c] = |C_(f, c)| (Algorithm 8.1's dynamic programme,
+:mod:`graphs.leaf_kernels` with the support indicators, counts exactly the valid tuples by leaf
+and offset sum, since 1_{S_e} * ... sums one Dirac per choice of offsets), so the number of
+classes is the number of non-zero entries of the y_f. QED
 
 Consequences (all exact):
 
@@ -43,6 +44,10 @@ Witnesses (for certificates): rank >= r is the r x r identity minor on the class
 (smallest tuple of each class) and the rows (sigma * N|F| + b N) -- the entry (sigma, column 0 of
 block b = index of f), row-major as in :mod:`algebra.lifting`; rank <= r is the structural argument
 "columns of one class are equal, the rest are zero", which a checker re-derives from the spec.
+
+Non-identifiability (Theorem 8.4, first part; Proposition 8.2's construction): when the topology
+is not scattered, :func:`find_nonidentifiability_witness` builds exact h, g with the same network
+action whose restrictions to some path p have P(h^p) != P(g^p).
 """
 from __future__ import annotations
 
@@ -51,12 +56,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
 
-import numpy as np
-
+from algebra.budget import Budget
+from algebra.errors import InternalError
 from algebra.limits import MAX_CONV_KERNEL_VECTORS, MAX_CONV_TUPLES
+from algebra.segre import are_equivalent
 
-from .conv import ConvNetwork
-from .scattering import find_collisions, iter_scatter_vectors
+from .conv import ConvEdge, ConvNetwork
+from .conv_stability import restrict_to_path
+from .leaf_kernels import ExactKernels, count_paths, iter_leaf_kernels
+from .scattering import Collision, find_collisions, scatter_pass
 
 __all__ = [
     "StructuralRank",
@@ -70,6 +78,8 @@ __all__ = [
     "find_nonidentifiability_witness",
     "nonidentifiability_witness",
     "same_network_action",
+    "separating_path",
+    "all_kernels_nonzero",
 ]
 
 IndexTuple = tuple[int, ...]
@@ -98,8 +108,8 @@ class StructuralRank:
     minor_rows, minor_cols : lists or None
         An identity minor of A: ``minor_cols[j]`` (the smallest tuple of class j) has its entry
         1 at row ``minor_rows[j]`` and 0 at the other minor rows.
-    sigma_min_squared : int or None
-        N * min |C| (exact square of the smallest non-zero singular value); None when rank = 0.
+    sigma_min_squared : int
+        N * min |C| (exact square of the smallest non-zero singular value; every leaf has a tuple).
     method : str
     """
 
@@ -111,7 +121,7 @@ class StructuralRank:
     classes: dict[tuple[str, int], list[IndexTuple]] | None = field(repr=False)
     minor_rows: list[int] | None = field(repr=False)
     minor_cols: list[IndexTuple] | None = field(repr=False)
-    sigma_min_squared: int | None
+    sigma_min_squared: int
     method: str = "structural (Proposition 8.2; identical or disjoint column supports)"
 
     @property
@@ -119,11 +129,12 @@ class StructuralRank:
         return self.n_cols - self.rank
 
     @property
-    def sigma_min(self) -> float | None:
-        return None if self.sigma_min_squared is None else math.sqrt(self.sigma_min_squared)
+    def sigma_min(self) -> float:
+        return math.sqrt(self.sigma_min_squared)
 
 
-def structural_rank(net: ConvNetwork, max_tuples: int = MAX_CONV_TUPLES) -> StructuralRank:
+def structural_rank(net: ConvNetwork, max_tuples: int = MAX_CONV_TUPLES, *,
+                    budget: Budget | None = None) -> StructuralRank:
     """rank(A) = sum_f |{c : y_f[c] != 0}| with the class witness (module docstring: the proof).
 
     Parameters
@@ -132,6 +143,13 @@ def structural_rank(net: ConvNetwork, max_tuples: int = MAX_CONV_TUPLES) -> Stru
     max_tuples : int
         Enumerate the valid tuples (for the classes and the minor) only if |I| <= max_tuples;
         the rank itself always comes from Algorithm 8.1's DP and is exact.
+    budget : Budget, optional
+        Charged by Algorithm 8.1 (:class:`~algebra.errors.BudgetExceeded` when spent).
+
+    Raises
+    ------
+    InternalError
+        When the dynamic programme and the enumeration of the valid tuples disagree.
 
     Examples
     --------
@@ -144,16 +162,9 @@ def structural_rank(net: ConvNetwork, max_tuples: int = MAX_CONV_TUPLES) -> Stru
     >>> r.sigma_min_squared  # N * min class size = 16 * 1
     16
     """
-    rank = n_valid = 0
-    smallest = None  # min |C| = smallest non-zero entry of the y_f
-    for _, y in iter_scatter_vectors(net):  # streamed: no per-leaf lists kept
-        nz = y[y != 0]
-        rank += int(nz.size)
-        n_valid += int(sum(int(v) for v in nz))
-        if nz.size:
-            m = int(min(nz))
-            smallest = m if smallest is None else min(smallest, m)
-    sigma2 = None if smallest is None else net.N * smallest
+    scatter = scatter_pass(net, budget=budget, max_entries=0)
+    rank, n_valid = sum(scatter.classes_per_leaf.values()), scatter.n_valid
+    sigma2 = net.N * scatter.smallest_class
     classes = minor_rows = minor_cols = None
     if n_valid <= max_tuples:
         classes = {}
@@ -163,8 +174,10 @@ def structural_rank(net: ConvNetwork, max_tuples: int = MAX_CONV_TUPLES) -> Stru
         n = net.N * len(net.leaves)
         minor_cols = [ts[0] for ts in classes.values()]
         minor_rows = [s * n + net.leaves.index(f) * net.N for (f, s) in classes]
-        # the DP and the enumeration are independent routes to the same classes
-        assert len(classes) == rank and sigma2 == net.N * min(len(ts) for ts in classes.values())
+        # the dynamic programme and the enumeration are independent routes to the same classes
+        if len(classes) != rank or sigma2 != net.N * min(len(ts) for ts in classes.values()):
+            raise InternalError(f"{net.name}: Algorithm 8.1 counts {rank} classes (sigma_min^2 = {sigma2}) but "
+                                f"the valid tuples form {len(classes)}")
     return StructuralRank(rank=rank, n_cols=math.prod(net.param_counts), n_rows=net.N * net.N * len(net.leaves),
                           n_valid=n_valid, scattered=rank == n_valid, classes=classes,
                           minor_rows=minor_rows, minor_cols=minor_cols, sigma_min_squared=sigma2)
@@ -236,7 +249,7 @@ class Proposition83:
     single_path: bool
     scattered: bool
     kernel_trivial: bool  # rank == n_cols (Ker A = {0})
-    sigma_min_squared: int | None  # N * min class size; = N when the proposition applies
+    sigma_min_squared: int  # N * min class size; = N when the proposition applies
     deep_nsp: tuple[float, float] | None  # (gamma, rho) = (1, inf) when it applies
     reason: str
 
@@ -250,13 +263,13 @@ def proposition_8_3(net: ConvNetwork) -> Proposition83:
     >>> p.applies, p.kernel_trivial, p.sigma_min_squared, p.deep_nsp
     (True, True, 16, (1.0, inf))
     """
-    single = len(net.edges) == net.K and len(net.leaves) == 1  # a chain: exactly one path
+    single = count_paths(net) == 1
     r = structural_rank(net)
     applies = single and r.scattered
     if applies:
         reason = "one path and sufficiently scattered: every column valid, distinct, norm sqrt(N)"
     elif not single:
-        reason = f"the network has {len(net.edges)} edges for K = {net.K}: more than one path"
+        reason = f"the network has {count_paths(net)} leaf-root paths, not one"
     else:
         reason = "the topology is not sufficiently scattered (Algorithm 8.1)"
     return Proposition83(applies=applies, single_path=single, scattered=r.scattered,
@@ -267,64 +280,72 @@ def proposition_8_3(net: ConvNetwork) -> Proposition83:
 # ---------------------------------------------------------------------- non-identifiability
 @dataclass(frozen=True)
 class NonIdentifiabilityWitness:
-    """Exact h, g (pinned layout) with M(h) = M(g) and P(h) != P(g) (Theorem 8.4, first part).
+    """Exact h, g (pinned layout) with M(h) = M(g) and P(h^p) != P(g^p) on ``path`` (Theorem 8.4,
+    first part: the classes {h} and {g} of section 8 differ).
 
-    ``construction`` names how it was built; ``all_kernels_nonzero`` says whether every edge
-    kernel T_e is non-zero in both h and g; ``path_equivalent`` whether h and g are equivalent
-    for the network equivalence {h} of section 8 (False for a good witness).
+    ``construction`` names how it was built; ``path`` is the first leaf->root path (in
+    :meth:`~graphs.conv.ConvNetwork.iter_paths` order) that separates h from g;
+    ``all_kernels_nonzero`` says whether every edge kernel T_e is non-zero in both h and g.
     """
 
     h: list[list[Fraction]]
     g: list[list[Fraction]]
     construction: str
     all_kernels_nonzero: bool
-    path_equivalent: bool
-    collision: object | None = None
+    path: tuple[ConvEdge, ...]
+    collision: Collision | None = None
 
 
-def _leaf_kernels(net: ConvNetwork, h: Sequence[Sequence[Fraction]]) -> dict[str, np.ndarray]:
-    """kernel_f for every leaf by the DP of Algorithm 8.1 with actual kernels (exact)."""
-    from .scattering import _root_first_order
+def same_network_action(net: ConvNetwork, h, g, *, budget: Budget | None = None) -> bool:
+    """M_1(h_1)...M_K(h_K) == M_1(g_1)...M_K(g_K) exactly: every leaf kernel agrees (8.2).
 
-    R: dict[str, np.ndarray] = {}
-    for v in _root_first_order(net):
-        vec = np.zeros(net.N, dtype=object)
-        vec[:] = Fraction(0)
-        if v == net.root:
-            vec[0] = Fraction(1)
-        else:
-            for e in net.out_edges(v):
-                w = R[e.target]
-                hk = h[e.depth - 1]
-                for j, s in enumerate(e.support):
-                    x = hk[e.offset + j]
-                    if x:
-                        vec += np.roll(w, s) * x
-        R[v] = vec
-    return {f: R[f] for f in net.leaves}
+    Streams both leaf kernels side by side and stops at the first leaf that differs.
+
+    >>> from graphs.builders import paper_scattered_example
+    >>> net = paper_scattered_example()
+    >>> same_network_action(net, [[1, 2, 3], [2, 0]], [[2, 4, 6], [1, 0]])
+    True
+    """
+    pairs = zip(iter_leaf_kernels(net, ExactKernels(net, h), budget=budget),
+                iter_leaf_kernels(net, ExactKernels(net, g), budget=budget))
+    return all(a == b for (_, a), (_, b) in pairs)
 
 
-def same_network_action(net: ConvNetwork, h, g) -> bool:
-    """M_1(h_1)...M_K(h_K) == M_1(g_1)...M_K(g_K) exactly (compares every leaf kernel, (8.2))."""
-    a, b = _leaf_kernels(net, h), _leaf_kernels(net, g)
-    return all(list(a[f]) == list(b[f]) for f in net.leaves)
-
-
-def _edge_nonzero(net: ConvNetwork, h) -> bool:
+def all_kernels_nonzero(net: ConvNetwork, h: Sequence[Sequence]) -> bool:
+    """True iff every edge kernel T_e(h) is non-zero (Theorem 8.4's parameters)."""
     return all(any(h[e.depth - 1][j] for j in e.params) for e in net.edges)
 
 
-def _accept(net, h, g, name, collision=None) -> NonIdentifiabilityWitness | None:
-    from algebra.segre import are_equivalent
+def separating_path(net: ConvNetwork, h, g, *, budget: Budget | None = None) -> tuple[ConvEdge, ...] | None:
+    """The first leaf->root path p with P(h^p) != P(g^p), or None when {h} = {g} (section 8).
 
-    from .conv_stability import are_network_equivalent
+    >>> from graphs.builders import paper_unscattered_example
+    >>> net = paper_unscattered_example()
+    >>> [e.name for e in separating_path(net, [[1, 0, 0], [0, 1, 0]], [[0, 1, 0], [1, 0, 0]])]
+    ['x->v1', 'v1->r']
+    >>> separating_path(net, [[1, 2, 3], [2, 0, 0]], [[2, 4, 6], [1, 0, 0]]) is None
+    True
+    """
+    for path in net.iter_paths():
+        if budget is not None:
+            budget.charge(net.K, "non-identifiability witness")
+        if not are_equivalent(restrict_to_path(net, h, path), restrict_to_path(net, g, path)):
+            return tuple(path)
+    return None
 
+
+def _accept(net: ConvNetwork, h, g, name: str, collision: Collision | None,
+            budget: Budget | None) -> NonIdentifiabilityWitness | None:
+    """The pair as a witness if it has the same action and a separating path (checked exactly)."""
     h = [[Fraction(x) for x in hk] for hk in h]
     g = [[Fraction(x) for x in gk] for gk in g]
-    if not same_network_action(net, h, g) or are_equivalent(h, g):
+    if not same_network_action(net, h, g, budget=budget):
         return None
-    nonzero = _edge_nonzero(net, h) and _edge_nonzero(net, g)
-    return NonIdentifiabilityWitness(h, g, name, nonzero, are_network_equivalent(net, h, g), collision)
+    path = separating_path(net, h, g, budget=budget)
+    if path is None:
+        return None
+    nonzero = all_kernels_nonzero(net, h) and all_kernels_nonzero(net, g)
+    return NonIdentifiabilityWitness(h, g, name, nonzero, path, collision)
 
 
 def _chain_root_regroup(net: ConvNetwork):
@@ -368,7 +389,7 @@ def _chain_root_regroup(net: ConvNetwork):
     return params(roots), params(swapped)
 
 
-def _dirac_pair(net: ConvNetwork, collision) -> tuple[list, list]:
+def _dirac_pair(net: ConvNetwork, collision: Collision) -> tuple[list, list]:
     """Proposition 8.2's construction: h = e_{i_1} x ... , g = e_{i'_1} x ...; M(h), M(g) are the
     (equal) columns i, i' of A, and P(h) = e_i != e_i' = P(g)."""
     i, j = collision.tuples
@@ -377,7 +398,7 @@ def _dirac_pair(net: ConvNetwork, collision) -> tuple[list, list]:
     return h, g
 
 
-def _two_term_swap(net: ConvNetwork, collision):
+def _two_term_swap(net: ConvNetwork, collision: Collision):
     """When the colliding tuples share their path and differ in exactly two layers a < b:
     with d = s'_a - s_a = s_b - s'_b (mod N), h_a = z^{s_a}(1 + w), h_b = z^{s'_b}(1 + 2w),
     g_a = z^{s_a}(1 + 2w), g_b = z^{s'_b}(1 + w) (w = z^d): equal products, non-proportional
@@ -399,12 +420,10 @@ def _two_term_swap(net: ConvNetwork, collision):
     return h, g
 
 
-def _fill(net: ConvNetwork, h, g, max_edges: int):
+def _fill(net: ConvNetwork, h, g, max_edges: int, budget: Budget | None):
     """Greedily make more kernels non-zero while the equal action survives (checked exactly):
     an edge whose kernels agree in h and g is set to all ones in both, kept if M(h) = M(g) and
     P(h) != P(g) still hold."""
-    from algebra.segre import are_equivalent
-
     if len(net.edges) > max_edges:
         return h, g
     for e in net.edges:
@@ -415,14 +434,14 @@ def _fill(net: ConvNetwork, h, g, max_edges: int):
         g2 = [list(x) for x in g]
         for p in e.params:
             h2[k][p] = g2[k][p] = Fraction(1)
-        if same_network_action(net, h2, g2) and not are_equivalent(h2, g2):
+        if same_network_action(net, h2, g2, budget=budget) and not are_equivalent(h2, g2):
             h, g = h2, g2
     return h, g
 
 
-def find_nonidentifiability_witness(net: ConvNetwork, max_collisions: int = 20,
-                                    max_fill_edges: int = 200) -> NonIdentifiabilityWitness | None:
-    """Exact h, g with equal network action and P(h) != P(g), or None when scattered.
+def find_nonidentifiability_witness(net: ConvNetwork, max_collisions: int = 20, max_fill_edges: int = 200, *,
+                                    budget: Budget | None = None) -> NonIdentifiabilityWitness | None:
+    """Exact h, g with equal network action and a path p with P(h^p) != P(g^p), or None when scattered.
 
     Constructions, in order of preference (each re-verified exactly before it is returned):
 
@@ -434,6 +453,13 @@ def find_nonidentifiability_witness(net: ConvNetwork, max_collisions: int = 20,
 
     A witness with every edge kernel non-zero is preferred; ``all_kernels_nonzero`` reports it.
 
+    Raises
+    ------
+    BudgetExceeded
+        When ``budget`` is spent (every exact leaf-kernel computation and path charges it).
+    InternalError
+        When even the plain Dirac construction fails its exact re-check.
+
     Examples
     --------
     >>> from graphs.builders import paper_unscattered_example
@@ -441,32 +467,34 @@ def find_nonidentifiability_witness(net: ConvNetwork, max_collisions: int = 20,
     >>> w.construction, w.all_kernels_nonzero, [[int(x) for x in hk] for hk in w.h]
     ('chain-root-regroup', True, [[2, -3, 1], [12, -7, 1]])
     """
-    collisions = find_collisions(net, limit=max_collisions)
+    collisions = find_collisions(net, limit=max_collisions, budget=budget)
     if not collisions:
         return None
     fallback = None
     pair = _chain_root_regroup(net)
     if pair:
-        w = _accept(net, *pair, "chain-root-regroup", collisions[0])
+        w = _accept(net, *pair, "chain-root-regroup", collisions[0], budget)
         if w and w.all_kernels_nonzero:
             return w
         fallback = fallback or w
     for c in collisions:
         pair = _two_term_swap(net, c)
         if pair:
-            w = _accept(net, *_fill(net, *pair, max_fill_edges), "two-term-swap", c)
+            w = _accept(net, *_fill(net, *pair, max_fill_edges, budget), "two-term-swap", c, budget)
             if w and w.all_kernels_nonzero:
                 return w
             fallback = fallback or w
     for c in collisions:
-        w = _accept(net, *_fill(net, *_dirac_pair(net, c), max_fill_edges), "dirac-filled", c)
+        w = _accept(net, *_fill(net, *_dirac_pair(net, c), max_fill_edges, budget), "dirac-filled", c, budget)
         if w and w.all_kernels_nonzero:
             return w
         fallback = fallback or w
     if fallback:
         return fallback
-    w = _accept(net, *_dirac_pair(net, collisions[0]), "dirac", collisions[0])
-    assert w is not None, "Proposition 8.2: the Dirac pair of a collision is always a witness"
+    w = _accept(net, *_dirac_pair(net, collisions[0]), "dirac", collisions[0], budget)
+    if w is None:
+        raise InternalError(f"{net.name}: the Dirac pair of the collision {collisions[0].describe()} is not a "
+                            "witness, against Proposition 8.2")
     return w
 
 

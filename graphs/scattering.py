@@ -9,26 +9,31 @@ leaf f. By (8.2), y_f = sum over paths p from f of 1_{S_e1} * ... * 1_{S_eK}, so
 (sigma(i) = sum of the kernel offsets chosen by i). The topology is *sufficiently scattered*
 (Definition 8.1) iff every entry of every y_f is 0 or 1.
 
-Efficiency: instead of running the whole network once per leaf, a dynamic programme over the
-DAG computes, for every node v, R_v = sum over paths q from v to the root of the convolution of
-the indicators along q:  R_root = delta_0,  R_v = sum_{e = (v -> w)} 1_{S_e} * R_w,  and
-y_f = R_f. Every edge is processed once, so shared sub-paths near the root are reused. Nodes
-are visited depth-first (a stack-based topological order from the root) and R_w is freed as
-soon as every predecessor of w is done, so a tree needs only O(K N) memory.
+The y_f are the leaf kernels of :mod:`graphs.leaf_kernels` with the kernel values
+:class:`~graphs.leaf_kernels.Indicators`: one dynamic programme over the DAG that shares the
+sub-paths near the root and streams the leaves, so a whole Haar packet tree of depth 12 on
+N = 2^14 takes a fraction of a second (tests/benchmarks/bench_scatter.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 
+from algebra.budget import Budget
+from algebra.limits import CONV_CELLS_PER_UNIT, MAX_SCATTER_ENTRIES
+
 from .conv import ConvEdge, ConvNetwork
+from .conv_spec import network_spec, parse_conv_spec
+from .leaf_kernels import Indicators, iter_leaf_kernels, node_kernels, shift_add
 
 __all__ = [
     "algorithm_8_1",
     "iter_scatter_vectors",
     "is_scattered",
+    "ScatterPass",
+    "scatter_pass",
     "find_collision",
     "find_collisions",
     "Collision",
@@ -37,80 +42,33 @@ __all__ = [
 ]
 
 
-def _count_bound(net: ConvNetwork) -> int:
-    """Exact upper bound on any entry of any R_v: the number of (path, tuple) pairs from v."""
-    count = {net.root: 1}
-    for v in _root_first_order(net):
-        if v != net.root:
-            count[v] = sum(len(e.support) * count[e.target] for e in net.out_edges(v))
-    return max(count.values())
+def iter_scatter_vectors(net: ConvNetwork, *, leaves: Sequence[str] | None = None,
+                         budget: Budget | None = None) -> Iterator[tuple[str, np.ndarray]]:
+    """Yield (leaf, y_f) for every leaf (or only ``leaves``), y_f an exact integer numpy array.
 
-
-def _root_first_order(net: ConvNetwork) -> list[str]:
-    """Stack-based (depth-first) topological order from the root: v after all its successors."""
-    g = net.graph
-    remaining = {v: g.out_degree(v) for v in g}
-    stack = [net.root]
-    order = []
-    while stack:
-        w = stack.pop()
-        order.append(w)
-        # push predecessors in reverse spec order so the first in-edge is explored first
-        preds = [e.source for e in sorted((g.edges[u, w]["edge"] for u in g.predecessors(w)),
-                                          key=lambda e: e.index, reverse=True)]
-        for u in preds:
-            remaining[u] -= 1
-            if remaining[u] == 0:
-                stack.append(u)
-    return order
-
-
-def _shift_add(acc: np.ndarray, vec: np.ndarray, support: tuple[int, ...]) -> None:
-    """acc += 1_support * vec on Z_N (a sum of circular shifts)."""
-    for s in support:
-        if s == 0:
-            acc += vec
-        else:
-            acc[s:] += vec[:-s]
-            acc[:s] += vec[-s:]
-
-
-def iter_scatter_vectors(net: ConvNetwork) -> Iterator[tuple[str, np.ndarray]]:
-    """Yield (leaf, y_f) for every leaf, y_f as an integer numpy array, by the DP above.
-
-    Leaves come in the DFS order of the DP (not necessarily ``net.leaves`` order). The arrays
-    are int64 when the exact count bound fits, else Python-int object arrays (exact either way).
+    Leaves come in the programme's visiting order (not necessarily ``net.leaves`` order). The
+    arrays are int64 when the exact count bound fits, else Python-int object arrays.
     """
-    N = net.N
-    dtype = np.int64 if _count_bound(net) < 2**62 else object
-    g = net.graph
-    pending = {v: g.in_degree(v) for v in g}  # predecessors still to compute
-    R: dict[str, np.ndarray] = {}
-    for v in _root_first_order(net):
-        if v == net.root:
-            vec = np.zeros(N, dtype=dtype)
-            vec[0] = 1
-        else:
-            vec = np.zeros(N, dtype=dtype)
-            for e in net.out_edges(v):
-                _shift_add(vec, R[e.target], e.support)
-                pending[e.target] -= 1
-                if pending[e.target] == 0:
-                    del R[e.target]  # every predecessor of the target is done
-        if pending[v]:
-            R[v] = vec
-        else:
-            yield v, vec
+    return iter_leaf_kernels(net, Indicators(net), leaves=leaves, budget=budget)
 
 
-def algorithm_8_1(net: ConvNetwork) -> dict[str, list[int]]:
+def algorithm_8_1(net: ConvNetwork, *, leaves: Sequence[str] | None = None,
+                  budget: Budget | None = None) -> dict[str, list[int]]:
     """Algorithm 8.1: y_f = M_1(1) ... M_K(1) delta_f for every leaf, as integer lists.
+
+    Parameters
+    ----------
+    net : ConvNetwork
+    leaves : sequence of str, optional
+        Only these leaves (only the part of the network they reach is computed).
+    budget : Budget, optional
 
     Returns
     -------
     dict
-        leaf name -> [y_f[0], ..., y_f[N-1]], leaves in ``net.leaves`` order. The topology is
-        sufficiently scattered iff every entry is 0 or 1 (see :func:`is_scattered`).
+        leaf name -> [y_f[0], ..., y_f[N-1]], leaves in ``net.leaves`` order (or ``leaves``
+        order). The topology is sufficiently scattered iff every entry of every leaf is 0 or 1
+        (see :func:`is_scattered`).
 
     Examples
     --------
@@ -120,18 +78,98 @@ def algorithm_8_1(net: ConvNetwork) -> dict[str, list[int]]:
     >>> algorithm_8_1(chain([[1, 2, 3], [1, 2, 3]], N=8))
     {'x': [0, 0, 1, 2, 3, 2, 1, 0]}
     """
-    out = dict(iter_scatter_vectors(net))
-    return {f: [int(x) for x in out[f]] for f in net.leaves}
+    out = dict(iter_scatter_vectors(net, leaves=leaves, budget=budget))
+    return {f: [int(x) for x in out[f]] for f in (net.leaves if leaves is None else leaves)}
 
 
-def is_scattered(net: ConvNetwork) -> bool:
+def is_scattered(net: ConvNetwork, *, budget: Budget | None = None) -> bool:
     """True iff the topology is sufficiently scattered (Definition 8.1), via Algorithm 8.1.
+
+    Stops at the first leaf with an entry above 1.
 
     >>> from graphs.builders import paper_scattered_example, paper_unscattered_example
     >>> is_scattered(paper_scattered_example()), is_scattered(paper_unscattered_example())
     (True, False)
     """
-    return all(int(y.max()) <= 1 for _, y in iter_scatter_vectors(net))
+    return all(int(y.max()) <= 1 for _, y in iter_scatter_vectors(net, budget=budget))
+
+
+@dataclass(frozen=True)
+class ScatterPass:
+    """What one streaming pass of Algorithm 8.1 over every leaf establishes.
+
+    Attributes
+    ----------
+    scattered : bool
+        Definition 8.1: every entry of every y_f is 0 or 1.
+    classes_per_leaf : dict
+        leaf -> |{c : y_f[c] != 0}|, the distinct offset sums of its valid tuples (leaves in
+        ``net.leaves`` order); their sum is rank A (Proposition 8.2's argument).
+    n_valid : int
+        |I| = sum of all entries, the number of valid index tuples (non-zero columns of A).
+    smallest_class : int
+        The smallest non-zero entry (N times it is sigma_min(A)^2).
+    first_collision : (leaf, offset, count) or None
+        The first leaf by name with an entry above 1, its largest entry and the smallest offset
+        carrying it -- the collision a checker recomputes and names.
+    n_collisions : int
+        Number of (leaf, offset) entries above 1.
+    outputs : dict or None
+        leaf -> [[offset, count], ...] (non-zero entries, leaves in ``net.leaves`` order), or
+        None when there are more than the pass's ``max_entries``.
+    """
+
+    scattered: bool
+    classes_per_leaf: dict[str, int]
+    n_valid: int
+    smallest_class: int
+    first_collision: tuple[str, int, int] | None
+    n_collisions: int
+    outputs: dict[str, list[list[int]]] | None
+
+
+def scatter_pass(net: ConvNetwork, *, budget: Budget | None = None,
+                 max_entries: int = MAX_SCATTER_ENTRIES) -> ScatterPass:
+    """One streaming pass of Algorithm 8.1: keeps per-leaf summaries, never the whole table.
+
+    ``max_entries`` bounds the non-zero entries kept as ``outputs`` (0 keeps none).
+
+    >>> from graphs.builders import paper_unscattered_example
+    >>> p = scatter_pass(paper_unscattered_example())
+    >>> p.scattered, p.classes_per_leaf, p.n_valid, p.first_collision, p.n_collisions
+    (False, {'x': 5}, 9, ('x', 4, 3), 3)
+    """
+    classes: dict[str, int] = {}
+    outputs: dict[str, tuple[np.ndarray, np.ndarray]] | None = {}  # Python lists only at the end
+    n_valid = n_collisions = kept = 0
+    smallest = first = None
+    unit = 1 + net.N // CONV_CELLS_PER_UNIT
+    for f, y in iter_scatter_vectors(net, budget=budget):
+        if budget is not None:
+            budget.charge(unit, "Algorithm 8.1")
+        top, size = int(y.max()), int(np.count_nonzero(y))
+        classes[f] = size
+        if top <= 1:  # the common case, in two vector passes: every non-zero entry is 1
+            n_valid += size
+            low = 1
+        else:
+            n_valid += int(y.sum())  # exact: a leaf's sum is its tuple count, below int64's bound
+            low = int(y[y > 0].min())
+            n_collisions += int(np.count_nonzero(y > 1))
+            if first is None or f < first[0]:
+                first = (f, int(np.argmax(y)), top)  # argmax: the smallest offset carrying the top
+        smallest = low if smallest is None else min(smallest, low)
+        kept += size
+        if outputs is not None:
+            if kept > max_entries:
+                outputs = None  # the table would be too large to hand on
+            else:
+                support = np.flatnonzero(y)
+                outputs[f] = (support, y[support])
+    return ScatterPass(
+        scattered=first is None, classes_per_leaf={f: classes[f] for f in net.leaves}, n_valid=n_valid,
+        smallest_class=int(smallest), first_collision=first, n_collisions=n_collisions,
+        outputs=None if outputs is None else {f: [[int(c), int(v)] for c, v in zip(*outputs[f])] for f in net.leaves})
 
 
 def naive_scatter_vectors(net: ConvNetwork) -> Iterator[tuple[str, np.ndarray]]:
@@ -148,7 +186,7 @@ def naive_scatter_vectors(net: ConvNetwork) -> Iterator[tuple[str, np.ndarray]]:
         for k in range(net.K, 0, -1):
             nxt = {v: np.zeros(N, dtype=np.int64) for v in net.levels[k - 1]}
             for e in net.edges_by_depth[k - 1]:
-                _shift_add(nxt[e.target], signal[e.source], e.support)
+                shift_add(nxt[e.target], signal[e.source], e.support)
             signal = nxt
         yield f, signal[net.root]
 
@@ -180,29 +218,12 @@ class Collision:
                 f"{parts[0]}  and  {parts[1]}  (sums equal mod N)")
 
 
-def _reach_vectors(net: ConvNetwork, leaf: str) -> dict[str, np.ndarray]:
-    """R_v for every node v on some path from ``leaf`` to the root (object dtype: exact)."""
-    import networkx as nx
-
-    nodes = nx.descendants(net.graph, leaf) | {leaf}
-    R: dict[str, np.ndarray] = {}
-    for v in _root_first_order(net):
-        if v not in nodes:
-            continue
-        vec = np.zeros(net.N, dtype=object)
-        if v == net.root:
-            vec[0] = 1
-        else:
-            for e in net.out_edges(v):
-                _shift_add(vec, R[e.target], e.support)
-        R[v] = vec
-    return R
-
-
-def _tuples_reaching(net: ConvNetwork, leaf: str, target: int, R: dict[str, np.ndarray], limit: int):
+def _tuples_reaching(net: ConvNetwork, leaf: str, target: int, R: dict[str, np.ndarray], limit: int,
+                     budget: Budget | None):
     """Up to ``limit`` (path, offsets) pairs from ``leaf`` whose offsets sum to ``target`` mod N.
 
-    Depth-first from the leaf, pruned by R (only branches that can still reach the target).
+    Depth-first from the leaf, pruned by R_v (only offsets the rest of the way can still reach),
+    so every branch taken ends in a tuple.
     """
     N = net.N
     found = []
@@ -215,6 +236,8 @@ def _tuples_reaching(net: ConvNetwork, leaf: str, target: int, R: dict[str, np.n
                 found.append((tuple(path), tuple(offs)))
             return
         for e in net.out_edges(v):
+            if budget is not None:
+                budget.charge(len(e.support), "collision witness")
             for s in e.support:
                 rest = (need - s) % N
                 if R[e.target][rest]:
@@ -234,28 +257,34 @@ def _to_index_tuple(path: tuple[ConvEdge, ...], offs: tuple[int, ...]) -> tuple[
     return (tuple(e.offset + e.support.index(s) for e, s in pairs), tuple(s for _, s in pairs))
 
 
-def find_collisions(net: ConvNetwork, limit: int | None = None) -> list[Collision]:
-    """One :class:`Collision` per (leaf, offset) with y_f[offset] >= 2, leaves/offsets in order."""
+def find_collisions(net: ConvNetwork, limit: int | None = None, *, budget: Budget | None = None) -> list[Collision]:
+    """One :class:`Collision` per (leaf, offset) with y_f[offset] >= 2, leaves/offsets in order.
+
+    Streams Algorithm 8.1 once keeping only the offsets above 1, then rebuilds each witness
+    from the dynamic programme restricted to its leaf.
+    """
+    values = Indicators(net)
+    bad: dict[str, list[tuple[int, int]]] = {}
+    for f, y in iter_leaf_kernels(net, values, budget=budget):
+        over = np.flatnonzero(y > 1)[:limit]  # no leaf gives more than ``limit`` of them
+        if over.size:
+            bad[f] = [(int(c), int(y[c])) for c in over]
     out = []
-    # stream the DP and keep only the leaves that collide (memory stays small on big trees)
-    vectors = {f: [int(v) for v in y] for f, y in iter_scatter_vectors(net) if int(y.max()) >= 2}
     for f in net.leaves:
-        if f not in vectors:
+        if f not in bad:
             continue
-        y = vectors[f]
-        bad = [c for c, v in enumerate(y) if v >= 2]
-        R = _reach_vectors(net, f)
-        for c in bad:
-            (p1, o1), (p2, o2) = _tuples_reaching(net, f, c, R, 2)
+        R = node_kernels(net, values, leaves=[f], budget=budget)
+        for c, count in bad[f]:
+            (p1, o1), (p2, o2) = _tuples_reaching(net, f, c, R, 2, budget)
             (t1, s1, p1), (t2, s2, p2) = sorted(  # canonical: lexicographically smaller tuple first
                 [(*_to_index_tuple(p1, o1), p1), (*_to_index_tuple(p2, o2), p2)], key=lambda t: t[0])
-            out.append(Collision(f, c, y[c], (t1, t2), (p1, p2), (s1, s2)))
+            out.append(Collision(f, c, count, (t1, t2), (p1, p2), (s1, s2)))
             if limit is not None and len(out) >= limit:
                 return out
     return out
 
 
-def find_collision(net: ConvNetwork) -> Collision | None:
+def find_collision(net: ConvNetwork, *, budget: Budget | None = None) -> Collision | None:
     """A witness that the topology is not sufficiently scattered, or None when it is.
 
     Examples
@@ -268,10 +297,10 @@ def find_collision(net: ConvNetwork) -> Collision | None:
     >>> net.offset_sum(c.tuples[0]) == net.offset_sum(c.tuples[1]) == c.offset
     True
     """
-    # cheap verdict first (streaming DP), then the witness search only when needed
-    if is_scattered(net):
+    # cheap verdict first (streaming, stops at the first bad leaf), then the witness search
+    if is_scattered(net, budget=budget):
         return None
-    found = find_collisions(net, limit=1)
+    found = find_collisions(net, limit=1, budget=budget)
     return found[0] if found else None
 
 
@@ -289,8 +318,6 @@ def suggest_separation(net: ConvNetwork, collision: Collision, max_factor: int =
     >>> suggest_separation(net, find_collision(net))
     'dilating the support of edge x->v1 from [1, 2, 3] to [1, 4, 7] makes the topology sufficiently scattered'
     """
-    from .conv import parse_conv_spec
-
     if len(net.edges) > max_edges:
         return None
     i, j = collision.tuples
@@ -306,9 +333,7 @@ def suggest_separation(net: ConvNetwork, collision: Collision, max_factor: int =
             new = [lo + m * (x - lo) for x in e.support]
             if max(new) >= net.N:
                 break
-            spec = net.spec
-            spec["edges"][e.index]["support"] = new
-            if is_scattered(parse_conv_spec(spec)):
+            if is_scattered(parse_conv_spec(network_spec(net, supports={e.index: new}))):
                 return (f"dilating the support of edge {e.name} from {list(e.support)} to {new} "
                         f"makes the topology sufficiently scattered")
     return None

@@ -27,7 +27,7 @@ from algebra.limits import MAX_NESTING
 from algebra.models import ModelCollection
 from algebra.network import MultilinearMap
 
-from .conv import parse_conv_spec
+from .conv_spec import parse_conv_spec
 from .feedforward_spec import parse_feedforward_spec
 from .structured_spec import parse_structured_spec
 

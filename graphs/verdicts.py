@@ -3,8 +3,9 @@
 * ``structured``: :func:`algebra.identifiability.identifiability_verdict` runs on the multilinear
   map and the spec's model (read once by :mod:`graphs.structured_spec`, ``loaded.model``);
 * ``feedforward``: :func:`graphs.feedforward.feedforward_verdict` (path criterion first);
-* ``conv``: Theorem 8.4's verdict for the path-wise equivalence {h} (:func:`conv_verdict`);
-  ``equivalence="layer"`` gives the general verdict on its multilinear map instead.
+* ``conv``: Theorem 8.4's decision for the path-wise equivalence {h} (:func:`conv_verdict`, the
+  ``identifiable`` decision of :mod:`graphs.conv_decisions`); ``equivalence="layer"`` gives the
+  general verdict on its multilinear map instead.
 
 Examples
 --------
@@ -17,14 +18,18 @@ Examples
 """
 from __future__ import annotations
 
+from algebra.budget import Budget
+from algebra.decision import Decision
 from algebra.identifiability import Verdict, identifiability_verdict
 
+from .conv import ConvNetwork
+from .conv_decisions import decide_identifiable
 from .specs import LoadedSpec
 
 __all__ = ["spec_verdict", "conv_verdict"]
 
 
-def spec_verdict(loaded: LoadedSpec, seed: int = 0, equivalence: str | None = None) -> Verdict:
+def spec_verdict(loaded: LoadedSpec, seed: int = 0, equivalence: str | None = None) -> Verdict | Decision:
     """Run the identifiability verdict appropriate to the spec's kind.
 
     ``equivalence`` is ``"layer"`` (the classes ⟨h⟩ of section 3, Definition 6.1) or
@@ -47,32 +52,11 @@ def spec_verdict(loaded: LoadedSpec, seed: int = 0, equivalence: str | None = No
     return identifiability_verdict(loaded.multilinear(), loaded.model, seed)
 
 
-def conv_verdict(net) -> Verdict:
-    """Theorem 8.4's verdict for a conv network, with respect to the path-wise equivalence {h}.
+def conv_verdict(net: ConvNetwork, budget: Budget | None = None) -> Decision:
+    """Theorem 8.4's decision for a conv network, with respect to the path-wise equivalence {h}.
 
-    Scattered (Algorithm 8.1): identifiable up to {h} for parameters whose edge kernels are all
-    non-zero (``proved``). Not scattered: a re-verified witness h, g with the same action and
-    different path-wise classes (``refuted``); when the witness needs a zero kernel the
-    statement says that it refutes identifiability over all of R^{S x K} only.
+    The ``identifiable`` decision of :func:`graphs.conv_decisions.decide_identifiable`: proved
+    when scattered (for parameters whose edge kernels are all non-zero), refuted with an exact
+    witness otherwise (its statement says when the witness needs a zero kernel).
     """
-    from .conv_structure import find_nonidentifiability_witness
-    from .scattering import is_scattered
-
-    assumptions = {"field": "R", "equivalence": "{h} (section 8)", "model": "R^{S x K}"}
-    if is_scattered(net):
-        return Verdict(
-            "the network is identifiable up to {h} (Theorem 8.4)", "proved",
-            "Algorithm 8.1 outputs only 0/1 entries (sufficiently scattered): the network is identifiable "
-            "up to {h} for parameters whose edge kernels are all non-zero.",
-            relies_on=("Theorem 8.4", "Proposition 8.2", "Algorithm 8.1"),
-            assumptions={**assumptions, "parameters": "every edge kernel non-zero"})
-    w = find_nonidentifiability_witness(net)
-    scope = ("every edge kernel of h and g is non-zero" if w.all_kernels_nonzero else
-             "the witness has a zero edge kernel, so this refutes identifiability over all of "
-             "R^{S x K} only, not for parameters whose kernels are all non-zero")
-    return Verdict(
-        "the network is identifiable up to {h} (Theorem 8.4)", "refuted",
-        f"Not sufficiently scattered: h and g have the same network action but different classes {{h}}; {scope}.",
-        relies_on=("Theorem 8.4", "Proposition 8.2", "Algorithm 8.1"),
-        witness={"h": w.h, "g": w.g}, details={"construction": w.construction},
-        assumptions=assumptions)
+    return decide_identifiable(net, budget or Budget.unlimited())

@@ -1,8 +1,8 @@
 """``tensorlift rank SPEC``: the exact rank of the lifting operator A (Corollary 5.2).
 
 Routes. With ``--probes R``: Proposition 5.3 (R exact random rank-1 probes, status
-``probable``) without building A. Otherwise a network object that knows its rank structurally
-(a ``structural_rank()`` method, e.g. a convolutional network, Proposition 8.2) answers
+``probable``) without building A. Otherwise a kind that knows its rank structurally (a
+convolutional network, Proposition 8.2: :func:`graphs.conv_structure.structural_rank`) answers
 directly; otherwise A is built from its non-zero columns and :func:`algebra.exact.rank_witness` computes the rank
 over Q with a minor (rank >= r) and a kernel basis (rank <= r), which is re-checked exactly
 before anything is printed -- so the status is ``proved``.
@@ -18,6 +18,7 @@ from algebra.exact import check_rank_witness, rank_witness, witness_to_json
 from algebra.lifting import lifting_operator
 from algebra.limits import MAX_COMPILED_ENTRIES, RANK_MAX_COLUMNS
 from algebra.probes import probe_rank_exact
+from graphs.conv_structure import structural_rank
 from graphs.specs import load_spec
 
 from .options import positive_int
@@ -46,32 +47,16 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _structural(network):
-    """(rank, extra fields) from ``network.structural_rank()`` or None when not applicable.
+def _structural(loaded) -> tuple[int, dict] | None:
+    """(rank, extra fields) when the kind knows its rank from its structure, else None.
 
-    Accepts an int, a tuple whose first item is the rank, or an object with ``.rank`` (e.g.
-    :class:`graphs.conv_structure.StructuralRank`: its ``n_valid`` is the number of non-zero
-    columns, its ``method`` names the proposition the rank rests on).
+    A convolutional network does (Proposition 8.2, :func:`graphs.conv_structure.structural_rank`):
+    ``nonzero_columns`` is the number of valid index tuples, ``reason`` the argument.
     """
-    method = getattr(network, "structural_rank", None)
-    if method is None:
+    if loaded.kind != "conv":
         return None
-    result = method()
-    if result is None:
-        return None
-    if isinstance(result, int):
-        return result, {}
-    rank = getattr(result, "rank", None)
-    if rank is None:
-        rank = result[0]
-    extra = {}
-    for name, key in (("status", "status"), ("n_valid", "nonzero_columns"),
-                      ("nonzero_columns", "nonzero_columns"), ("method", "reason"),
-                      ("reason", "reason")):
-        value = getattr(result, name, None)
-        if value is not None:
-            extra[key] = value
-    return int(rank), extra
+    r = structural_rank(loaded.network, max_tuples=0)  # the rank only: no class enumeration
+    return r.rank, {"nonzero_columns": r.n_valid, "reason": r.method}
 
 
 def _knows_shape(network) -> bool:
@@ -103,13 +88,13 @@ def rank_report(spec_path: str, *, max_columns: int | None = RANK_MAX_COLUMNS, s
                 with_witness: bool = False, generic: bool = False, probes: int | None = None) -> dict:
     """The JSON-ready result of ``tensorlift rank`` (raises SpecError / BudgetExceeded).
 
-    ``generic`` skips a network's ``structural_rank()`` and always builds A (cross-check);
+    ``generic`` skips the structural rank and always builds A (cross-check);
     ``probes`` = R uses Proposition 5.3 instead of A: R exact integer probes span min(R, rk A)
     dimensions except with probability <= the reported bound. If all R are independent only
     rk A >= R is known and the status is ``inconclusive``.
     """
     loaded = load_spec(spec_path)
-    structural = None if (generic or probes is not None) else _structural(loaded.network)
+    structural = None if (generic or probes is not None) else _structural(loaded)
     # the structural route never compiles the network into a MultilinearMap: for a conv network
     # that map has N x sum|S_e| entries (the whole circulant blocks), far more than its answer needs
     net = None if structural is not None and _knows_shape(loaded.network) else _compiled(loaded, max_columns)
@@ -175,7 +160,7 @@ def run(args) -> int:
               f"rank >= {report['rank_at_least']} proved, equality fails with probability <= "
               f"{report['failure_bound']:.2g}")
     elif report["method"] == "structural":
-        print(f"from the network's structure: {report.get('reason', 'structural_rank()')}")
+        print(f"from the network's structure: {report['reason']}")
         print(f"dim Ker A = {cols - report['rank']}")
     else:
         side = report["kernel_side"]

@@ -1,14 +1,19 @@
 """``tensorlift scatter SPEC [--json]``: Algorithm 8.1 on a conv network (Definition 8.1).
 
-With ``--json``: one object ``{"scattered": bool, "leaves": {leaf: [y_f entries]}}`` on stdout.
-Without: a readable summary naming the colliding offsets and edges. Exit 0 either way (the
-verdict is a result, not an error); exit 2 on bad input.
+With ``--json``: one object ``{"scattered": bool, "leaves": {leaf: [y_f entries]}}`` on stdout
+(the whole table). Without: a readable summary of the ``scattered`` decision
+(:func:`graphs.conv_decisions.decide_scattered`), the outputs of the first few leaves (computed
+alone: only the part of the network they reach) and the named collisions -- never the whole
+table. Exit 0 either way (the verdict is a result, not an error); exit 2 on bad input.
 """
 from __future__ import annotations
 
 import json
 
-from algebra.errors import SpecError
+from algebra.budget import Budget
+from algebra.errors import BudgetExceeded, SpecError
+from algebra.limits import DEFAULT_SECONDS, DEFAULT_WORK
+from graphs.conv_decisions import decide_scattered
 from graphs.scattering import algorithm_8_1, find_collisions, suggest_separation
 from graphs.specs import load_spec
 
@@ -39,23 +44,33 @@ def _sparse(y: list[int]) -> str:
     return "{" + ", ".join(f"{c}: {v}" for c, v in enumerate(y) if v) + "}"
 
 
-def summary(net, vectors: dict[str, list[int]]) -> str:
-    """The readable report: verdict, per-leaf non-zero entries, and named collisions."""
-    scattered = all(v <= 1 for y in vectors.values() for v in y)
+def summary(net, budget: Budget | None = None) -> str:
+    """The readable report: verdict, the first leaves' non-zero entries, and named collisions.
+
+    Built from the ``scattered`` decision and :data:`MAX_LEAVES_SHOWN` leaves computed alone,
+    so its cost does not grow with the number of leaves beyond one streaming pass.
+    """
+    budget = budget or Budget.unlimited()
+    decision = decide_scattered(net, budget)
     lines = [f"network {net.name}: conv, N = {net.N}, K = {net.K}, {len(net.leaves)} leaf(s), "
-             f"{len(net.edges)} edges, S_k = {list(net.param_counts)}",
-             "Algorithm 8.1: " + ("sufficiently scattered (every entry of every y_f is 0 or 1)" if scattered
-                                  else "NOT sufficiently scattered (Definition 8.1): the network is not identifiable "
-                                       "(Proposition 8.2, Theorem 8.4)")]
+             f"{len(net.edges)} edges, S_k = {list(net.param_counts)}"]
+    if decision.status == "inconclusive":
+        lines.append(f"Algorithm 8.1: not decided ({decision.reason})")
+        return "\n".join(lines)
+    scattered = decision.value
+    lines.append("Algorithm 8.1: " + (
+        "sufficiently scattered (every entry of every y_f is 0 or 1)" if scattered else
+        "NOT sufficiently scattered (Definition 8.1): the network is not identifiable (Proposition 8.2, Theorem 8.4)"))
     lines.append("y_f = M_1(1)...M_K(1) delta_f, non-zero entries as {offset: count}:")
-    for f in net.leaves[:MAX_LEAVES_SHOWN]:
-        lines.append(f"  {f}: {_sparse(vectors[f])}")
+    shown = algorithm_8_1(net, leaves=net.leaves[:MAX_LEAVES_SHOWN], budget=budget)
+    for f, y in shown.items():
+        lines.append(f"  {f}: {_sparse(y)}")
     if len(net.leaves) > MAX_LEAVES_SHOWN:
         lines.append(f"  ... {len(net.leaves) - MAX_LEAVES_SHOWN} more leaves (use --json for all)")
     if not scattered:
-        bad = sum(1 for y in vectors.values() for v in y if v >= 2)
+        bad = decision.details["n_collisions"]
         lines.append(f"collisions ({bad} offsets reached more than once):")
-        found = find_collisions(net, limit=MAX_COLLISIONS_SHOWN)
+        found = find_collisions(net, limit=MAX_COLLISIONS_SHOWN, budget=budget)
         for c in found:
             lines.append("  " + c.describe())
         if bad > MAX_COLLISIONS_SHOWN:
@@ -68,10 +83,13 @@ def summary(net, vectors: dict[str, list[int]]) -> str:
 
 def run(args) -> int:
     net = _load_conv(args.spec)
-    vectors = algorithm_8_1(net)
+    budget = Budget(work=DEFAULT_WORK, seconds=DEFAULT_SECONDS)
     if args.json:
-        scattered = all(v <= 1 for y in vectors.values() for v in y)
-        print(json.dumps({"scattered": scattered, "leaves": vectors}))
+        vectors = algorithm_8_1(net, budget=budget)  # the whole table is this output
+        scattered = decide_scattered(net, budget)
+        if scattered.status == "inconclusive":
+            raise BudgetExceeded(scattered.reason)
+        print(json.dumps({"scattered": scattered.value, "leaves": vectors}))
     else:
-        print(summary(net, vectors))
+        print(summary(net, budget))
     return 0

@@ -1,4 +1,4 @@
-"""Benchmark: Algorithm 8.1 by DAG dynamic programming vs the naive route (issue 3 targets).
+"""Benchmark: Algorithm 8.1 by DAG dynamic programming vs the naive route, and the scatter summary.
 
 Run: ``python tests/benchmarks/bench_scatter.py`` or ``pytest -s tests/benchmarks/bench_scatter.py``.
 
@@ -9,20 +9,29 @@ Run: ``python tests/benchmarks/bench_scatter.py`` or ``pytest -s tests/benchmark
   printout says so); the ratio is also measured in full on a depth-8 tree.
 * Depth-5 chain with supports of size 8, N = 2^16 (one leaf: the DP and the naive route do the
   same work; the ratio is ~1 and printed for completeness).
+* ``tensorlift scatter`` readable summary of the Haar tree J = 12, N = 2^14, whole process:
+  target < 1 s. The summary streams Algorithm 8.1 once and computes only the leaves it shows;
+  its peer, the old route, builds the full output table first (4096 leaves x 2^14 entries as
+  Python lists) -- also measured whole-process, in the same run.
 """
 from __future__ import annotations
 
 import itertools
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 if __name__ == "__main__":  # allow running as a script from anywhere
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from graphs.builders import chain, haar_packet_tree
+from graphs.builders import chain, haar_packet_tree, haar_packet_tree_spec
+from graphs.conv_spec import spec_to_json
 from graphs.scattering import iter_scatter_vectors, naive_scatter_vectors
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SAMPLE_LEAVES = 4
 
@@ -75,6 +84,34 @@ def bench_chain(K: int = 5, size: int = 8, N: int = 2 ** 16, seed: int = 0) -> d
     return {"dp": dp, "naive": naive, "worst": worst}
 
 
+def _process_seconds(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, timeout=600)
+    return time.perf_counter() - start
+
+
+def bench_scatter_summary(J: int = 12, N: int = 2 ** 14, repeats: int = 3) -> dict:
+    """Whole-process seconds of ``tensorlift scatter SPEC`` (best of ``repeats``) vs the old
+    full-table route (best of 1: it is slow), same spec, same run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = Path(tmp) / f"haar-J{J}.json"
+        spec.write_text(spec_to_json(haar_packet_tree_spec(J, N)))
+        new = min(_process_seconds([sys.executable, "-m", "certificates", "scatter", str(spec)])
+                  for _ in range(repeats))
+        old = _process_seconds([sys.executable, "-c", (
+            "import sys; from graphs.specs import load_spec; "
+            "from tests.certificates.scatter_reference import full_table_summary; "
+            f"print(full_table_summary(load_spec({str(spec)!r}).network))")])
+    print(f"tensorlift scatter summary, Haar J={J}, N={N}, whole process: streaming {new:.2f} s, "
+          f"full-table route {old:.2f} s -> ratio {old / new:.1f}x (measured)")
+    return {"new": new, "old": old, "ratio": old / new}
+
+
+def test_bench_scatter_summary_under_a_second():
+    r = bench_scatter_summary()
+    assert r["new"] < 1.0, "target: the readable summary in under 1 s, whole process"
+
+
 def test_bench_haar_depth_12():
     r = bench_haar()
     assert r["worst"] == 1
@@ -95,3 +132,4 @@ if __name__ == "__main__":
     bench_haar()
     bench_haar_full()
     bench_chain()
+    bench_scatter_summary()

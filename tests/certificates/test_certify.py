@@ -172,6 +172,7 @@ CONV_EXAMPLES = sorted((ROOT / "examples" / "conv").glob("*.json"))
 
 @pytest.mark.parametrize("path", CONV_EXAMPLES, ids=lambda p: p.name)
 def test_conv_examples_certify_verify_and_agree_with_graphs(path):
+    from graphs.conv_structure import structural_rank
     from graphs.scattering import is_scattered
     from graphs.specs import load_spec
 
@@ -182,7 +183,7 @@ def test_conv_examples_certify_verify_and_agree_with_graphs(path):
     assert check_certificate(doc).exit_code == 0
     assert conv_certificate_is_true(doc)
     claims = {c["id"]: c for c in doc["claims"]}
-    assert claims["lifting-rank"]["value"] == loaded.network.structural_rank().rank
+    assert claims["lifting-rank"]["value"] == structural_rank(loaded.network).rank
     assert (claims["scattered"]["status"] == "proved") == is_scattered(loaded.network)
     assert claims["identifiable"]["status"] == claims["stable"]["status"] == claims["scattered"]["status"]
 
@@ -272,12 +273,15 @@ def test_examples_readme_statuses_for_structured_and_feedforward_examples():
 def test_conv_time_limit_turns_the_witness_search_into_inconclusive(monkeypatch):
     import time as _time
 
-    import certificates.certify as producer
+    import graphs.conv_decisions as decisions
     from graphs.specs import load_spec
 
-    monkeypatch.setattr(producer, "_nonidentifiability", lambda net: _time.sleep(5))
+    # a search that never charges its budget: the wall-clock alarm stops it
+    monkeypatch.setattr(decisions, "find_nonidentifiability_witness", lambda net, budget: _time.sleep(5))
     loaded = load_spec(ROOT / "examples" / "conv" / "paper-unscattered-123x123.json")
+    started = _time.perf_counter()
     doc = certify(loaded, time_limit=0.5).document
+    assert _time.perf_counter() - started < 2
     status = {c["id"]: c["status"] for c in doc["claims"]}
     assert status == {"lifting-rank": "proved", "scattered": "refuted", "identifiable": "inconclusive",
                       "stable": "inconclusive"}
@@ -297,4 +301,28 @@ def test_no_proved_rank_claim_beyond_the_checkers_work_budget(monkeypatch):
     doc = certify(spec).document
     rank = doc["claims"][0]
     assert rank["status"] == "inconclusive" and "work budget" in rank["reason"]
+    assert check_certificate(doc).exit_code == 0
+
+
+def test_the_conv_stable_formula_of_the_decisions_is_the_checkers():
+    # graphs writes Theorem 8.4's formula into the stable decision; the checker insists on its own
+    from certificates.checker import CONV_STABLE_FORMULA
+    from graphs.conv_stability import THEOREM_8_4_FORMULA
+
+    assert THEOREM_8_4_FORMULA == CONV_STABLE_FORMULA
+
+
+def test_a_conv_witness_search_over_budget_gives_a_checkable_certificate():
+    # the search charges the run's budget: a tiny time limit stops it, and the certificate says why
+    import time as _time
+
+    from graphs.builders import haar_packet_tree
+
+    started = _time.perf_counter()
+    doc = certify(haar_packet_tree(6, 40).spec, time_limit=0.5).document
+    assert _time.perf_counter() - started < 2.5
+    claims = {c["id"]: c for c in doc["claims"]}
+    assert [claims[c]["status"] for c in ("lifting-rank", "scattered", "identifiable", "stable")] == [
+        "proved", "refuted", "inconclusive", "inconclusive"]
+    assert claims["identifiable"]["reason"].endswith("time limit of 0.5 s reached")
     assert check_certificate(doc).exit_code == 0

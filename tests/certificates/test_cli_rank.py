@@ -88,8 +88,8 @@ def test_budget_exceeded_exit_2(capsys):
     assert code == 2 and out == "" and err.count("\n") == 1 and "budget" in err
 
 
-class _FakeScattered:
-    """A network object that knows its rank structurally (like a scattered conv network)."""
+class _FakeConv:
+    """A network of a kind whose rank is known structurally (a conv network, Proposition 8.2)."""
 
     def __init__(self, net):
         self.net = net
@@ -97,16 +97,19 @@ class _FakeScattered:
     def to_multilinear(self):
         return self.net
 
-    def structural_rank(self):
-        return (3, "Proposition 8.2")
-
 
 def _fake_read(spec):
-    return _FakeScattered(structured_network({"layers": spec["layers"]})), None
+    return _FakeConv(structured_network({"layers": spec["layers"]})), None
 
 
 def test_structural_rank_is_used_when_available(tmp_path, capsys, monkeypatch):
+    import types
+
+    import certificates.commands.rank as rank_command
+
     monkeypatch.setitem(specs.KINDS, "conv", _fake_read)
+    monkeypatch.setattr(rank_command, "structural_rank",
+                        lambda net, max_tuples: types.SimpleNamespace(rank=3, n_valid=4, method="Proposition 8.2"))
     spec = json.loads(EXAMPLE.read_text())
     spec = {"kind": "conv", "layers": spec["layers"]}
     code, out, _ = run_cli(capsys, write(tmp_path, spec), "--json")

@@ -7,11 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from certificates.cli import main
-from graphs.scattering import is_scattered
-from graphs.builders import CLASSIC_EXAMPLES, example_spec, haar_packet_tree, spec_to_json
-from graphs.scattering import algorithm_8_1
+from certificates.commands.scatter import summary
+from graphs.builders import CLASSIC_EXAMPLES, example_spec, haar_packet_tree
+from graphs.conv_spec import spec_to_json
+from graphs.scattering import algorithm_8_1, is_scattered
+
+from .conv_strategies import conv_specs
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "conv"
@@ -98,3 +102,30 @@ def test_module_entry_point(tmp_path):
     assert res.returncode == 0
     obj = json.loads(res.stdout)
     assert obj["scattered"] is False and all(max(y) == 2 for y in obj["leaves"].values())
+
+
+# --------------------------------------------------------------------------- summary
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=conv_specs())
+def test_streaming_summary_says_what_the_full_table_says(spec):
+    from graphs.conv_spec import parse_conv_spec
+
+    from .scatter_reference import full_table_summary
+
+    net = parse_conv_spec(spec)
+    assert summary(net) == full_table_summary(net)
+
+
+@pytest.mark.parametrize("net", [haar_packet_tree(4, 16), haar_packet_tree(5, 17), haar_packet_tree(4, 9)],
+                         ids=lambda n: n.name)
+def test_streaming_summary_on_trees_with_more_leaves_than_shown(net):
+    from .scatter_reference import full_table_summary
+
+    assert len(net.leaves) > 8 and summary(net) == full_table_summary(net)
+
+
+def test_summary_of_a_budget_reached_says_so():
+    from algebra.budget import Budget
+
+    text = summary(haar_packet_tree(4, 16), Budget(work=3))
+    assert text.splitlines()[1] == "Algorithm 8.1: not decided (Algorithm 8.1: work budget of 3 units reached)"

@@ -1,4 +1,4 @@
-"""graphs.conv: spec validation, pinned layout, compilation vs direct path sums."""
+"""graphs.conv and graphs.conv_spec: spec validation, pinned layout, compilation vs direct path sums."""
 from __future__ import annotations
 
 import copy
@@ -10,9 +10,11 @@ from hypothesis import given, settings
 from algebra.errors import SpecError
 from algebra.lifting import lifting_operator
 from graphs.builders import chain, haar_packet_tree, random_dag
-from graphs.conv import circular_convolve, parse_conv_spec
+from graphs.conv_spec import parse_conv_spec
+from graphs.leaf_kernels import network_matrix
 from graphs.specs import parse_spec
 
+from .conv_reference import circular_convolve, path_sum_kernels
 from .conv_strategies import conv_networks, conv_params
 
 BASE = {"kind": "conv", "name": "t", "N": 8, "boundary": "circular", "root": "r",
@@ -117,7 +119,12 @@ def test_circulant_blocks_of_M_k():
 @given(data=conv_networks().flatmap(lambda n: conv_params(n).map(lambda h: (n, h))))
 def test_compiled_map_equals_path_sums(data):
     net, h = data
-    assert net.to_multilinear().evaluate(h) == net.evaluate(h)
+    X = net.to_multilinear().evaluate(h)
+    assert X == network_matrix(net, h)
+    kernels = path_sum_kernels(net, h)  # X^f = C(kernel_f), path by path (8.2)
+    N = net.N
+    assert all(X[r][b * N + c] == kernels[f][(r - c) % N]
+               for b, f in enumerate(net.leaves) for r in range(N) for c in range(N))
 
 
 @settings(max_examples=25, deadline=None)
@@ -150,7 +157,7 @@ def test_random_dag_is_valid_for_many_seeds():
 
 def test_circular_convolve_wraps():
     assert circular_convolve([0, 0, 1], [0, 1, 1], 3) == [1, 1, 0]  # z^2 (z + z^2) = z^3 + z^4 = 1 + z
-    assert chain([[1]], 2).evaluate([[7]]) == [[0, 7], [7, 0]]
+    assert network_matrix(chain([[1]], 2), [[7]]) == [[0, 7], [7, 0]]
 
 
 def test_builders_write_loadable_specs(tmp_path):

@@ -13,7 +13,8 @@ from algebra.lifting import lifting_operator
 from algebra.segre import are_equivalent
 from graphs.builders import (blind_deconvolution, chain, haar_packet_tree, paper_scattered_example,
                              paper_unscattered_example)
-from graphs.conv import parse_conv_spec
+from graphs.conv_spec import parse_conv_spec
+from graphs.conv_stability import are_network_equivalent, restrict_to_path
 from graphs.conv_structure import (disjoint_path_supports, find_nonidentifiability_witness, kernel_basis,
                                    nonidentifiability_witness, proposition_8_3, singular_values,
                                    structural_rank)
@@ -125,8 +126,11 @@ def test_witness_iff_not_scattered_and_checked_independently(net):
     assert M.evaluate(w.h) == M.evaluate(w.g)
     assert not are_equivalent(w.h, w.g)
     assert [len(x) for x in w.h] == list(net.param_counts) == [len(x) for x in w.g]
+    # the separating path: P(h^p) != P(g^p) there, so {h} != {g} (section 8)
+    assert not are_equivalent(restrict_to_path(net, w.h, w.path), restrict_to_path(net, w.g, w.path))
+    assert not are_network_equivalent(net, w.h, w.g)
     if len(net.leaves) == 1 and len(net.edges) == net.K:  # chains always get non-zero kernels
-        assert w.all_kernels_nonzero and not w.path_equivalent
+        assert w.all_kernels_nonzero
 
 
 def test_paper_witness_regroups_roots():

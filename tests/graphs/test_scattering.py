@@ -87,7 +87,7 @@ def test_blind_deconvolution(s1, s2, stride, N, scattered):
 
 def test_dag_with_two_paths_to_one_leaf_collides_across_paths():
     # x -> a -> r and x -> b -> r, both offset 0: y_x[0] = 2 (paths p != p' collide)
-    from graphs.conv import parse_conv_spec
+    from graphs.conv_spec import parse_conv_spec
     net = parse_conv_spec({"kind": "conv", "N": 4, "root": "r", "edges": [
         {"from": "x", "to": "a", "support": [0]}, {"from": "x", "to": "b", "support": [1]},
         {"from": "a", "to": "r", "support": [1]}, {"from": "b", "to": "r", "support": [0]}]})
