@@ -1,10 +1,15 @@
-"""The identifiability verdict of a loaded spec, whatever its kind (paper, section 6).
+"""The decisions about a loaded spec, whatever its kind (paper, sections 6 to 8).
 
 * ``structured``: the optional ``"model"`` field is parsed by :func:`algebra.models.parse_model`
-  and :func:`algebra.identifiability.identifiability_verdict` runs on the multilinear map;
-* ``feedforward``: :func:`graphs.feedforward.feedforward_verdict` (path criterion first);
+  and :func:`algebra.identifiability.identifiability_decision` runs on the multilinear map;
+* ``feedforward``: :func:`graphs.feedforward.feedforward_identifiability` (the structured routes
+  with section 6's path criterion);
 * ``conv``: Theorem 8.4's verdict for the path-wise equivalence {h} (:func:`conv_verdict`);
-  ``equivalence="layer"`` gives the general verdict on its multilinear map instead.
+  ``equivalence="layer"`` gives the structured decision on its multilinear map instead.
+
+The certificate (:mod:`certificates.certify`) presents the same decisions: :func:`spec_analysis`
+and :func:`spec_identifiability` are the one place where a structured or feed-forward spec is
+decided.
 
 Examples
 --------
@@ -12,26 +17,49 @@ Examples
 >>> layer = {"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 0, 0, 1]]}
 >>> loaded = parse_spec({"kind": "structured", "layers": [layer, layer],
 ...                      "model": {"supports": [[[0]], [[1]]]}})
->>> spec_verdict(loaded).status      # X = a_0 b_1 on the model: Ker A = {0} on its span
+>>> spec_verdict(loaded).status      # X = a_0 b_1 on the model: A is injective on its span
 'proved'
 """
 from __future__ import annotations
 
-from algebra.identifiability import Verdict, identifiability_verdict
-from algebra.models import full_model, parse_model
+from algebra.analysis import Analysis
+from algebra.budget import Budget
+from algebra.decision import Decision
+from algebra.identifiability import identifiability_decision
+from algebra.models import parse_model
 
 from .specs import LoadedSpec
 
-__all__ = ["spec_verdict", "conv_verdict"]
+__all__ = ["spec_analysis", "spec_identifiability", "spec_verdict", "conv_verdict"]
 
 
-def spec_verdict(loaded: LoadedSpec, seed: int = 0, equivalence: str | None = None) -> Verdict:
-    """Run the identifiability verdict appropriate to the spec's kind.
+def spec_analysis(loaded: LoadedSpec, seed: int = 0, *, budget: Budget | None = None) -> Analysis:
+    """The run on a spec's multilinear map and model (structured: its ``"model"`` field; other
+    kinds: the full model), with ``seed`` and ``budget`` (default :meth:`Budget.default`)."""
+    net = loaded.multilinear()
+    model = parse_model(loaded.spec.get("model"), net) if loaded.kind == "structured" else None
+    return Analysis(net, model, seed=seed, budget=budget)
+
+
+def spec_identifiability(loaded: LoadedSpec, analysis: Analysis) -> Decision:
+    """The ``identifiable`` decision w.r.t. the layer-wise classes ⟨h⟩ (Definition 6.1) of a
+    spec, on ``analysis`` (:func:`spec_analysis`): feed-forward networks add their path criteria."""
+    if loaded.kind == "feedforward":
+        from .feedforward import feedforward_identifiability
+
+        return feedforward_identifiability(loaded.network, analysis)
+    return identifiability_decision(analysis)
+
+
+def spec_verdict(loaded: LoadedSpec, seed: int = 0, equivalence: str | None = None, *,
+                 budget: Budget | None = None) -> Decision:
+    """The identifiability decision appropriate to the spec's kind.
 
     ``equivalence`` is ``"layer"`` (the classes ⟨h⟩ of section 3, Definition 6.1) or
     ``"path"`` (the network equivalence {h} of section 8). Conv specs default to ``"path"``,
     the equivalence of Theorem 8.4; on a DAG with several paths the two verdicts differ, since
     rescalings along one path are not layer-wise rescalings. Other kinds only support ``"layer"``.
+    ``budget`` defaults to :meth:`Budget.default`.
     """
     if equivalence is None:
         equivalence = "path" if loaded.kind == "conv" else "layer"
@@ -41,16 +69,10 @@ def spec_verdict(loaded: LoadedSpec, seed: int = 0, equivalence: str | None = No
         if loaded.kind != "conv":
             raise ValueError("the path-wise equivalence {h} is defined for conv networks only (section 8)")
         return conv_verdict(loaded.network)
-    if loaded.kind == "feedforward":
-        from .feedforward import feedforward_verdict
-
-        return feedforward_verdict(loaded.network, seed)
-    net = loaded.multilinear()
-    model = parse_model(loaded.spec.get("model"), net) if loaded.kind == "structured" else full_model(net)
-    return identifiability_verdict(net, model, seed)
+    return spec_identifiability(loaded, spec_analysis(loaded, seed, budget=budget))
 
 
-def conv_verdict(net) -> Verdict:
+def conv_verdict(net) -> Decision:
     """Theorem 8.4's verdict for a conv network, with respect to the path-wise equivalence {h}.
 
     Scattered (Algorithm 8.1): identifiable up to {h} for parameters whose edge kernels are all
@@ -63,19 +85,20 @@ def conv_verdict(net) -> Verdict:
 
     assumptions = {"field": "R", "equivalence": "{h} (section 8)", "model": "R^{S x K}"}
     if is_scattered(net):
-        return Verdict(
-            "the network is identifiable up to {h} (Theorem 8.4)", "proved",
+        return Decision(
+            "identifiable", "proved",
             "Algorithm 8.1 outputs only 0/1 entries (sufficiently scattered): the network is identifiable "
             "up to {h} for parameters whose edge kernels are all non-zero.",
-            relies_on=("Theorem 8.4", "Proposition 8.2", "Algorithm 8.1"),
+            relies_on=("Theorem 8.4", "Proposition 8.2", "Algorithm 8.1"), value=True,
+            witness={"from_claim": "scattered"},
             assumptions={**assumptions, "parameters": "every edge kernel non-zero"})
     w = find_nonidentifiability_witness(net)
     scope = ("every edge kernel of h and g is non-zero" if w.all_kernels_nonzero else
              "the witness has a zero edge kernel, so this refutes identifiability over all of "
              "R^{S x K} only, not for parameters whose kernels are all non-zero")
-    return Verdict(
-        "the network is identifiable up to {h} (Theorem 8.4)", "refuted",
+    return Decision(
+        "identifiable", "refuted",
         f"Not sufficiently scattered: h and g have the same network action but different classes {{h}}; {scope}.",
-        relies_on=("Theorem 8.4", "Proposition 8.2", "Algorithm 8.1"),
+        relies_on=("Theorem 8.4", "Proposition 8.2", "Algorithm 8.1"), value=False,
         witness={"h": w.h, "g": w.g}, details={"construction": w.construction},
         assumptions=assumptions)
