@@ -176,22 +176,21 @@ def claim_of(decision: Decision, *, model: bool = False) -> Claim:
                  extra=dict(decision.details))
 
 
-def _beyond_checker_budget(rank: Decision, K: int) -> Claim | None:
-    """An inconclusive rank claim when the independent checker could not re-check a rank witness
-    of A within its work budget (it enumerates every non-zero column, one sparse product each,
-    see ``checker.MAX_WORK``): a ``proved`` claim nobody can re-check is not written. (A proved
-    Ker A = {0}, the only later claim resting on it, needs fewer columns than rows, which the
-    exact rank's dense bound keeps far below this.)"""
+def _beyond_checker_budget(rank: Decision, K: int) -> Decision | None:
+    """The rank decision as the certificate presents it when the independent checker could not
+    re-check its witness within its work budget (it enumerates every non-zero column, one sparse
+    product each, see ``checker.MAX_WORK``): ``inconclusive``, since a ``proved`` claim nobody can
+    re-check is not written -- and the later questions are decided without it."""
     if rank.status != "proved":
         return None
     columns = rank.details["nonzero_columns"]
     work = columns * MATMUL_STEPS
     if K < 2 or work <= MAX_WORK:
         return None
-    return Claim("lifting-rank", "inconclusive", "The rank of the lifting operator A is not certified.",
-                 relies_on=("Corollary 5.2",),
-                 reason=f"A has {columns} non-zero columns: re-checking a rank witness would take at least "
-                        f"{work} steps, beyond the independent checker's work budget of {MAX_WORK} (checker.MAX_WORK)")
+    return Decision("lifting-rank", "inconclusive", "The rank of the lifting operator A is not certified.",
+                    relies_on=("Corollary 5.2",), seed=rank.seed,
+                    reason=f"A has {columns} non-zero columns: re-checking a rank witness would take at least "
+                           f"{work} steps, beyond the independent checker's work budget of {MAX_WORK} (checker.MAX_WORK)")
 
 
 def structured_claims(loaded: LoadedSpec, seed: int = 0, budget: Budget | None = None) -> tuple[list[Claim], dict]:
@@ -202,11 +201,11 @@ def structured_claims(loaded: LoadedSpec, seed: int = 0, budget: Budget | None =
     """
     analysis = spec_analysis(loaded, seed, budget=budget)
     rank = analysis.rank()
-    identifiable = spec_identifiability(loaded, analysis)
+    rank = _beyond_checker_budget(rank, analysis.net.K) or rank
+    identifiable = spec_identifiability(loaded, analysis, rank)
     stable = stability_decision(analysis, identifiable)
     model = bool(loaded.spec.get("model"))
-    rank_claim = _beyond_checker_budget(rank, analysis.net.K) or claim_of(rank, model=model)
-    claims = [rank_claim, claim_of(identifiable, model=model), claim_of(stable, model=model)]
+    claims = [claim_of(decision, model=model) for decision in (rank, identifiable, stable)]
     return claims, {"timings": dict(analysis.timings), "decisions": [rank, identifiable, stable]}
 
 

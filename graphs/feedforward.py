@@ -483,7 +483,7 @@ def feedforward_routes(ff: FeedforwardNetwork) -> tuple[Route, ...]:
 
 
 def feedforward_identifiability(ff: FeedforwardNetwork, analysis: Analysis | None = None, *, seed: int = 0,
-                                budget: Budget | None = None) -> Decision:
+                                budget: Budget | None = None, rank: Decision | None = None) -> Decision:
     """Identifiability of the weights (full model) of a feed-forward network, with the paper's tests.
 
     Parameters
@@ -492,6 +492,8 @@ def feedforward_identifiability(ff: FeedforwardNetwork, analysis: Analysis | Non
     analysis : Analysis, optional
         The run on ``ff.to_multilinear()`` (its A and rank are shared with the other questions);
         default: a new one with ``seed`` and ``budget`` (default :meth:`Budget.default`).
+    rank : Decision, optional
+        The ``lifting-rank`` decision to rest on (default ``analysis.rank()``).
 
     Returns
     -------
@@ -512,8 +514,8 @@ def feedforward_identifiability(ff: FeedforwardNetwork, analysis: Analysis | Non
     """
     if analysis is None:
         analysis = Analysis(ff.to_multilinear(), seed=seed, budget=budget)
-    decision = identifiability_decision(analysis, routes=feedforward_routes(ff))
-    rank = analysis.rank()
+    rank = rank if rank is not None else analysis.rank()
+    decision = identifiability_decision(analysis, rank=rank, routes=feedforward_routes(ff))
     net = analysis.net
     m, n = net.shape
     K, S = net.K, net.S

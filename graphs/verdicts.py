@@ -41,14 +41,15 @@ def spec_analysis(loaded: LoadedSpec, seed: int = 0, *, budget: Budget | None = 
     return Analysis(net, model, seed=seed, budget=budget)
 
 
-def spec_identifiability(loaded: LoadedSpec, analysis: Analysis) -> Decision:
+def spec_identifiability(loaded: LoadedSpec, analysis: Analysis, rank: Decision | None = None) -> Decision:
     """The ``identifiable`` decision w.r.t. the layer-wise classes ⟨h⟩ (Definition 6.1) of a
-    spec, on ``analysis`` (:func:`spec_analysis`): feed-forward networks add their path criteria."""
+    spec, on ``analysis`` (:func:`spec_analysis`), resting on the ``lifting-rank`` decision
+    ``rank`` (default ``analysis.rank()``): feed-forward networks add their path criteria."""
     if loaded.kind == "feedforward":
         from .feedforward import feedforward_identifiability
 
-        return feedforward_identifiability(loaded.network, analysis)
-    return identifiability_decision(analysis)
+        return feedforward_identifiability(loaded.network, analysis, rank=rank)
+    return identifiability_decision(analysis, rank=rank)
 
 
 def spec_verdict(loaded: LoadedSpec, seed: int = 0, equivalence: str | None = None, *,

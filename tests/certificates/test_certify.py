@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from algebra.budget import Budget
 from algebra.lifting import lifting_operator
-from certificates.certify import certify, default_certificate_path
+from certificates.certify import certify, certify_file, default_certificate_path
 from certificates.checker import check_certificate
 from certificates.cli import main
 from tests.strategies import full_layer, networks
@@ -300,4 +300,20 @@ def test_no_proved_rank_claim_beyond_the_checkers_work_budget(monkeypatch):
     doc = certify(spec).document
     rank = doc["claims"][0]
     assert rank["status"] == "inconclusive" and "work budget" in rank["reason"]
+    assert check_certificate(doc).exit_code == 0
+
+
+def test_a_kernel_proof_never_rests_on_a_rank_claim_the_checker_cannot_recheck(monkeypatch):
+    # Ker A = {0} (A is the identity on R^{3x2}) but, with the checker's budget shrunk below the 6
+    # columns, the rank claim is inconclusive: identifiability is decided without it, so no
+    # claim cites an unverifiable one
+    import certificates.certify as certify_module
+
+    monkeypatch.setattr(certify_module, "MAX_WORK", 5 * certify_module.MATMUL_STEPS)
+    doc = certify_file(ROOT / "examples/structured/outer-product-3x2.json").document
+    claims = {c["id"]: c for c in doc["claims"]}
+    assert claims["lifting-rank"]["status"] == "inconclusive"
+    assert claims["identifiable"]["status"] == "inconclusive"
+    assert claims["identifiable"]["reason"].startswith("the lifting rank is unknown (A has 6 non-zero columns")
+    assert claims["stable"]["status"] == "inconclusive"
     assert check_certificate(doc).exit_code == 0
