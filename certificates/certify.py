@@ -166,8 +166,7 @@ def claim_of(decision: Decision, *, model: bool = False) -> Claim:
     evidence = None if decision.evidence is None else jsonable(decision.evidence)
     if not decision.decided:
         return Claim(decision.question, decision.status, decision.statement, relies_on=decision.relies_on,
-                     value=value if decision.status != "inconclusive" else None, reason=decision.reason,
-                     evidence=evidence)
+                     value=value, reason=decision.reason, evidence=evidence)
     statement, assumptions, relies_on = canonical_claim_text(
         "structured", decision.question, decision.status, _witness_kind(decision),
         **_canonical_values(decision, model))
