@@ -43,6 +43,7 @@ import time
 from typing import Callable, Iterator, Protocol
 
 from .errors import BudgetExceeded
+from .limits import DEFAULT_MAX_COLUMNS, DEFAULT_SECONDS, DEFAULT_WORK
 
 __all__ = ["Budget", "ProgressSink", "SILENT"]
 
@@ -106,15 +107,33 @@ class Budget:
         """No limit at all (tests, and callers that bound their inputs themselves)."""
         return cls()
 
-    def sub(self, phase: str, *, work: int | None = None, seconds: float | None = None) -> "Budget":
+    @classmethod
+    def default(cls, **limits) -> "Budget":
+        """The budget of a run that names none: :data:`~algebra.limits.DEFAULT_WORK` units,
+        :data:`~algebra.limits.DEFAULT_SECONDS` seconds and :data:`~algebra.limits.DEFAULT_MAX_COLUMNS`
+        columns -- the command line's defaults, so a Python call is bounded the same way.
+        ``limits`` override some of them.
+
+        >>> b = Budget.default(max_columns=10)
+        >>> (b.work, b.seconds, b.max_columns)
+        (300000000, 300.0, 10)
+        """
+        values = {"work": DEFAULT_WORK, "seconds": DEFAULT_SECONDS, "max_columns": DEFAULT_MAX_COLUMNS}
+        values.update(limits)
+        return cls(**values)
+
+    def sub(self, phase: str, *, work: int | None = None, seconds: float | None = None,
+            max_columns: int | None = None) -> "Budget":
         """A child budget for one phase, capped by its own limits and by this budget's.
 
-        >>> parent = Budget(work=50)
-        >>> child = parent.sub("search", work=1000)
-        >>> child.charge(40, "search"); parent.used
-        40
+        >>> parent = Budget(work=50, max_columns=100)
+        >>> child = parent.sub("search", work=1000, max_columns=7)
+        >>> child.charge(40, "search"); parent.used, child.max_columns
+        (40, 7)
         """
-        child = Budget(work=work, seconds=seconds, max_columns=self.max_columns, progress=self.progress,
+        if max_columns is None or (self.max_columns is not None and self.max_columns < max_columns):
+            max_columns = self.max_columns
+        child = Budget(work=work, seconds=seconds, max_columns=max_columns, progress=self.progress,
                        clock=self._clock)
         child._parent = self
         if self._deadline is not None and (child._deadline is None or self._deadline < child._deadline):
@@ -179,9 +198,10 @@ class Budget:
     def alarm(self, phase: str, grace: float = 1.0) -> Iterator[None]:
         """Interrupt the block with :class:`BudgetExceeded` shortly after the deadline.
 
-        The safety net for steps that cannot charge as they go (one long pure-Python call).
-        Only in the main thread on POSIX; elsewhere the block runs unguarded (the charges still
-        look at the clock).
+        The safety net for steps that cannot charge as they go (one long pure-Python call; a call
+        into compiled code is interrupted only when it returns, so such calls are bounded by
+        size first). Only in the main thread on POSIX; elsewhere the block runs unguarded (the
+        charges still look at the clock). Alarms nest: an enclosing alarm is restored on exit.
         """
         left = self.remaining_seconds()
         usable = (left is not None and hasattr(signal, "setitimer")
@@ -194,10 +214,19 @@ class Budget:
         def _raise(signum, frame):
             raise BudgetExceeded(f"time limit of {seconds:g} s reached", phase=phase)
 
-        old = signal.signal(signal.SIGALRM, _raise)
-        signal.setitimer(signal.ITIMER_REAL, max(left + grace, 0.001))
+        wanted = max(left + grace, 0.001)
+        old_handler = signal.getsignal(signal.SIGALRM)
+        outer, _ = signal.getitimer(signal.ITIMER_REAL)  # seconds left on an enclosing alarm (0: none)
+        if outer and outer < wanted:  # the enclosing alarm fires first: leave it alone
+            yield
+            return
+        started = time.monotonic()
+        signal.signal(signal.SIGALRM, _raise)
+        signal.setitimer(signal.ITIMER_REAL, wanted)
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
+            signal.signal(signal.SIGALRM, old_handler)
+            if outer:  # restore the enclosing alarm with the time it has left
+                signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))

@@ -36,6 +36,7 @@ from fractions import Fraction
 from typing import Iterator
 
 from . import _qq
+from .budget import Budget
 from .errors import BudgetExceeded
 from .limits import MAX_JOIN_COORDINATES, MAX_JOIN_PAIRS
 from .models import LinearPiece, ModelCollection
@@ -150,20 +151,34 @@ def tangent_vectors(piece: LinearPiece, h: list[list[Fraction]]) -> list[dict[In
     return out
 
 
-def _rank_of_sparse(vectors: list[dict[IndexTuple, Fraction]], max_coordinates: int | None) -> tuple[int, int]:
+_PHASE = "join dimensions"
+
+
+def _rank_of_sparse(vectors: list[dict[IndexTuple, Fraction]], max_coordinates: int | None,
+                    budget: Budget | None = None) -> tuple[int, int]:
     coords: dict[IndexTuple, int] = {}
     for v in vectors:
         for t in v:
             coords.setdefault(t, len(coords))
     if max_coordinates is not None and len(coords) > max_coordinates:
-        raise BudgetExceeded(f"the tangent spaces reach {len(coords)} > {max_coordinates} tensor coordinates")
+        raise BudgetExceeded(f"the tangent spaces reach {len(coords)} > {max_coordinates} tensor coordinates",
+                             phase=_PHASE)
+    if budget is not None:
+        # rows of big integers to flint (~5 us a cell), then fraction-free elimination
+        cells = len(vectors) * len(coords)
+        budget.charge(5 * cells + cells * min(len(vectors), len(coords)) // 10, _PHASE)
     rows = []
     for v in vectors:
         row = [Fraction(0)] * len(coords)
         for t, x in v.items():
             row[coords[t]] = x
         rows.append(row)
-    return (_qq.rank(rows, len(coords)) if coords else 0), len(coords)
+    if not coords:
+        return 0, 0
+    if budget is None:
+        return _qq.rank(rows, len(coords)), len(coords)
+    with budget.alarm(_PHASE):
+        return _qq.rank(rows, len(coords)), len(coords)
 
 
 def tangent_rank_at(piece: LinearPiece, h: list[list[Fraction]]) -> int:
@@ -189,7 +204,7 @@ def _reachable_coordinates(a: LinearPiece, b: LinearPiece) -> int:
 
 
 def join_dimension(a: LinearPiece, b: LinearPiece, *, seed: int = 0, bound: int = SAMPLE_BOUND,
-                   max_coordinates: int | None = MAX_JOIN_COORDINATES) -> JoinDimension:
+                   max_coordinates: int | None = MAX_JOIN_COORDINATES, budget: Budget | None = None) -> JoinDimension:
     """dim J(P(M^L), P(M^L')) by Terracini's lemma at two random integer points.
 
     Parameters
@@ -202,6 +217,8 @@ def join_dimension(a: LinearPiece, b: LinearPiece, *, seed: int = 0, bound: int 
         Coordinates are uniform in [-bound, bound].
     max_coordinates : int or None
         Refuse (BudgetExceeded) when the tangent vectors reach more tensor coordinates.
+    budget : Budget, optional
+        Charged for the tangent vectors and the exact rank (default :meth:`Budget.default`).
 
     Returns
     -------
@@ -214,11 +231,15 @@ def join_dimension(a: LinearPiece, b: LinearPiece, *, seed: int = 0, bound: int 
     The join J(P(M^L), P(M^L')) is the closure of P(M^L) − P(M^L') (paper, section 6), whose
     dimension enters Theorem 6.4.
     """
+    budget = budget if budget is not None else Budget.default()
     rng = random.Random(seed)
     x = _sample(a, rng, bound)
     y = _sample(b, rng, bound)
+    # per tie class c, |T_c| tangent vectors of |box| / |T_c| entries, each a product of K factors
+    entries = sum(len(p.classes) * math.prod(len(t) for t in p.box()) for p in (a, b))
+    budget.charge(5 * a.K * entries, _PHASE)
     vectors = tangent_vectors(a, x) + tangent_vectors(b, y)
-    r, _ = _rank_of_sparse(vectors, max_coordinates)
+    r, _ = _rank_of_sparse(vectors, max_coordinates, budget)
     upper = min(segre_image_dimension(a) + segre_image_dimension(b), _reachable_coordinates(a, b))
     if r == upper:
         status, fail = "proved", Fraction(0)

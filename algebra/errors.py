@@ -52,6 +52,15 @@ class BudgetExceeded(TensorliftError):
         self.message = message
         super().__init__(f"{phase}: {message}" if phase else message)
 
+    @property
+    def reason(self) -> str:
+        """The reason an ``inconclusive`` result states: one wording for every caller.
+
+        >>> BudgetExceeded("time limit of 2 s reached", phase="counterexample search").reason
+        'budget reached: counterexample search: time limit of 2 s reached'
+        """
+        return f"budget reached: {self}"
+
 
 class BackendUnavailable(TensorliftError):
     """An optional backend (python-flint, Singular, ...) is not installed."""

@@ -34,6 +34,10 @@ The result is deterministic (the primes come from ``random.Random(seed)``; the p
 recorded) and canonical (given the minor, the kernel basis normalised to 1 on the free
 coordinates is unique; vectors are ordered by free coordinate, entries by key).
 
+:func:`lifting_rank_decision` answers the question ``lifting-rank`` with a
+:class:`~algebra.decision.Decision` whose witness has the certificate's shape
+(``docs/certificate-format.md``: a minor and the kernel vectors).
+
 ``method="sympy"`` is an independent reference route (``DomainMatrix`` over QQ, no primes)
 used to cross-check the fast route in the tests. :func:`check_rank_witness` re-verifies any
 witness exactly with plain Python integers (Bareiss determinant, kernel products) and shares no
@@ -49,12 +53,17 @@ from typing import Any, Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .budget import Budget
+from .decision import Decision
 from .errors import BudgetExceeded, InternalError, WitnessCheckFailed
 from .limits import MAX_DENSE_CELLS
 from .rational import fraction_to_str
 
 __all__ = [
     "RankWitness",
+    "lifting_rank_decision",
+    "max_dense_columns",
+    "RANK_PHASE",
     "WitnessCheckFailed",
     "rank_witness",
     "matrix_rank_witness",
@@ -67,6 +76,12 @@ __all__ = [
 
 METHODS = ("flint-modular", "sympy")
 _MAX_PRIMES = 8  # each unlucky prime has probability < r*log2(max minor)/2^61; 8 is plenty
+RANK_PHASE = "exact rank"
+# Work units of one rank: n_nonzero x n_rows x r cells of elimination, about this many per unit
+# with flint (the 144 x 10000 operator of a 4-layer 12 x 12 network: 0.5 s); sympy's
+# DomainMatrix over QQ is ~100 times slower (the module docstring's measurements).
+FLINT_CELLS_PER_UNIT = 400
+SYMPY_CELLS_PER_UNIT = 4
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,10 @@ class RankWitness:
     method: str
     prime: int | None = None
     nonzero_columns: int | None = None
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (:func:`witness_to_json`)."""
+        return witness_to_json(self)
 
     @property
     def free_coordinates(self) -> tuple:
@@ -438,25 +457,41 @@ def _flint_available() -> bool:
     return True
 
 
+def max_dense_columns(n_rows: int) -> int:
+    """The most non-zero columns of an ``n_rows``-row matrix whose exact rank :func:`rank_witness`
+    computes: the modular route holds a dense (columns x rows) integer matrix of at most
+    :data:`~algebra.limits.MAX_DENSE_CELLS` entries.
+
+    >>> max_dense_columns(10**6)
+    100
+    """
+    return max(1, MAX_DENSE_CELLS // max(n_rows, 1))
+
+
 def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_cols: int,
-             method: str | None, seed: int, side: str | None) -> RankWitness:
+             method: str | None, seed: int, side: str | None, budget: Budget | None) -> RankWitness:
     if side not in (None, "left", "right"):
         raise ValueError(f"side must be 'left', 'right' or None, got {side!r}")
+    budget = budget if budget is not None else Budget.default()
     if method is None:
         # one dispatch point: flint when installed (>= 100x faster, same exact result)
         method = "flint-modular" if _flint_available() else "sympy"
+    n_nonzero = sum(1 for col in columns.values() if col)
+    cells = n_nonzero * n_rows * min(n_nonzero, n_rows)
     if method == "sympy":
+        budget.charge(cells // SYMPY_CELLS_PER_UNIT, RANK_PHASE)
         keys, cols = _nonzero_columns(columns)
         _check_row_range(cols, n_rows)
-        R, C, kernel, side = _sympy_route(n_rows, cols, keys, side)
+        with budget.alarm(RANK_PHASE):
+            R, C, kernel, side = _sympy_route(n_rows, cols, keys, side)
         prime = None
     elif method == "flint-modular":
-        n_nonzero = sum(1 for col in columns.values() if col)
-        if n_nonzero * n_rows > MAX_DENSE_CELLS:
+        if n_nonzero > max_dense_columns(n_rows):
             raise BudgetExceeded(
                 f"A has {n_nonzero} non-zero columns of {n_rows} rows: the exact rank would need a dense "
                 f"{n_nonzero} x {n_rows} integer matrix (> {MAX_DENSE_CELLS} entries); use the probes of "
-                "Proposition 5.3 (algebra.probes) instead")
+                "Proposition 5.3 (algebra.probes) instead", phase=RANK_PHASE)
+        budget.charge(cells // FLINT_CELLS_PER_UNIT, RANK_PHASE)
         keys, At, scales = _integer_matrix(columns, n_rows)
         if not keys:
             # no non-zero column: rank 0; the left kernel is every row, the right one is empty
@@ -465,14 +500,16 @@ def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_
             kernel = tuple({i: Fraction(1)} for i in range(n_rows)) if side == "left" else ()
         else:
             primes = _primes(seed)
-            for _ in range(_MAX_PRIMES):
-                prime = next(primes)
-                attempt = _flint_attempt(At, scales, keys, prime, side)
-                if attempt is not None:
-                    R, C, kernel, side = attempt
-                    break
-            else:  # pragma: no cover - probability < 2^-400
-                raise InternalError(f"{_MAX_PRIMES} unlucky primes in a row (seed {seed})")
+            with budget.alarm(RANK_PHASE):
+                for _ in range(_MAX_PRIMES):
+                    prime = next(primes)
+                    attempt = _flint_attempt(At, scales, keys, prime, side)
+                    if attempt is not None:
+                        R, C, kernel, side = attempt
+                        break
+                    budget.charge(cells // FLINT_CELLS_PER_UNIT, RANK_PHASE)  # an unlucky prime: again
+                else:  # pragma: no cover - probability < 2^-400
+                    raise InternalError(f"{_MAX_PRIMES} unlucky primes in a row (seed {seed})")
     else:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     return RankWitness(
@@ -483,7 +520,8 @@ def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_
     )
 
 
-def rank_witness(A, *, method: str | None = None, seed: int = 0, side: str | None = None) -> RankWitness:
+def rank_witness(A, *, method: str | None = None, seed: int = 0, side: str | None = None,
+                 budget: Budget | None = None) -> RankWitness:
     """Exact rank of a lifting operator A over Q, with minor and kernel witnesses.
 
     Parameters
@@ -496,6 +534,14 @@ def rank_witness(A, *, method: str | None = None, seed: int = 0, side: str | Non
         Seed of the random primes of the modular route (recorded via ``prime``).
     side : {"left", "right"}, optional
         Force the kernel side; default: the side with fewer vectors.
+    budget : Budget, optional
+        Charged before the elimination (default :meth:`Budget.default`); the dense integer
+        matrix of the modular route is bounded by :func:`max_dense_columns` first.
+
+    Raises
+    ------
+    BudgetExceeded
+        The budget, or the dense-matrix bound, is reached.
 
     Returns
     -------
@@ -520,12 +566,12 @@ def rank_witness(A, *, method: str | None = None, seed: int = 0, side: str | Non
     ({(0, 0): Fraction(-1, 1), (1, 0): Fraction(1, 1)},)
     >>> check_rank_witness(A, w)
     """
-    return _witness(A.columns, A.n_rows, A.n_cols, method, seed, side)
+    return _witness(A.columns, A.n_rows, A.n_cols, method, seed, side, budget)
 
 
 def matrix_rank_witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, *,
                         n_cols: int | None = None, method: str | None = None, seed: int = 0,
-                        side: str | None = None) -> RankWitness:
+                        side: str | None = None, budget: Budget | None = None) -> RankWitness:
     """Exact rank of a sparse rational matrix given by columns, with witnesses.
 
     Parameters
@@ -536,6 +582,8 @@ def matrix_rank_witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_ro
     n_rows : int
     n_cols : int, optional
         Total number of columns (default ``len(columns)``).
+    method, seed, side, budget :
+        As for :func:`rank_witness`.
 
     Examples
     --------
@@ -549,7 +597,50 @@ def matrix_rank_witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_ro
     >>> check_rank_witness(cols, w)
     """
     n_cols = len(columns) if n_cols is None else n_cols
-    return _witness(columns, n_rows, n_cols, method, seed, side)
+    return _witness(columns, n_rows, n_cols, method, seed, side, budget)
+
+
+def lifting_rank_decision(A, *, seed: int = 0, method: str | None = None,
+                          budget: Budget | None = None) -> Decision:
+    """The question ``lifting-rank``: rank A over Q, ``proved`` by a minor and kernel vectors.
+
+    The rank of the lifting operator (Corollary 5.2) from :func:`rank_witness`. The witness has
+    the certificate's shape (``docs/certificate-format.md``, witness ``minor``): ``{"minor":
+    {"rows", "cols"}, "kernel": {"side", "vectors"}}``, each kernel vector a list of
+    ``[coordinate, Fraction]`` pairs sorted by coordinate (rows for a left kernel, index tuples
+    for a right one). ``details`` hold the shape the canonical statement needs (``n_rows``,
+    ``n_cols``, ``nonzero_columns``) and the :class:`RankWitness` itself.
+
+    Raises
+    ------
+    BudgetExceeded
+        From :func:`rank_witness`.
+
+    Examples
+    --------
+    >>> from algebra.network import Layer, MultilinearMap
+    >>> from algebra.lifting import lifting_operator
+    >>> net = MultilinearMap((Layer(1, 2, 2, ((0, 0, 0, Fraction(1)), (1, 0, 1, Fraction(1)))),
+    ...                       Layer(2, 1, 1, ((0, 0, 0, Fraction(1)), (0, 1, 0, Fraction(1))))))
+    >>> d = lifting_rank_decision(lifting_operator(net))   # X = (h_1[0] + h_1[1]) h_2[0]
+    >>> d.status, d.value, d.statement
+    ('proved', 1, 'The lifting operator A (1 x 2, 2 non-zero columns) has rank 1 over Q.')
+    >>> d.witness                                          # one row: no left-kernel vector
+    {'minor': {'rows': [0], 'cols': [(0, 0)]}, 'kernel': {'side': 'left', 'vectors': []}}
+    """
+    w = rank_witness(A, method=method, seed=seed, budget=budget)
+    how = w.method + (f" (prime {w.prime})" if w.prime else "")
+    n_nonzero = len(A.columns)
+    witness = {"minor": {"rows": list(w.minor_rows), "cols": list(w.minor_cols)},
+               "kernel": {"side": w.kernel_side,
+                          "vectors": [[[k, vec[k]] for k in sorted(vec) if vec[k]] for vec in w.kernel]}}
+    return Decision(
+        "lifting-rank", "proved",
+        f"The lifting operator A ({A.n_rows} x {A.n_cols}, {n_nonzero} non-zero columns) has rank {w.rank} over Q.",
+        relies_on=("Corollary 5.2",), value=w.rank, witness=witness,
+        evidence={"method": how, "seed": seed}, seed=seed,
+        details={"n_rows": A.n_rows, "n_cols": A.n_cols, "nonzero_columns": n_nonzero, "method": how,
+                 "rank_witness": w})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterator, Mapping, Sequence
 
-from .errors import BudgetExceeded, InternalError
+from .budget import Budget
+from .errors import InternalError
 from .network import MultilinearMap, SparseMatrix, sparse_matmul
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "lifting_operator_sympy",
     "tuple_to_column",
     "column_to_tuple",
+    "LIFTING_PHASE",
 ]
 
 IndexTuple = tuple[int, ...]
@@ -147,12 +149,16 @@ def _vec(matrix: SparseMatrix, n: int) -> dict[int, Fraction]:
 DENSE_BLOCK_LIMIT = 1024
 
 
-def lifting_operator(net: MultilinearMap, max_columns: int | None = None) -> LiftingOperator:
+def lifting_operator(net: MultilinearMap, budget: Budget | None = None) -> LiftingOperator:
     """Build A (Corollary 5.2) by the faster exact route for this network.
 
     Dispatches to :func:`algebra.lifting_int.lifting_operator_int` when every partial product
     M_1(e_{i_1}) ... M_k(e_{i_k}) fits a dense block of at most ``DENSE_BLOCK_LIMIT`` entries,
     and to :func:`lifting_operator_sparse` otherwise; both return the identical operator.
+
+    ``budget`` (default :meth:`Budget.default`) is charged as the partial products grow; more
+    than its ``max_columns`` non-zero partial products at any layer raises
+    :class:`~algebra.errors.BudgetExceeded` instead of exhausting memory.
 
     Examples
     --------
@@ -168,23 +174,27 @@ def lifting_operator(net: MultilinearMap, max_columns: int | None = None) -> Lif
     if widest_block <= DENSE_BLOCK_LIMIT:
         from .lifting_int import lifting_operator_int  # imports this module: import lazily
 
-        return lifting_operator_int(net, max_columns)
-    return lifting_operator_sparse(net, max_columns)
+        return lifting_operator_int(net, budget)
+    return lifting_operator_sparse(net, budget)
 
 
-def lifting_operator_sparse(net: MultilinearMap, max_columns: int | None = None) -> LiftingOperator:
+LIFTING_PHASE = "lifting operator"  # the phase name budgets and progress report
+
+
+def lifting_operator_sparse(net: MultilinearMap, budget: Budget | None = None) -> LiftingOperator:
     """Build A from products of sparse basis matrices M_k(e_i) (Corollary 5.2).
 
     Sparse propagation: keep the partial products M_1(e_{i_1}) ... M_k(e_{i_k}) that are
-    non-zero and extend only those. ``max_columns`` bounds the number of non-zero partial
-    products kept at any layer; exceeding it raises :class:`~algebra.errors.BudgetExceeded`
-    instead of exhausting memory.
+    non-zero and extend only those. ``budget`` (default :meth:`Budget.default`) is charged one
+    unit per multiply-add (about a microsecond with Fractions) and bounds the number of non-zero
+    partial products kept at any layer by its ``max_columns``.
 
     >>> from algebra.network import Layer
     >>> net = MultilinearMap([Layer(1, 1, 2, [(0, 0, 0, 2)]), Layer(1, 1, 3, [(2, 0, 0, Fraction(1, 3))])])
     >>> lifting_operator_sparse(net).columns      # tuples with a zero prefix are never formed
     {(0, 2): {0: Fraction(2, 3)}}
     """
+    budget = budget if budget is not None else Budget.default()
     partial: dict[IndexTuple, SparseMatrix] = {}
     first = net.layers[0].basis_matrices()
     for i, b in enumerate(first):
@@ -193,19 +203,17 @@ def lifting_operator_sparse(net: MultilinearMap, max_columns: int | None = None)
     for layer in net.layers[1:]:
         basis = [(i, b) for i, b in enumerate(layer.basis_matrices()) if b]
         nxt: dict[IndexTuple, SparseMatrix] = {}
+        basis_entries = sum(sum(len(row) for row in b.values()) for _, b in basis)
         for prefix, prod in partial.items():  # insertion order stays lexicographic
+            # a product touches at most (rows of prod) x (entries of b) pairs
+            budget.charge(len(prod) * basis_entries + len(basis), LIFTING_PHASE)
             for i, b in basis:
                 p = sparse_matmul(prod, b)
                 if p:
                     nxt[prefix + (i,)] = p
-            if max_columns is not None and len(nxt) > max_columns:
-                raise BudgetExceeded(
-                    f"the lifting operator has more than {max_columns} non-zero columns "
-                    f"(--max-columns); raise the budget or use a probe-based rank"
-                )
+            budget.check_columns(len(nxt), LIFTING_PHASE)
         partial = nxt
-    if max_columns is not None and len(partial) > max_columns:
-        raise BudgetExceeded(f"the lifting operator has {len(partial)} > {max_columns} non-zero columns")
+    budget.check_columns(len(partial), LIFTING_PHASE)
     n = net.shape[1]
     return LiftingOperator(net.shape, net.param_counts, {t: _vec(p, n) for t, p in partial.items()})
 

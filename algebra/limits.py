@@ -23,7 +23,7 @@ __all__ = [
     "MAX_NESTING", "MAX_PIECES", "MAX_SAMPLES", "MAX_CONV_N", "MAX_CONV_EDGES", "MAX_CONV_CELLS",
     "DEFAULT_WORK", "DEFAULT_SECONDS", "DEFAULT_MAX_COLUMNS", "RANK_MAX_COLUMNS",
     "MAX_DENSE_CELLS", "MAX_SPAN_ENTRIES", "MAX_SPAN_COORDINATES", "MAX_COMPILED_ENTRIES",
-    "SEARCH_SECONDS", "SEARCH_MAX_UNKNOWNS", "SEARCH_MAX_CELLS", "SEARCH_MAX_TUPLES", "SEARCH_MAX_PAIRS",
+    "SEARCH_WORK", "SEARCH_SECONDS", "SEARCH_MAX_UNKNOWNS", "SEARCH_MAX_CELLS", "SEARCH_MAX_TUPLES", "SEARCH_MAX_PAIRS",
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
     "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT",
@@ -67,7 +67,9 @@ MAX_COMPILED_ENTRIES = 10**6
 
 # ============================================================================ witness search
 # The constructive counterexample search (algebra/identifiability.py): a phase budget inside the
-# run's, and caps on one exact linear system (dense Fractions, unknowns x equations).
+# run's (work units so that the same input stops at the same point everywhere, the clock as a
+# safety net), and caps on one exact linear system (dense Fractions, unknowns x equations).
+SEARCH_WORK = 10_000_000
 SEARCH_SECONDS = 10.0
 SEARCH_MAX_UNKNOWNS = 1000
 SEARCH_MAX_CELLS = 2 * 10**6

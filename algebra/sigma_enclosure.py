@@ -34,6 +34,7 @@ from typing import Hashable, Mapping
 
 import flint
 
+from .budget import Budget
 from .errors import BudgetExceeded, InternalError
 from .limits import MAX_ENCLOSURE_GRAM_SIDE
 
@@ -68,6 +69,12 @@ class SigmaEnclosure:
         Always ``proved``: every bound rests on exact arithmetic only (the floats are guesses
         that the exact tests accept or reject). A = 0 gives rank 0 and lo = hi = 0.
     seconds : float
+    scale : int
+        d, the lcm of A's denominators: the Gram matrix of the integer matrix d A is the one
+        whose characteristic polynomial is ``charpoly``.
+    charpoly : tuple of int
+        det(x I - G) of that integer Gram matrix on ``gram_side``, highest degree first (the
+        certificate's ``stable`` witness, ``docs/certificate-format.md``).
     """
 
     lo: Fraction
@@ -82,6 +89,11 @@ class SigmaEnclosure:
     degree: int
     status: str
     seconds: float
+    scale: int = 1
+    charpoly: tuple[int, ...] = ()
+
+
+_PHASE = "sigma_min enclosure"
 
 
 # ------------------------------------------------------------------------- exact root tests
@@ -160,7 +172,8 @@ def _integer_gram(columns: Mapping[Hashable, Mapping[int, object]]) -> tuple[fli
 
 
 # ------------------------------------------------------------------------- main
-def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> SigmaEnclosure:
+def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40,
+                        budget: Budget | None = None) -> SigmaEnclosure:
     """Prove rational bounds on σ_min(A), the smallest non-zero singular value of A.
 
     Parameters
@@ -169,6 +182,9 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> Sigm
         A lifting operator, or columns {key: {row: rational}} (then give ``n_rows``).
     bits : int
         Target relative width 2^-bits of the interval (ignored when λ_min is rational).
+    budget : Budget, optional
+        Charged for the Gram matrix, its characteristic polynomial and each bisection step
+        (default :meth:`Budget.default`).
 
     Returns
     -------
@@ -205,17 +221,23 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> Sigm
     gives σ_min = √N for single-path sufficiently scattered convolutional networks.
     """
     start = time.perf_counter()
+    budget = budget if budget is not None else Budget.default()
     columns, n_rows = _columns_of(A, n_rows)
-    G, d, side, dense = _integer_gram(columns)
-    n = G.nrows()
-    if n > MAX_ENCLOSURE_GRAM_SIDE:
-        raise BudgetExceeded(f"Gram matrix side {n} exceeds MAX_ENCLOSURE_GRAM_SIDE = {MAX_ENCLOSURE_GRAM_SIDE} "
-                             "(use algebra.singular_values.sigma_min for a numeric value)")
-    if n == 0:
-        zero = Fraction(0)
-        return SigmaEnclosure(zero, zero, zero, zero, True, 0, 0, None, side, 0, "proved",
-                              time.perf_counter() - start)
-    chi = G.charpoly()
+    entries = sum(len(col) for col in columns.values())
+    side_bound = min(sum(1 for col in columns.values() if col), len({r for col in columns.values() for r in col}))
+    if side_bound > MAX_ENCLOSURE_GRAM_SIDE:
+        raise BudgetExceeded(f"Gram matrix side {side_bound} exceeds MAX_ENCLOSURE_GRAM_SIDE = {MAX_ENCLOSURE_GRAM_SIDE} "
+                             "(use algebra.singular_values.sigma_min for a numeric value)", phase=_PHASE)
+    # the Gram product and the characteristic polynomial: ~n^3 and ~n^4 big-integer operations
+    budget.charge(entries + side_bound ** 3 + side_bound ** 4 // 100, _PHASE)
+    with budget.alarm(_PHASE):
+        G, d, side, dense = _integer_gram(columns)
+        n = G.nrows()
+        if n == 0:
+            zero = Fraction(0)
+            return SigmaEnclosure(zero, zero, zero, zero, True, 0, 0, None, side, 0, "proved",
+                                  time.perf_counter() - start, d, (1,))
+        chi = G.charpoly()
     coeffs = [int(c) for c in chi.coeffs()]  # constant term first
     nullity = next(i for i, c in enumerate(coeffs) if c != 0)
     rank = n - nullity
@@ -257,6 +279,7 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> Sigm
     if not exact:
         lo, hi = _bracket(q, rank, lam_num, G)
         while hi - lo > hi * Fraction(1, 1 << bits):
+            budget.charge(rank * rank, _PHASE)  # one Descartes count: a shift of q, O(deg^2)
             mid = (lo + hi) / 2
             if descartes_roots_above(q, mid) == rank:
                 lo = mid
@@ -269,7 +292,7 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40) -> Sigm
     s_lo, _ = _isqrt_bounds(lo, bits + 2)
     _, s_hi = _isqrt_bounds(hi, bits + 2)
     return SigmaEnclosure(lo, hi, s_lo, s_hi, exact, rank, multiplicity, numeric, side, q.degree(),
-                          "proved", time.perf_counter() - start)
+                          "proved", time.perf_counter() - start, d, tuple(reversed(coeffs)))
 
 
 def _roots_below_or_at(q, rank, c) -> int:

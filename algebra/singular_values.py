@@ -28,6 +28,7 @@ from typing import Hashable, Mapping
 
 import numpy as np
 
+from .budget import Budget
 from .errors import BudgetExceeded
 from .limits import MAX_SVD_CELLS, MAX_SVD_GRAM_SIDE
 
@@ -86,8 +87,12 @@ def _matrix(columns: Mapping[Hashable, Mapping[int, object]], n_rows: int):
     return sp.csr_matrix((data, (rows, cols)), shape=(n_rows, j))
 
 
+# float64 multiply-adds of an SVD / eigendecomposition per work unit (~1 us, LAPACK)
+FLOPS_PER_UNIT = 1000
+
+
 def sigma_min(A, *, n_rows: int | None = None, rank: int | None = None,
-              rtol: float | None = None, method: str | None = None) -> SigmaMin:
+              rtol: float | None = None, method: str | None = None, budget: Budget | None = None) -> SigmaMin:
     """The smallest non-zero singular value of A, numerically.
 
     Parameters
@@ -100,6 +105,8 @@ def sigma_min(A, *, n_rows: int | None = None, rank: int | None = None,
         Relative zero threshold (default: see the module docstring, per method).
     method : {"dense-svd", "gram-eigh"}, optional
         Force a route (default: dense up to ``MAX_SVD_CELLS`` entries).
+    budget : Budget, optional
+        Charged before the factorisation (default :meth:`Budget.default`).
 
     Returns
     -------
@@ -139,6 +146,9 @@ def sigma_min(A, *, n_rows: int | None = None, rank: int | None = None,
         else:
             raise BudgetExceeded(f"A is {n_r} x {n_c} (non-zero columns): too big for a dense SVD "
                                  f"and its smaller side exceeds {MAX_SVD_GRAM_SIDE} for a Gram matrix")
+    budget = budget if budget is not None else Budget.default()
+    budget.charge(M.nnz + (n_r * n_c * small if method == "dense-svd" else small ** 3) // FLOPS_PER_UNIT,
+                  "sigma_min")
     eps = np.finfo(float).eps
     if small == 0:
         sv = np.zeros(0)

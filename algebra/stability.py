@@ -1,4 +1,13 @@
-"""Stability (paper, section 7): deep-NSP constants, σ_min, and Theorem 7.2's bound.
+"""Stability (paper, section 7): the ``stable`` decision, deep-NSP constants, σ_min, Theorem 7.2.
+
+:func:`stability_decision` answers the question ``stable`` for a structured network from its
+``identifiable`` decision: ``refuted`` when that is refuted (not even identifiable); when it
+rests on Ker A = {0}, Theorem 7.2 with the deep-NSP constants (γ, ρ) = (1, +∞) (the first
+"trivial fact" after Definition 7.1), ``proved`` with an exact enclosure σ_min(A)² ∈ [lo, hi]
+(:func:`algebra.sigma_enclosure.sigma_min_enclosure`; the witness is the integer Gram matrix's
+characteristic polynomial, ``docs/certificate-format.md``) when the Gram side is at most
+:data:`~algebra.limits.PROVED_GRAM_SIDE`, else ``numeric`` with σ_min in floating point
+(:func:`algebra.singular_values.sigma_min`); otherwise ``inconclusive``.
 
 Deep-NSP (Definition 7.1) with constants (γ, ρ): for all T ∈ P(M^L) − P(M^L') with
 ‖A T‖ ≤ ρ and all T' ∈ Ker A, ‖T‖ ≤ γ ‖T − T'‖. Since P(M^L) − P(M^L') is a cone (rescale
@@ -17,25 +26,48 @@ What is computed:
   up to floating-point error). Infinite/huge when the model is not identifiable.
 
 σ_min (smallest non-zero singular value of A) comes from :mod:`algebra.singular_values` in
-floating point, with the exact rank; the rigorous enclosure of σ_min is
-:func:`algebra.sigma_enclosure.sigma_min_enclosure`.
+floating point, with the exact rank, or rigorously enclosed by :mod:`algebra.sigma_enclosure`.
+
+Examples
+--------
+>>> from fractions import Fraction
+>>> from algebra.analysis import Analysis
+>>> from algebra.identifiability import identifiability_decision
+>>> from algebra.network import Layer, MultilinearMap
+>>> col = Layer(2, 1, 2, ((0, 0, 0, Fraction(1)), (1, 1, 0, Fraction(2))))
+>>> row = Layer(1, 2, 2, ((0, 0, 0, Fraction(1)), (1, 0, 1, Fraction(1))))
+>>> run = Analysis(MultilinearMap((col, row)))      # A = diag(1, 1, 2, 2): Ker A = {0}
+>>> d = stability_decision(run, identifiability_decision(run))
+>>> d.status, d.value["sigma_min_squared"], d.value["inv_sigma_min_upper"]
+('proved', {'lo': Fraction(1, 1), 'hi': Fraction(1, 1)}, Fraction(1, 1))
 """
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Sequence
 
 import numpy as np
 
-from .identifiability import injectivity_witness, lifting_rank
+from .analysis import Analysis
+from .budget import Budget
+from .decision import Decision
+from .errors import BudgetExceeded
+from .exact import rank_witness
+from .identifiability import injectivity_witness
 from .lifting import LiftingOperator, lifting_operator, tuple_to_column
+from .limits import PROVED_GRAM_SIDE
 from .models import ModelCollection, full_model
 from .network import MultilinearMap
 from .segre import segre_dense, segre_norm_inf
+from .sigma_enclosure import sigma_min_enclosure
 from .singular_values import sigma_min
 
 __all__ = [
+    "stability_decision",
+    "THEOREM_7_2_BOUNDS",
     "DeepNSP",
     "dense_lifting",
     "sigma_min_numeric",
@@ -69,6 +101,10 @@ def dense_lifting(net: MultilinearMap, A: LiftingOperator | None = None) -> np.n
     return out
 
 
+def _exact_rank(A: LiftingOperator, budget: Budget | None = None) -> int:
+    return rank_witness(A, budget=budget).rank if A.columns else 0
+
+
 def sigma_min_numeric(net: MultilinearMap, A: LiftingOperator | None = None) -> float:
     """Smallest non-zero singular value of A: :func:`algebra.singular_values.sigma_min` given the
     exact rank (so no tolerance decides which values count as zero). Floats: ``numeric``.
@@ -79,7 +115,7 @@ def sigma_min_numeric(net: MultilinearMap, A: LiftingOperator | None = None) -> 
     3.0
     """
     A = A if A is not None else lifting_operator(net)
-    r = lifting_rank(net, A)
+    r = _exact_rank(A)
     if r == 0:
         return math.inf
     return float(sigma_min(A, rank=r).value)
@@ -112,7 +148,7 @@ def deep_nsp_constants(net: MultilinearMap, model: ModelCollection | None = None
                        "Ker A = {0}: the deep-NSP holds with (γ, ρ) = (1, +∞) for every model (section 7)",
                        ("Definition 7.1", "section 7, first fact after Definition 7.1"), {"witness": wit})
     dense = dense_lifting(net, A)
-    rank = lifting_rank(net, A)
+    rank = _exact_rank(A)
     row_basis = _row_space_basis(dense, rank)
     if wit is not None:
         # V = span of P(M): columns of B are the orbit sums (normalised below).
@@ -148,7 +184,7 @@ def gamma_lower_bound(net: MultilinearMap, model: ModelCollection | None = None,
     if _dense is None:
         A = lifting_operator(net)
         dense = dense_lifting(net, A)
-        row_basis = _row_space_basis(dense, lifting_rank(net, A))
+        row_basis = _row_space_basis(dense, _exact_rank(A))
     else:
         dense, row_basis = _dense
     rng = np.random.default_rng(seed)
@@ -240,3 +276,145 @@ def theorem_7_2_bound(gamma: float, rho: float, sigma_min: float, delta: float, 
         scale = math.inf
     dp_bound = 7 * (K * S) ** inv_p * gamma / sigma_min * scale * eps
     return Theorem72Bound(tensor_applies, tensor_bound, dp_applies, dp_bound, p)
+
+
+# ---------------------------------------------------------------------------- the decision
+# Theorem 7.2 with u >= 1/sigma_min, as the certificate's value writes it (the checker holds the
+# same three strings and compares them).
+THEOREM_7_2_BOUNDS = {
+    "tensor_bound": "||P(h*) - P(hbar)|| <= u*(delta+eta)",
+    "dp_bound": ("d_p(<h*>, <hbar>) <= 7*(K*S)**(1/p)*u*min(||P(hbar)||_inf**(1/K-1), "
+                 "||P(h*)||_inf**(1/K-1))*(delta+eta)"),
+    "dp_condition": "hbar in R_*^{S x K} and u*(delta+eta) <= max(||P(hbar)||_inf, ||P(h*)||_inf)/2",
+}
+_FLOAT_MIN, _FLOAT_MAX = Fraction(sys.float_info.min), Fraction(sys.float_info.max)
+
+
+def _inv_sqrt_upper(lo: Fraction) -> Fraction:
+    """A short rational u >= 1/sqrt(lo) (exact when lo is the square of a rational).
+
+    >>> _inv_sqrt_upper(Fraction(4, 9)), _inv_sqrt_upper(Fraction(2)) >= 1 / 2 ** 0.5
+    (Fraction(3, 2), True)
+    """
+    num, den = math.isqrt(lo.numerator), math.isqrt(lo.denominator)
+    if num * num == lo.numerator and den * den == lo.denominator:
+        return Fraction(den, num)
+    target = 1 / math.sqrt(lo)
+    for digits in range(1, 40):  # round 1/sqrt(lo) up to `digits` significant digits, check exactly
+        step = Fraction(10) ** (math.floor(math.log10(target)) - digits + 1)
+        u = math.ceil(Fraction(target) / step) * step
+        if u * u * lo >= 1 and u <= Fraction(target) * (1 + Fraction(1, 10 ** 9)):
+            return u
+    lo_root = math.isqrt(lo.numerator * lo.denominator)  # sqrt(lo) >= lo_root / den
+    return Fraction(lo.denominator, lo_root)
+
+
+def _round_up_short(x: Fraction, slack: Fraction) -> Fraction:
+    """The shortest decimal in [x, x + slack] (x itself when slack = 0): rounding an upper bound
+    up keeps it an upper bound, and the interval at most doubles.
+
+    >>> _round_up_short(Fraction(1, 3), Fraction(1, 100))
+    Fraction(17, 50)
+    """
+    if slack <= 0:
+        return x
+    for digits in range(0, 60):
+        step = Fraction(1, 10 ** digits)
+        y = math.ceil(x / step) * step
+        if y - x <= slack:
+            return y
+    return x
+
+
+def _sigma_min_proof(A: LiftingOperator, budget: Budget) -> tuple[dict, dict, float | None] | str:
+    """(value part, witness, numeric sigma_min) of a proved enclosure of sigma_min(A), or why not."""
+    n_rows = len({r for col in A.columns.values() for r in col})
+    side_size = min(len(A.columns), n_rows)
+    if side_size > PROVED_GRAM_SIDE:
+        return (f"the exact sigma_min enclosure is limited to Gram sides <= {PROVED_GRAM_SIDE} "
+                f"(this one is {side_size}); sigma_min is floating point")
+    try:
+        enc = sigma_min_enclosure(A, budget=budget)
+    except BudgetExceeded as exc:
+        return f"no exact sigma_min enclosure ({exc.reason})"
+    if enc.lo <= 0:  # only for A = 0, excluded by Ker A = {0}; a zero lower bound proves nothing
+        return "the exact enclosure gave no positive lower bound on sigma_min"
+    if not (_FLOAT_MIN <= enc.lo and enc.hi <= _FLOAT_MAX):  # the value carries float approximations
+        return "sigma_min(A)^2 lies outside the floating-point range of the certificate's approximations"
+    hi = _round_up_short(enc.hi, enc.hi - enc.lo)
+    value = {"sigma_min_squared": {"lo": enc.lo, "hi": hi},
+             "sigma_min_approx": [math.sqrt(enc.lo), math.sqrt(hi)],
+             "inv_sigma_min_upper": _inv_sqrt_upper(enc.lo)}
+    witness = {"from_claim": "lifting-rank", "gram": enc.gram_side, "scale": enc.scale,
+               "charpoly": [str(c) for c in enc.charpoly]}
+    return value, witness, enc.numeric
+
+
+def _sigma_min_evidence(A: LiftingOperator, budget: Budget) -> dict | None:
+    """sigma_min(A) in floating point with its tolerance, or None when floats cannot hold it."""
+    try:  # only called when Ker A = {0}: every non-zero column is independent
+        s = sigma_min(A, rank=len(A.columns), budget=budget)
+    except (BudgetExceeded, OverflowError, FloatingPointError):  # e.g. entries beyond floats
+        return None
+    if s.value is None or not math.isfinite(s.value) or s.value <= 0:
+        return None
+    return {"sigma_min": float(s.value), "tolerance": float(s.tolerance), "method": s.method,
+            "rank_source": s.rank_source, "consistent": bool(s.consistent)}
+
+
+def stability_decision(analysis: Analysis, identifiable: Decision) -> Decision:
+    """The question ``stable`` (Theorem 7.2) for a structured network, from its ``identifiable``
+    decision (see the module docstring).
+
+    Ker A = {0} gives the deep-NSP constants (γ, ρ) = (1, +∞); σ_min(A) is then *proved* to lie
+    in [√lo, √hi] when the Gram side is at most ``PROVED_GRAM_SIDE`` (the certificate's checker
+    recomputes the characteristic polynomial and the Descartes counts), and Theorem 7.2's bounds
+    hold with u >= 1/√lo >= 1/σ_min; otherwise σ_min is floating point and the decision is
+    ``numeric``. The proved value and witness have the certificate's shape
+    (``docs/certificate-format.md``, the structured ``stable`` claim).
+    """
+    if identifiable.status == "refuted":
+        return Decision("stable", "refuted", "Stable recovery fails: the parameters are not even identifiable.",
+                        relies_on=("Theorem 7.2", "identifiable"), value=False, witness={"from_claim": "identifiable"})
+    if not (identifiable.status == "proved" and identifiable.witness == {"from_claim": "lifting-rank"}):
+        return Decision("stable", "inconclusive", "Stability of the recovery is not decided.",
+                        relies_on=("Theorem 7.2",), reason="deep-NSP constants are only known here when Ker A = {0}")
+    try:
+        with analysis.phase("stability") as budget:
+            A = analysis.lifting()  # Ker A = {0} was read from its rank: A is built
+            proof = _sigma_min_proof(A, budget)
+            evidence = _sigma_min_evidence(A, budget) if isinstance(proof, str) else None
+    except BudgetExceeded as exc:  # the run's time was up before this phase
+        return Decision("stable", "inconclusive", "Stability of the recovery is not decided.",
+                        relies_on=("Theorem 7.2",), reason=exc.reason)
+    if not isinstance(proof, str):
+        sigma, witness, numeric = proof
+        lo, hi = sigma["sigma_min_squared"]["lo"], sigma["sigma_min_squared"]["hi"]
+        u = sigma["inv_sigma_min_upper"]
+        interval = f"sigma_min(A)^2 = {lo}" if lo == hi else f"sigma_min(A)^2 in [{lo}, {hi}]"
+        return Decision(
+            "stable", "proved",
+            f"Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf) and {interval}, so Theorem 7.2 "
+            f"gives ||P(h*) - P(hbar)|| <= u (delta + eta) and (7.5) with u = {u} >= 1/sigma_min.",
+            relies_on=("Theorem 7.2", "Definition 7.1", "lifting-rank", "identifiable"),
+            value={"gamma": Fraction(1), "rho": "inf", "K": analysis.net.K, "S": max(analysis.net.param_counts),
+                   **sigma, **THEOREM_7_2_BOUNDS},
+            witness=witness,
+            assumptions={"noise": "(7.1) and (7.2): ||M(hbar) - X|| <= delta and ||M(h*) - X|| <= eta",
+                         "(7.5)": "hbar in R_*^{S x K} and u (delta + eta) <= max(||P(hbar)||_inf, ||P(h*)||_inf)/2"},
+            evidence={"method": "exact characteristic polynomial of the integer Gram matrix, "
+                                "Descartes' rule of signs (all roots real)",
+                      "sigma_min_numeric": numeric})
+    if evidence is None:
+        return Decision("stable", "inconclusive", "Stability of the recovery is not decided.",
+                        relies_on=("Theorem 7.2",),
+                        reason="Ker A = {0} gives the deep-NSP constants (1, +inf), but sigma_min(A) could be "
+                               "neither enclosed exactly nor computed in floating point")
+    evidence["exact_enclosure"] = proof
+    smin = evidence["sigma_min"]
+    return Decision(
+        "stable", "numeric",
+        f"Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf), so Theorem 7.2 gives stable "
+        f"recovery with sigma_min(A) ~ {smin:.6g} (floating point).",
+        relies_on=("Theorem 7.2", "Definition 7.1", "identifiable"),
+        value={"gamma": "1", "rho": "inf", "sigma_min": smin}, evidence=evidence)

@@ -35,6 +35,12 @@ Examples
 [['8', '6']]
 >>> find_path_collision(ff) is None    # hidden unit 1 is off on sample 2: no collision
 True
+
+:func:`feedforward_identifiability` is the one place that decides the question ``identifiable``
+for a feed-forward network: the structured routes of :mod:`algebra.identifiability` on the
+compiled map, with section 6's path criterion before the counterexample search and the
+hidden-unit rescaling after it. The certificate and :func:`graphs.verdicts.spec_verdict` both
+present its decision.
 """
 from __future__ import annotations
 
@@ -44,12 +50,14 @@ from typing import Iterator, Sequence
 
 import networkx as nx
 
+from algebra.analysis import Analysis
+from algebra.budget import Budget
+from algebra.decision import Decision
 from algebra.dimensions import sigma2_dimension_formula
 from algebra.errors import BudgetExceeded, InternalError
-from algebra.identifiability import Verdict, identifiability_verdict, lifting_rank, verdict_assumptions
-from algebra.lifting import lifting_operator
-from algebra.limits import DEFAULT_MAX_COLUMNS, MAX_FF_PATHS
-from algebra.models import full_model
+from algebra.identifiability import (Route, counterexample_route, identifiability_decision, kernel_line_route,
+                                     kernel_trivial_route, model_span_route, refutation)
+from algebra.limits import MAX_FF_PATHS
 from algebra.network import Layer, MultilinearMap
 from algebra.segre import are_equivalent
 
@@ -60,7 +68,8 @@ __all__ = [
     "has_path_collision",
     "find_unit_rescaling",
     "every_output_reached",
-    "feedforward_verdict",
+    "feedforward_routes",
+    "feedforward_identifiability",
 ]
 
 Edge = tuple[int, int]
@@ -157,10 +166,12 @@ class FeedforwardNetwork:
 
 
 # ---------------------------------------------------------------------------- paths
-def iter_paths(ff: FeedforwardNetwork, max_paths: int = MAX_FF_PATHS) -> Iterator[tuple[int, int, tuple[int, ...]]]:
+def iter_paths(ff: FeedforwardNetwork, max_paths: int = MAX_FF_PATHS,
+               budget: Budget | None = None) -> Iterator[tuple[int, int, tuple[int, ...]]]:
     """All input-to-output paths as (input unit, output unit, edge params per FORWARD layer).
 
-    Raises BudgetExceeded beyond ``max_paths``.
+    Raises BudgetExceeded beyond ``max_paths`` (or when ``budget``, charged L units a path, is
+    reached).
     """
     out_edges = [{} for _ in ff.edges]
     for l, edges in enumerate(ff.edges):
@@ -173,7 +184,9 @@ def iter_paths(ff: FeedforwardNetwork, max_paths: int = MAX_FF_PATHS) -> Iterato
         if l == ff.L:
             count += 1
             if count > max_paths:
-                raise BudgetExceeded(f"more than {max_paths} input-output paths")
+                raise BudgetExceeded(f"more than {max_paths} input-output paths", phase="path criterion")
+            if budget is not None:
+                budget.charge(ff.L, "path criterion")
             yield unit, params
             return
         for p, b in out_edges[l].get(unit, []):
@@ -203,7 +216,7 @@ def _dirac(ff: FeedforwardNetwork, params: tuple[int, ...]) -> list[list[Fractio
     return h
 
 
-def find_path_collision(ff: FeedforwardNetwork, max_paths: int = MAX_FF_PATHS):
+def find_path_collision(ff: FeedforwardNetwork, max_paths: int = MAX_FF_PATHS, budget: Budget | None = None):
     """Section 6's graph criterion, with its Dirac witness.
 
     Two distinct paths from the same input entry to the same output entry, both active on
@@ -229,7 +242,7 @@ def find_path_collision(ff: FeedforwardNetwork, max_paths: int = MAX_FF_PATHS):
     """
     first: dict[tuple[int, int], tuple[int, ...]] = {}
     net = None
-    for i, o, params in iter_paths(ff, max_paths):
+    for i, o, params in iter_paths(ff, max_paths, budget):
         live = [s for s in range(ff.n_samples) if ff.inputs[s][i] != 0]
         if not live or not all(_path_active(ff, params, s) for s in live):
             continue
@@ -249,7 +262,7 @@ def has_path_collision(ff: FeedforwardNetwork) -> bool:
     return find_path_collision(ff) is not None
 
 
-def every_output_reached(ff: FeedforwardNetwork) -> bool:
+def every_output_reached(ff: FeedforwardNetwork, budget: Budget | None = None) -> bool:
     """Section 6's hypothesis: every output entry of every sample is reached by an active path
     starting at a non-zero input entry.
 
@@ -260,11 +273,11 @@ def every_output_reached(ff: FeedforwardNetwork) -> bool:
 
     >>> from graphs.feedforward_spec import parse_feedforward_spec
     >>> ff = parse_feedforward_spec({"kind": "feedforward", "widths": [1, 1], "inputs": [[1], [1]]})
-    >>> every_output_reached(ff), lifting_rank(ff.to_multilinear()) == 2
+    >>> every_output_reached(ff), Analysis(ff.to_multilinear()).rank().value == 2
     (True, False)
     """
     reached = set()
-    for i, o, params in iter_paths(ff):
+    for i, o, params in iter_paths(ff, budget=budget):
         for s in range(ff.n_samples):
             if ff.inputs[s][i] != 0 and _path_active(ff, params, s):
                 reached.add((o, s))
@@ -311,31 +324,81 @@ def find_unit_rescaling(ff: FeedforwardNetwork):
     return None
 
 
-# ---------------------------------------------------------------------------- verdict
-def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
+# ---------------------------------------------------------------------------- the decision
+_PAPER_ORDER = "paper-ordered layers: h_1 = output weights"
+
+
+def feedforward_routes(ff: FeedforwardNetwork) -> tuple[Route, ...]:
+    """The routes of :func:`algebra.identifiability.identifiability_decision` for ``ff``: the
+    structured ones, with section 6's path criterion (:func:`find_path_collision`, cheap and
+    exact) before the counterexample search and a hidden-unit rescaling
+    (:func:`find_unit_rescaling`) after it."""
+
+    def path_criterion(analysis: Analysis, rank: Decision) -> Decision | None:
+        with analysis.phase("path criterion") as budget:
+            found = find_path_collision(ff, budget=budget)
+        if found is None:
+            return None
+        return refutation(analysis, *found, "section 6's path criterion: two distinct paths join the same input "
+                          "entry to the same output entry and are both active on every sample (Dirac parameters "
+                          "on them)", relies_on=("section 6 (feed-forward example)",), notes=(_PAPER_ORDER,))
+
+    def unit_rescaling(analysis: Analysis, rank: Decision) -> Decision | None:
+        found = find_unit_rescaling(ff)
+        if found is None:
+            return None
+        return refutation(analysis, *found, "a hidden-unit rescaling: the weights into one hidden unit times 2 and "
+                          "out of it times 1/2 leave every output unchanged but are not a layer-wise rescaling (the "
+                          "classes <h> of section 3 do not quotient per-unit rescalings)",
+                          relies_on=("section 3 (equivalence ~)",), notes=(_PAPER_ORDER,))
+
+    return (kernel_trivial_route, model_span_route, kernel_line_route, path_criterion, counterexample_route,
+            unit_rescaling)
+
+
+def feedforward_identifiability(ff: FeedforwardNetwork, analysis: Analysis | None = None, *, seed: int = 0,
+                                budget: Budget | None = None, rank: Decision | None = None) -> Decision:
     """Identifiability of the weights (full model) of a feed-forward network, with the paper's tests.
 
-    Order: (1) the path criterion (refuted with a Dirac witness), (2) a hidden-unit rescaling
-    (:func:`find_unit_rescaling`, refuted), (3) the general verdict of
-    :func:`algebra.identifiability.identifiability_verdict` (Ker A = {0} / injectivity → proved;
-    exact witness search → refuted; else inconclusive). The details always report the rank of A,
-    whether A is surjective (rank = m n, section 6), and the paper's inequalities
-    m n ≥ dim Σ_2 (Theorem 6.4's condition, 2K(S − 1) + 2 for K > 2) and 2S > m n (Theorem 6.5's),
-    with S = max_k S_k; the inequalities alone never decide the status: Theorem 6.4 is generic
-    (note only) and Theorem 6.5 becomes ``refuted`` only with an explicit witness.
+    Parameters
+    ----------
+    ff : FeedforwardNetwork
+    analysis : Analysis, optional
+        The run on ``ff.to_multilinear()`` (its A and rank are shared with the other questions);
+        default: a new one with ``seed`` and ``budget`` (default :meth:`Budget.default`).
+    rank : Decision, optional
+        The ``lifting-rank`` decision to rest on (default ``analysis.rank()``).
+
+    Returns
+    -------
+    Decision
+        :func:`algebra.identifiability.identifiability_decision` with :func:`feedforward_routes`.
+        The details also report the rank of A, whether A is surjective (rank = m n, section 6),
+        every output reached, and the paper's inequalities m n ≥ dim Σ_2 (Theorem 6.4's
+        condition, 2K(S − 1) + 2 for K > 2) and 2S > m n (Theorem 6.5's), with S = max_k S_k; the
+        inequalities alone never decide the status: Theorem 6.4 is generic (a note only) and
+        Theorem 6.5 becomes ``refuted`` only with an explicit witness.
+
+    Examples
+    --------
+    >>> from graphs.feedforward_spec import parse_feedforward_spec
+    >>> ff = parse_feedforward_spec({"kind": "feedforward", "widths": [1, 2, 1], "inputs": [[1], [3]]})
+    >>> d = feedforward_identifiability(ff)      # two paths 0 -> 0 -> 0 and 0 -> 1 -> 0 collide
+    >>> d.status, d.details["found_by"].startswith("section 6's path criterion")
+    ('refuted', True)
     """
-    net = ff.to_multilinear()
+    if analysis is None:
+        analysis = Analysis(ff.to_multilinear(), seed=seed, budget=budget)
+    rank = rank if rank is not None else analysis.rank()
+    decision = identifiability_decision(analysis, rank=rank, routes=feedforward_routes(ff))
+    net = analysis.net
     m, n = net.shape
     K, S = net.K, net.S
-    details: dict = {"mn": m * n, "K": K, "S": S}
+    rank_A = rank.value if rank.status == "proved" else None
+    details: dict = {"mn": m * n, "K": K, "S": S, "rank_A": rank_A,
+                     "surjective": None if rank_A is None else rank_A == m * n}
     try:
-        rank = lifting_rank(net, lifting_operator(net, max_columns=DEFAULT_MAX_COLUMNS))
-    except BudgetExceeded:
-        rank = None
-    details["rank_A"] = rank
-    details["surjective"] = None if rank is None else rank == m * n
-    try:
-        details["every_output_reached"] = every_output_reached(ff)
+        details["every_output_reached"] = every_output_reached(ff, analysis.budget)
     except BudgetExceeded:
         details["every_output_reached"] = None
     sigma2 = sigma2_dimension_formula(K, S)
@@ -346,36 +409,11 @@ def feedforward_verdict(ff: FeedforwardNetwork, seed: int = 0) -> Verdict:
                                          "as_stated_rhs": 2 * K * (S - 1) + 2,
                                          "holds_as_stated": m * n >= 2 * K * (S - 1) + 2}
     details["theorem_6_5_inequality"] = {"lhs": "2 S", "rhs": "m n", "2S": 2 * S, "mn": m * n, "holds": 2 * S > m * n}
-    claim = "the weights of the feed-forward network are identifiable (Definition 6.1), full model"
-    try:
-        found = find_path_collision(ff)
-    except BudgetExceeded as exc:
-        found = None
-        details["path_criterion"] = f"skipped: {exc}"
-    if found is not None:
-        h, g = found
-        stmt = ("two distinct paths join the same input entry to the same output entry and are both active on "
-                "every sample: the Dirac parameters h, g on them give equal outputs with P(h) ≠ P(g)")
-        return Verdict(claim, "refuted", stmt, ("Proposition 6.3", "section 6 (feed-forward example)"),
-                       {"h": h, "g": g}, ("exact over Q; holds over R", "paper-ordered layers: h_1 = output weights"),
-                       seed, details, verdict_assumptions("the full model (every weight free)"))
-    found = find_unit_rescaling(ff)
-    if found is not None:
-        h, g = found
-        stmt = ("scaling the weights into one hidden unit by 2 and out of it by 1/2 leaves every output unchanged "
-                "but is not a layer-wise rescaling: P(h) ≠ P(g) with equal products (the classes ⟨h⟩ of section 3 "
-                "do not quotient per-unit rescalings)")
-        return Verdict(claim, "refuted", stmt, ("Proposition 6.3", "Definition 6.1", "section 3 (equivalence ~)"),
-                       {"h": h, "g": g}, ("exact over Q; holds over R", "paper-ordered layers: h_1 = output weights"),
-                       seed, details, verdict_assumptions("the full model (every weight free)"))
-    v = identifiability_verdict(net, full_model(net), seed)
-    notes = list(v.notes)
-    if details["surjective"] and details["theorem_6_4_inequality"]["holds"] and v.status == "inconclusive":
-        if not any("Theorem 6.4" in x for x in notes):
-            notes.append("A is surjective and m n ≥ dim Σ_2: " + "identifiable for almost every operator of this "
-                         "rank (Theorem 6.4)")
-    if details["theorem_6_5_inequality"]["holds"] and v.status == "inconclusive":
-        notes.append("2S > m n: Theorem 6.5 states non-identifiability, but no explicit witness was constructed")
-    merged = dict(v.details)
-    merged.update(details)
-    return Verdict(claim, v.status, v.statement, v.relies_on, v.witness, tuple(notes), seed, merged, v.assumptions)
+    notes = list(decision.notes)
+    if decision.status == "inconclusive":
+        if details["surjective"] and details["theorem_6_4_inequality"]["holds"] and not any("Theorem 6.4" in x for x in notes):
+            notes.append("A is surjective and m n ≥ dim Σ_2: identifiable for almost every operator of this rank "
+                         "(Theorem 6.4)")
+        if details["theorem_6_5_inequality"]["holds"]:
+            notes.append("2S > m n: Theorem 6.5 states non-identifiability, but no explicit witness was constructed")
+    return decision.with_(details={**decision.details, **details}, notes=tuple(notes))

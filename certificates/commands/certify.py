@@ -1,36 +1,24 @@
 """``tensorlift certify SPEC``: decide what can be decided, write the certificate (and a report).
 
-Budgets are on by default (a spec must never run unbounded): ``--max-columns`` (non-zero columns
-of A to build) and ``--time-limit`` (seconds for the exact phases); exceeding either turns the
-affected claims into ``inconclusive`` with the reason. The certificate, the report and its figures
-are written together by :func:`certificates.files.write_files`, so a failure leaves none of them
-(no partial output).
+One budget per run, on by default (a spec must never run unbounded): ``--max-columns``
+(non-zero columns of A to build), ``--time-limit`` (seconds) and ``--work`` (work units), the
+same defaults as :func:`certificates.certify.certify` from Python; reaching one turns the
+affected claims into ``inconclusive`` with the reason, in the same words as from Python. The
+certificate, the report and its figures are written together by
+:func:`certificates.files.write_files`, so a failure leaves none of them (no partial output).
 """
 from __future__ import annotations
 
-import argparse
 import json
-import math
-import sys
 from pathlib import Path
 
-from algebra.limits import DEFAULT_MAX_COLUMNS, DEFAULT_SECONDS, MAX_DENSE_CELLS
+from algebra.limits import DEFAULT_MAX_COLUMNS
 from graphs.specs import load_spec
 
 from ..files import OutputFile, check_destination, write_files
-from .options import positive_int
+from .options import PhasePrinter, add_budget_options, budget_from_args
 
 __all__ = ["register", "run", "summary_lines", "write_outputs"]
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text!r}")
-    return value
 
 
 def register(sub) -> None:
@@ -41,12 +29,7 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("md", "tex", "html"), help="report format (default: from --report's suffix, else md)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
-    p.add_argument("--max-columns", type=positive_int, default=DEFAULT_MAX_COLUMNS, metavar="N",
-                   help=f"budget: most non-zero columns of A to build (default {DEFAULT_MAX_COLUMNS}); "
-                        "beyond it the rank claim is inconclusive")
-    p.add_argument("--time-limit", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS",
-                   help=f"budget: seconds for the exact phases (default {DEFAULT_SECONDS:g}); when reached "
-                        "the pending claims are inconclusive with the reason")
+    add_budget_options(p, DEFAULT_MAX_COLUMNS)
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=run)
 
@@ -73,18 +56,13 @@ def report_format(path: str | None, fmt: str | None) -> str:
 def run(args) -> int:
     from ..certify import certify, default_certificate_path
 
-    def progress(phase: str) -> None:
-        if not args.quiet:
-            print(f"tensorlift certify: {phase} ...", file=sys.stderr, flush=True)
-
     out = Path(args.output) if args.output else default_certificate_path(args.spec)
     check_destination(out, "--output")
     if args.report:
         check_destination(args.report, "--report")
     loaded = load_spec(args.spec)
-    max_columns = _dense_safe_columns(loaded, args.max_columns, progress)
-    result = certify(loaded, seed=args.seed, max_columns=max_columns, time_limit=args.time_limit,
-                     progress=progress)
+    budget = budget_from_args(args, None if args.quiet else PhasePrinter("certify"))
+    result = certify(loaded, seed=args.seed, budget=budget)
     write_outputs(result.document, out, args.report, report_format(args.report, args.format) if args.report else None)
     if args.json:
         print(json.dumps({"spec": str(args.spec), "certificate": str(out), "report": args.report,
@@ -99,20 +77,6 @@ def run(args) -> int:
         print(f"certificate: {out}" + (f"\nreport: {args.report}" if args.report else ""))
         print(f"re-check it with: tensorlift verify {out}")
     return 0
-
-
-def _dense_safe_columns(loaded, max_columns: int, progress) -> int:
-    """Lower the column budget so the exact rank's dense integer matrix (non-zero columns x rows
-    of A, algebra.exact) stays within MAX_DENSE_CELLS entries; conv networks never build A."""
-    if loaded.kind == "conv":
-        return max_columns
-    m, n = loaded.multilinear().shape
-    cap = max(1, MAX_DENSE_CELLS // (m * n))
-    if cap < max_columns:
-        progress(f"column budget lowered to {cap}: A has {m * n} rows and the exact rank keeps a dense "
-                 f"(columns x rows) integer matrix of at most {MAX_DENSE_CELLS} entries")
-        return cap
-    return max_columns
 
 
 def write_outputs(document, cert_path: str | Path | None, report_path: str | Path | None = None,

@@ -1,4 +1,4 @@
-"""Identifiability verdicts (paper, section 6): proofs, witnesses, Theorems 6.4 / 6.5."""
+"""Identifiability decisions (paper, section 6): proofs, witnesses, Theorems 6.4 / 6.5."""
 import itertools
 import math
 import random
@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from algebra.budget import Budget
 from algebra.errors import SpecError
 from algebra.identifiability import (THEOREM_6_4_NOTE, find_nonidentifiability_witness, kernel_line_witness,
-                                     identifiability_verdict, injectivity_witness, is_identifiable,
+                                     identifiability_decision, injectivity_witness, is_identifiable,
                                      verify_nonidentifiability_witness)
 from algebra.segre import are_equivalent
 from algebra.lifting import lifting_operator
@@ -67,8 +68,8 @@ def test_same_segre_against_the_tensor():
 
 def test_full_matrix_product_is_refuted_with_a_checked_witness():
     net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
-    v = identifiability_verdict(net, seed=3)
-    assert v.status == "refuted" and v.relies_on == ("Proposition 6.3", "Definition 6.1")
+    v = identifiability_decision(net, seed=3)
+    assert v.status == "refuted" and v.relies_on == ("Definition 6.1", "Proposition 6.3")
     assert v.details["theorem_6_5"]["inequality_holds"]                 # rk A = 4 < 2 S = 8
     assert any("Theorem 6.5" in n for n in v.notes)
     assert_independent_witness(net, v.witness["h"], v.witness["g"])
@@ -81,9 +82,10 @@ def test_outer_product_has_trivial_kernel():
     col = {"rows": 3, "cols": 1, "params": 3, "entries": [[i, i, 0, 1] for i in range(3)]}
     row = {"rows": 1, "cols": 2, "params": 2, "entries": [[j, 0, j, 1] for j in range(2)]}
     net = structured_network({"layers": [col, row]})
-    v = identifiability_verdict(net)
-    assert v.status == "proved" and v.witness["kind"] == "kernel-trivial"
-    assert len(v.witness["minor_rows"]) == 6
+    v = identifiability_decision(net)
+    assert v.status == "proved" and v.witness == {"from_claim": "lifting-rank"}
+    assert v.details["route"] == "kernel-trivial" and v.details["rank_A"] == 6
+    assert len(injectivity_witness(net)["minor_rows"]) == 6          # the 6 x 6 minor behind it
     assert find_nonidentifiability_witness(net) is None
 
 
@@ -92,14 +94,14 @@ def test_k1_injective_is_proved_although_2S_exceeds_the_rank():
     with K = 1 and A = I, 2S > rk(A) yet Ker A = {0}. The verdict must be proved."""
     net = structured_network({"layers": [{"rows": 3, "cols": 1, "params": 3,
                                                 "entries": [[i, i, 0, 1] for i in range(3)]}]})
-    assert identifiability_verdict(net).status == "proved"
+    assert identifiability_decision(net).status == "proved"
 
 
 @pytest.mark.parametrize("a, b", [(2, 2), (2, 3), (3, 3)])
 def test_blind_deconvolution_contiguous_supports_is_refuted(a, b):
     """Contiguous supports: X = product of polynomials, whose roots can be regrouped."""
     net, model = blind_deconvolution(a + b - 1, range(a), range(b))
-    v = identifiability_verdict(net, model, seed=1)
+    v = identifiability_decision(net, model, seed=1)
     assert v.status == "refuted"
     h, g = v.witness["h"], v.witness["g"]
     assert model.contains(h) and model.contains(g)
@@ -109,27 +111,28 @@ def test_blind_deconvolution_contiguous_supports_is_refuted(a, b):
 def test_blind_deconvolution_with_sidon_supports_is_proved():
     """T1 = {0, 1}, T2 = {0, 2} in Z_8: sums i + j all distinct, so A is injective on the box."""
     net, model = blind_deconvolution(8, [0, 1], [0, 2])
-    v = identifiability_verdict(net, model)
-    assert v.status == "proved" and v.witness["kind"] == "injective-on-model-span"
+    v = identifiability_decision(net, model)
+    assert v.status == "proved" and v.details["route"] == "model-span" and "model_span" in v.witness
     assert find_nonidentifiability_witness(net, model) is None
     # without the supports the same network is not identifiable
-    assert identifiability_verdict(net, seed=2).status == "refuted"
+    assert identifiability_decision(net, seed=2).status == "refuted"
 
 
 def test_phase_retrieval_enough_measurements_is_proved():
     """N = S(S+1)/2 generic measurements: A is injective on symmetric tensors = span{x ⊗ x}."""
     vecs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]]
     net, model = phase_retrieval(vecs)
-    v = identifiability_verdict(net, model)
+    v = identifiability_decision(net, model)
     assert v.status == "proved"
-    assert len(v.witness["minor_cols"]) == 6 and any(len(c) == 2 for c in v.witness["minor_cols"])
+    groups = v.witness["model_span"]["groups"]
+    assert len(groups) == 6 and any(len(c) == 2 for c in groups)
     # the full (untied) model is not identifiable: antisymmetric tensors are in Ker A
-    assert identifiability_verdict(net, seed=1).status == "refuted"
+    assert identifiability_decision(net, seed=1).status == "refuted"
 
 
 def test_phase_retrieval_too_few_measurements_is_refuted_by_the_tied_search():
     net, model = phase_retrieval([[1, 2, 0], [0, 1, 3]])   # N = 2 < S = 3
-    v = identifiability_verdict(net, model, seed=0)
+    v = identifiability_decision(net, model, seed=0)
     assert v.status == "refuted"
     h, g = v.witness["h"], v.witness["g"]
     assert h[0] == h[1] and g[0] == g[1]                   # respects the tie
@@ -143,28 +146,28 @@ def test_phase_retrieval_threshold_2S_minus_1():
     x ⊗ x − y ⊗ y has rank ≤ 2: proved by the kernel-line route."""
     vecs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]]
     net, model = phase_retrieval(vecs)
-    v = identifiability_verdict(net, model)
+    v = identifiability_decision(net, model)
     assert v.status == "refuted"
     x, y = v.witness["h"][0], v.witness["g"][0]
     assert all(sum(a * b for a, b in zip(vec, x)) ** 2 == sum(a * b for a, b in zip(vec, y)) ** 2 for vec in vecs)
     assert x != y and x != [-c for c in y]
     net, model = phase_retrieval(vecs + [[1, 2, 3]])
-    v = identifiability_verdict(net, model)
-    assert v.status == "proved" and v.witness["kind"] == "kernel-line-high-rank"
+    v = identifiability_decision(net, model)
+    assert v.status == "proved" and v.details["route"] == "kernel-line"
     check_kernel_line(net, v.witness)
 
 
-def check_kernel_line(net, w):
-    """Re-check a kernel-line witness independently: A T = 0, T symmetric under the groups,
-    the 3 x 3 flattening minor non-singular, and dim Ker(A·B) = 1 by an independent rank."""
+def check_kernel_line(net, witness):
+    """Re-check a kernel-line witness (the certificate's shape) independently: T = Σ_j c_j (sum
+    of group j's unit tensors) has A T = 0, the 3 x 3 flattening minor of T is non-singular, and
+    dim Ker(A·B) = 1 by an independent rank."""
     import sympy
+    w = witness["kernel_line"]
     A = lifting_operator(net)
-    T = dict(w["kernel_vector"])
+    T = {t: c for j, c in w["kernel"] for t in w["groups"][j]}
     assert T and A.apply(T) == {}
-    for grp in w["groups"]:
-        assert len({T.get(t, 0) for t in grp}) == 1
     k = w["flattening_layer"]
-    rows, cols = w["flattening_minor"]
+    rows, cols = w["flattening_minor"]["rows"], w["flattening_minor"]["cols"]
     minor = sympy.Matrix([[T.get(c[:k] + (r,) + c[k:], 0) for c in cols] for r in rows])
     assert minor.det() != 0
     AB = sympy.Matrix([[sum(A.columns.get(t, {}).get(r, 0) for t in grp) for grp in w["groups"]]
@@ -182,7 +185,7 @@ def test_kernel_line_route_on_a_random_operator():
     l2 = {"rows": 3, "cols": 8, "params": 3,
           "entries": [[j, i, c, C[c][i][j]] for c in range(8) for i in range(3) for j in range(3)]}
     net = structured_network({"layers": [l1, l2]})
-    v = identifiability_verdict(net, seed=4)
+    v = identifiability_decision(net, seed=4)
     assert v.details["rank_A"] == 8 and v.status == "proved"
     check_kernel_line(net, v.witness)
 
@@ -194,7 +197,7 @@ def test_kernel_line_with_a_rank_two_kernel_is_refuted_instead():
     l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
     l2 = {"rows": 3, "cols": 8, "params": 3, "entries": [[j, i, c, v] for c, row in enumerate(basis) for i, j, v in row]}
     net = structured_network({"layers": [l1, l2]})
-    v = identifiability_verdict(net)
+    v = identifiability_decision(net)
     assert v.status == "refuted"
     assert_independent_witness(net, v.witness["h"], v.witness["g"])
 
@@ -210,10 +213,10 @@ def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
           "entries": [[k, 3 * i + j, c, C[c][i][j][k]] for c in range(20) for i in range(3) for j in range(3)
                       for k in range(3)]}
     net = structured_network({"layers": [l1, l2, l3]})
-    v = identifiability_verdict(net, seed=4)
+    v = identifiability_decision(net, seed=4)
     assert v.details["rank_A"] == 20
     assert v.status == "inconclusive"
-    assert THEOREM_6_4_NOTE in v.notes[0] and v.relies_on == ("Theorem 6.4",)
+    assert THEOREM_6_4_NOTE in v.notes[0] and THEOREM_6_4_NOTE in v.reason and "Theorem 6.4" in v.relies_on
     assert v.details["theorem_6_4"]["condition"] == "holds"
     assert "almost every" in v.assumptions["genericity"] and "layer-wise" in v.assumptions["equivalence"]
     assert v.to_dict()["assumptions"]["field"].startswith("R")
@@ -235,9 +238,9 @@ def test_same_seed_same_witness():
 
 @given(networks(max_K=3, max_dim=2, max_params=3), st.integers(0, 5))
 @settings(max_examples=40, deadline=None)
-def test_verdict_routes_are_consistent(net, seed):
+def test_decision_routes_are_consistent(net, seed):
     """proved and refuted exclude each other; every refutation passes the independent check."""
-    v = identifiability_verdict(net, seed=seed)
+    v = identifiability_decision(net, seed=seed)
     found = find_nonidentifiability_witness(net, seed=seed + 1)
     if v.status == "proved":
         assert found is None
@@ -253,7 +256,7 @@ def test_verdict_routes_are_consistent(net, seed):
 def test_budget_on_the_lifting_still_allows_a_witness():
     """The kernel search needs only net.evaluate, so a lifting over budget does not stop it."""
     net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
-    v = identifiability_verdict(net, max_columns=1)
+    v = identifiability_decision(net, budget=Budget.default(max_columns=1))
     assert "skipped" in v.details["lifting"] and "rank_A" not in v.details
     assert v.status == "refuted"
     assert_independent_witness(net, v.witness["h"], v.witness["g"])
@@ -280,9 +283,9 @@ def networks_with_models(draw):
 
 @given(networks_with_models(), st.integers(0, 3))
 @settings(max_examples=40, deadline=None)
-def test_verdicts_respect_models(net_model, seed):
+def test_decisions_respect_models(net_model, seed):
     net, model = net_model
-    v = identifiability_verdict(net, model, seed=seed)
+    v = identifiability_decision(net, model, seed=seed)
     if v.status == "refuted":
         h, g = v.witness["h"], v.witness["g"]
         assert model.contains(h) and model.contains(g)
@@ -299,9 +302,9 @@ def test_a_spec_model_is_read_by_its_reader_never_by_the_decider():
     net, model = blind_deconvolution(8, [0, 1], [0, 2])
     raw = {"supports": [[[0, 1]], [[0, 2]]]}
     assert parse_model_spec(raw, net) == model
-    assert identifiability_verdict(net, model).status == "proved"
+    assert identifiability_decision(net, model).status == "proved"
     assert find_nonidentifiability_witness(net, model=model, seed=0) is None
-    for decide in (lambda: identifiability_verdict(net, raw), lambda: find_nonidentifiability_witness(net, model=raw)):
+    for decide in (lambda: identifiability_decision(net, raw), lambda: find_nonidentifiability_witness(net, model=raw)):
         with pytest.raises(TypeError, match="ModelCollection"):
             decide()
     other, _ = blind_deconvolution(4, [0, 1], [0, 2])
@@ -309,7 +312,7 @@ def test_a_spec_model_is_read_by_its_reader_never_by_the_decider():
         as_model(model, other)
 
 
-def test_theorem_6_4_function_matches_the_verdict_note():
+def test_theorem_6_4_function_matches_the_decision_note():
     from algebra.identifiability import theorem_6_4
     vecs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [1, 2, 3]]
     net, model = phase_retrieval(vecs)
@@ -325,7 +328,7 @@ def test_k2_with_a_two_parameter_layer_is_always_decided(net, seed):
     T = P(h) − P(g) in the kernel; the verdict must be proved or refuted, never inconclusive."""
     if net.K != 2 or min(net.param_counts) > 2:
         return
-    v = identifiability_verdict(net, seed=seed)
+    v = identifiability_decision(net, seed=seed)
     assert v.status in ("proved", "refuted")
     assert (v.status == "proved") == (v.details["rank_A"] == net.param_counts[0] * net.param_counts[1])
 
@@ -333,13 +336,14 @@ def test_k2_with_a_two_parameter_layer_is_always_decided(net, seed):
 def test_kernel_rank2_route_directly():
     """A 1 x 2 times 2 x 1 structure with X = a_0 b_0 + a_1 b_1 + a_0 b_1 (3 x 3 params, rank 1
     kernel matrices exist) -- check the route's witness on its own."""
-    from algebra.identifiability import _search_kernel_rank2
+    from algebra.identifiability import _SizeCaps, _WitnessSearch
     from algebra.models import full_model
     l1 = {"rows": 1, "cols": 2, "params": 3, "entries": [[0, 0, 0, 1], [1, 0, 1, 1], [2, 0, 0, 1], [2, 0, 1, 1]]}
     l2 = {"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1], [1, 1, 0, 1]]}
     net = structured_network({"layers": [l1, l2]})
     model = full_model(net)
     (piece,) = model.pieces()
-    found = _search_kernel_rank2(net, model, piece, random.Random(0))
+    search = _WitnessSearch(net, model, lifting_operator(net), 0, Budget.default(), _SizeCaps(None), {})
+    found = search.kernel_rank2(piece)
     assert found is not None
     assert_independent_witness(net, *found)

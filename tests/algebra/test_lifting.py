@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import pytest
 
+from algebra.budget import Budget
 from algebra.errors import BudgetExceeded
 from algebra.lifting import (
     DENSE_BLOCK_LIMIT, column_to_tuple, lifting_operator, lifting_operator_sparse, lifting_operator_sympy,
@@ -91,7 +92,7 @@ def test_sparse_propagation_never_extends_zero_prefixes(route):
 def test_budget(route):
     net = structured_network({"layers": [full_layer(3, 3)] * 3})
     with pytest.raises(BudgetExceeded):
-        route(net, max_columns=10)
+        route(net, Budget(max_columns=10))
 
 
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=4), st.data())

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from algebra.budget import Budget
 from algebra.errors import BudgetExceeded
 from algebra.lifting import lifting_operator_sparse
 from algebra.lifting_int import IntegerColumns, lifting_operator_int
@@ -35,8 +36,8 @@ def test_huge_coefficients_use_exact_python_integers():
 def test_budget():
     net = structured_network({"layers": [full_layer(2, 2), full_layer(2, 2)]})
     with pytest.raises(BudgetExceeded):
-        lifting_operator_int(net, max_columns=7)
-    assert len(lifting_operator_int(net, max_columns=8).columns) == 8
+        lifting_operator_int(net, Budget(max_columns=7))
+    assert len(lifting_operator_int(net, Budget(max_columns=8)).columns) == 8
 
 
 @settings(max_examples=60, deadline=None)

@@ -270,7 +270,8 @@ def test_coefficient_beyond_floats_certifies(tmp_path, capsys):
 
 def test_column_budget_is_lowered_for_tall_operators(tmp_path, capsys):
     # A has m*n = 10^6 rows: the exact rank's dense integer matrix (columns x rows) must stay
-    # within MAX_DENSE_CELLS, so certify lowers the column budget instead of aborting in flint
+    # within MAX_DENSE_CELLS, so the column budget is lowered instead of aborting in flint (the
+    # engine does it: from Python too, see tests/certificates/test_budget.py)
     from algebra.limits import MAX_DENSE_CELLS
 
     P = 20
@@ -280,6 +281,6 @@ def test_column_budget_is_lowered_for_tall_operators(tmp_path, capsys):
     out = tmp_path / "o.cert.json"
     assert main(["certify", spec, "-o", str(out), "--json"]) == 0
     captured = capsys.readouterr()
-    assert f"column budget lowered to {MAX_DENSE_CELLS // 10**6}" in captured.err
     rank = next(c for c in json.loads(captured.out)["claims"] if c["id"] == "lifting-rank")
-    assert rank["status"] == "inconclusive" and "budget" in rank["reason"]
+    assert rank["status"] == "inconclusive"
+    assert rank["reason"].startswith(f"budget reached: lifting operator: column budget lowered to {MAX_DENSE_CELLS // 10**6}")

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from algebra.budget import Budget
 from algebra.lifting import lifting_operator
-from certificates.certify import certify, default_certificate_path
+from certificates.certify import certify, certify_file, default_certificate_path
 from certificates.checker import check_certificate
 from certificates.cli import main
 from graphs.structured_spec import write_structured_spec
@@ -50,18 +51,20 @@ def test_full_column_rank_gives_proved_identifiability_and_proved_stability():
 
 def test_spec_is_embedded_verbatim_and_hashed():
     spec = json.loads((ROOT / "examples/structured/matrix-product.json").read_text())
-    doc = certify(spec).document
+    result = certify(spec)
+    doc = result.document
     assert doc["network"]["spec"] == spec
     assert doc["seeds"] == {"seed": 0}
-    assert set(doc["timings"]) >= {"lifting", "rank"}
+    assert "timings" not in doc   # the document is the same on every run; timings are extras
+    assert set(result.extras["timings"]) >= {"lifting operator", "exact rank", "identifiability"}
 
 
 def test_budget_turns_into_inconclusive():
     spec = {"kind": "structured", "layers": [full_layer(2, 2), full_layer(2, 2), full_layer(2, 2)]}
-    result = certify(spec, max_columns=3)
+    result = certify(spec, budget=Budget.default(max_columns=3))
     claims = {c.id: c for c in result.claims}
     assert claims["lifting-rank"].status == "inconclusive"
-    assert "budget" in claims["lifting-rank"].reason
+    assert claims["lifting-rank"].reason.startswith("budget reached: lifting operator:")
     # without the rank, identifiability is only decided by a counterexample (when a search exists)
     assert claims["identifiable"].status in ("inconclusive", "refuted")
     assert check_certificate(result.document).exit_code == 0
@@ -70,18 +73,18 @@ def test_budget_turns_into_inconclusive():
 def test_time_limit_turns_into_inconclusive(monkeypatch):
     import time as _time
 
-    import certificates.certify as producer
+    import algebra.analysis as analysis
 
-    def slow_rank(A, seed):
-        _time.sleep(5)
+    def slow_rank(A, seed, budget):
+        _time.sleep(5)  # a step that cannot charge as it goes: the budget's alarm interrupts it
 
-    monkeypatch.setattr(producer, "_rank_witness", slow_rank)
+    monkeypatch.setattr(analysis, "lifting_rank_decision", slow_rank)
     spec = {"kind": "structured", "layers": [full_layer(2, 2), full_layer(2, 2)]}
     started = _time.perf_counter()
-    claims = {c.id: c for c in certify(spec, time_limit=0.3).claims}
+    claims = {c.id: c for c in certify(spec, budget=Budget(seconds=0.3)).claims}
     assert _time.perf_counter() - started < 3
     assert claims["lifting-rank"].status == "inconclusive"
-    assert "time limit" in claims["lifting-rank"].reason
+    assert "time limit of 0.3 s reached" in claims["lifting-rank"].reason
 
 
 def test_default_certificate_path():
@@ -236,11 +239,12 @@ def test_examples_readme_statuses_for_conv_examples_are_what_certify_proves():
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks(max_K=3, max_dim=3, max_params=3))
-def test_sympy_fallback_rank_route_also_verifies(net):
-    from certificates.certify import _rank_witness_sympy, lifting_rank_claim
+def test_sympy_reference_rank_route_also_verifies(net):
+    from algebra.exact import lifting_rank_decision
+    from certificates.certify import claim_of
     from certificates.checker import spec_sha256
 
-    claim = lifting_rank_claim(lifting_operator(net), route=_rank_witness_sympy)
+    claim = claim_of(lifting_rank_decision(lifting_operator(net), method="sympy"))
     spec = write_structured_spec(net)
     doc = {"format": "tensorlift-certificate", "version": 1, "tool": {"name": "t", "version": "0"},
            "network": {"spec": spec, "sha256": spec_sha256(spec)},
@@ -280,7 +284,7 @@ def test_conv_time_limit_turns_the_witness_search_into_inconclusive(monkeypatch)
     monkeypatch.setattr(decisions, "find_nonidentifiability_witness", lambda net, budget: _time.sleep(5))
     loaded = load_spec(ROOT / "examples" / "conv" / "paper-unscattered-123x123.json")
     started = _time.perf_counter()
-    doc = certify(loaded, time_limit=0.5).document
+    doc = certify(loaded, budget=Budget(seconds=0.5)).document
     assert _time.perf_counter() - started < 2
     status = {c["id"]: c["status"] for c in doc["claims"]}
     assert status == {"lifting-rank": "proved", "scattered": "refuted", "identifiable": "inconclusive",
@@ -319,10 +323,25 @@ def test_a_conv_witness_search_over_budget_gives_a_checkable_certificate():
     from graphs.builders import haar_packet_tree
 
     started = _time.perf_counter()
-    doc = certify(haar_packet_tree(6, 40).spec, time_limit=0.5).document
+    doc = certify(haar_packet_tree(6, 40).spec, budget=Budget(seconds=0.5)).document
     assert _time.perf_counter() - started < 2.5
     claims = {c["id"]: c for c in doc["claims"]}
     assert [claims[c]["status"] for c in ("lifting-rank", "scattered", "identifiable", "stable")] == [
         "proved", "refuted", "inconclusive", "inconclusive"]
     assert claims["identifiable"]["reason"].endswith("time limit of 0.5 s reached")
+
+
+def test_a_kernel_proof_never_rests_on_a_rank_claim_the_checker_cannot_recheck(monkeypatch):
+    # Ker A = {0} (A is the identity on R^{3x2}) but, with the checker's budget shrunk below the 6
+    # columns, the rank claim is inconclusive: identifiability is decided without it, so no
+    # claim cites an unverifiable one
+    import certificates.certify as certify_module
+
+    monkeypatch.setattr(certify_module, "MAX_WORK", 5 * certify_module.MATMUL_STEPS)
+    doc = certify_file(ROOT / "examples/structured/outer-product-3x2.json").document
+    claims = {c["id"]: c for c in doc["claims"]}
+    assert claims["lifting-rank"]["status"] == "inconclusive"
+    assert claims["identifiable"]["status"] == "inconclusive"
+    assert claims["identifiable"]["reason"].startswith("the lifting rank is unknown (A has 6 non-zero columns")
+    assert claims["stable"]["status"] == "inconclusive"
     assert check_certificate(doc).exit_code == 0

@@ -37,7 +37,7 @@ def test_a_bug_in_a_decider_is_an_internal_error(tmp_path, capsys, monkeypatch, 
     def broken(*args, **kwargs):
         raise bug
 
-    monkeypatch.setattr(certify, "lifting_rank_claim", broken)
+    monkeypatch.setattr(certify, "structured_claims", broken)
     out = tmp_path / "o.cert.json"
     line = _one_line(capsys, ["certify", _spec(tmp_path), "-o", str(out), "--quiet"], 3)
     assert line.startswith(f"tensorlift certify: internal error, please report: {type(bug).__name__}: "), line
@@ -50,7 +50,7 @@ def test_a_bug_in_rank_is_an_internal_error(tmp_path, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise InternalError("rank witness does not re-check\n  (second line)")
 
-    monkeypatch.setattr(rank, "rank_witness", broken)
+    monkeypatch.setattr(rank, "lifting_rank_decision", broken)
     line = _one_line(capsys, ["rank", _spec(tmp_path)], 3)
     assert line == ("tensorlift rank: internal error, please report: InternalError: rank witness does not "
                     "re-check (second line)")
@@ -69,7 +69,7 @@ def test_a_spec_error_raised_by_a_command_exits_2(tmp_path, capsys, monkeypatch)
     def refuse(*args, **kwargs):
         raise SpecError("--seed", "expected a seed the search accepts")
 
-    monkeypatch.setattr(certify, "lifting_rank_claim", refuse)
+    monkeypatch.setattr(certify, "structured_claims", refuse)
     line = _one_line(capsys, ["certify", _spec(tmp_path), "-o", str(tmp_path / "o.json"), "--quiet"], 2)
     assert line == "tensorlift certify: error: --seed: expected a seed the search accepts"
 
@@ -80,7 +80,7 @@ def test_budget_exceeded_without_an_inconclusive_result_exits_2(tmp_path, capsys
     def over(*args, **kwargs):
         raise BudgetExceeded("more than 3 non-zero columns", phase="lifting operator")
 
-    monkeypatch.setattr(rank, "lifting_operator", over)
+    monkeypatch.setattr(rank, "lifting_rank_decision", over)
     line = _one_line(capsys, ["rank", _spec(tmp_path)], 2)
     assert line == "tensorlift rank: budget exceeded: lifting operator: more than 3 non-zero columns"
 
@@ -91,6 +91,6 @@ def test_out_of_memory_is_a_size_problem_exit_2(tmp_path, capsys, monkeypatch):
     def oom(*args, **kwargs):
         raise MemoryError()
 
-    monkeypatch.setattr(rank, "lifting_operator", oom)
+    monkeypatch.setattr(rank, "lifting_rank_decision", oom)
     line = _one_line(capsys, ["rank", _spec(tmp_path)], 2)
     assert "out of memory" in line and "--max-columns" in line

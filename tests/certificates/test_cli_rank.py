@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from graphs.structured_spec import structured_network
 from certificates.cli import main
 from graphs import specs
 
@@ -88,34 +87,18 @@ def test_budget_exceeded_exit_2(capsys):
     assert code == 2 and out == "" and err.count("\n") == 1 and "budget" in err
 
 
-class _FakeConv:
-    """A network of a kind whose rank is known structurally (a conv network, Proposition 8.2)."""
-
-    def __init__(self, net):
-        self.net = net
-
-    def to_multilinear(self):
-        return self.net
-
-
-def _fake_read(spec):
-    return _FakeConv(structured_network({"layers": spec["layers"]})), None
-
-
-def test_structural_rank_is_used_when_available(tmp_path, capsys, monkeypatch):
-    import types
-
-    import certificates.commands.rank as rank_command
-
-    monkeypatch.setitem(specs.KINDS, "conv", _fake_read)
-    monkeypatch.setattr(rank_command, "structural_rank",
-                        lambda net, max_tuples: types.SimpleNamespace(rank=3, n_valid=4, method="Proposition 8.2"))
-    spec = json.loads(EXAMPLE.read_text())
-    spec = {"kind": "conv", "layers": spec["layers"]}
-    code, out, _ = run_cli(capsys, write(tmp_path, spec), "--json")
+def test_structural_rank_is_used_for_conv_networks(capsys):
+    # a conv network is answered by graphs.conv_structure.structural_rank without compiling A;
+    # the forced generic route (A built, exact rank with witnesses) must agree
+    conv = ROOT / "examples" / "conv" / "paper-unscattered-123x123.json"
+    code, out, _ = run_cli(capsys, conv, "--json")
     report = json.loads(out)
     assert code == 0
-    assert (report["rank"], report["method"], report["shape"]) == (3, "structural", [4, 16])
+    assert (report["rank"], report["method"], report["status"]) == (5, "structural", "proved")
+    assert report["shape"] == [16 * 16, 9] and report["nonzero_columns"] == 9
+    code, out, _ = run_cli(capsys, conv, "--json", "--generic")
+    generic = json.loads(out)
+    assert (generic["rank"], generic["shape"], generic["method"]) == (5, report["shape"], "flint-modular")
 
 
 def test_console_entry_point_end_to_end():

@@ -14,7 +14,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import certificates.certify as certify_module
+import algebra.stability as stability
 import certificates.checker as checker
 from certificates.certify import certify, certify_file
 from certificates.checker import _charpoly, _roots_above, check_certificate
@@ -143,7 +143,7 @@ def test_checker_budget_fails_cleanly(irrational, monkeypatch):
 
 # --------------------------------------------------------------------------- producer fallback
 def test_over_budget_falls_back_to_numeric_with_the_reason(monkeypatch):
-    monkeypatch.setattr(certify_module, "PROVED_GRAM_SIDE", 5)
+    monkeypatch.setattr(stability, "PROVED_GRAM_SIDE", 5)
     claim = _stable(certify_file(ROOT / "examples/structured/outer-product-3x2.json").document)
     assert claim["status"] == "numeric"
     assert "limited to Gram sides <= 5" in claim["evidence"]["exact_enclosure"]

@@ -6,11 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from algebra.errors import SpecError
-from algebra.identifiability import lifting_rank
+from algebra.analysis import Analysis
 from algebra.lifting import lifting_operator
 from algebra.segre import are_equivalent
-from graphs.feedforward import (every_output_reached, feedforward_verdict, find_path_collision, find_unit_rescaling, has_path_collision,
-                                iter_paths)
+from graphs.feedforward import (every_output_reached, feedforward_identifiability, find_path_collision, find_unit_rescaling,
+                                has_path_collision, iter_paths)
 from graphs.feedforward_spec import parse_feedforward_spec
 from graphs.specs import parse_spec
 from tests.strategies import small_rationals
@@ -68,7 +68,7 @@ def test_path_collision_gives_a_dirac_witness():
     net = ff.to_multilinear()
     assert net.evaluate(h) == net.evaluate(g) and not are_equivalent(h, g)
     assert all(sorted(x) == [0] * (len(x) - 1) + [1] for x in h + g)   # Diracs
-    v = feedforward_verdict(ff)
+    v = feedforward_identifiability(ff)
     assert v.status == "refuted" and "Proposition 6.3" in v.relies_on
 
 
@@ -79,7 +79,7 @@ def test_relu_removes_the_collision():
     ff = parse_feedforward_spec(spec)
     assert not has_path_collision(ff)
     # X = [w1_0 * v_0, w1_1 * v_1]: A is surjective (rank 2 = m n), Ker A ≠ {0} (4 columns)
-    v = feedforward_verdict(ff)
+    v = feedforward_identifiability(ff)
     assert v.details["surjective"] is True and v.details["rank_A"] == 2
     # yet not identifiable: a per-unit rescaling is not a layer-wise one
     assert v.status == "refuted"
@@ -100,13 +100,13 @@ def test_zero_input_entry_does_not_need_activity():
 def test_single_layer_surjective_and_kernel_trivial():
     """L = 1, inputs the identity: X = W, A = identity, rank m n = S: proved identifiable."""
     ff = parse_feedforward_spec({"kind": "feedforward", "widths": [2, 3], "inputs": [[1, 0], [0, 1]]})
-    v = feedforward_verdict(ff)
+    v = feedforward_identifiability(ff)
     assert v.status == "proved" and v.details["surjective"] is True and v.details["rank_A"] == 6
 
 
 def test_inequalities_reported_as_the_paper_states_them():
     ff = parse_feedforward_spec({"kind": "feedforward", "widths": [2, 2, 2], "inputs": [[1, 1]]})
-    v = feedforward_verdict(ff)
+    v = feedforward_identifiability(ff)
     d = v.details
     assert d["mn"] == 2 and d["S"] == 4 and d["theorem_6_5_inequality"]["holds"] is True
     assert d["theorem_6_4_inequality"]["dim_sigma2"] == 4 * (4 - 1) and d["theorem_6_4_inequality"]["holds"] is False
@@ -164,7 +164,7 @@ def test_width_one_hidden_layer_goes_to_the_general_route():
     ff = parse_feedforward_spec({"kind": "feedforward", "widths": [2, 1, 2],
                                  "inputs": [[1, 0], [0, 1], [1, 1]]})
     assert find_unit_rescaling(ff) is None and find_path_collision(ff) is None
-    v = feedforward_verdict(ff)
+    v = feedforward_identifiability(ff)
     # X = w2 w1^T [x_1 x_2 x_3]: A is injective on R^{2x2} (inputs span R^2): proved
     assert v.status == "proved" and v.details["rank_A"] == 4
 
@@ -176,12 +176,12 @@ def test_surjectivity_needs_every_output_reached(spec):
     stated in section 6, fails (next test), so the verdict uses the exact rank."""
     ff = parse_feedforward_spec(spec)
     net = ff.to_multilinear()
-    if lifting_rank(net) == net.shape[0] * net.shape[1]:
+    if Analysis(net).rank().value == net.shape[0] * net.shape[1]:
         assert every_output_reached(ff)
 
 
 def test_reached_outputs_do_not_imply_surjectivity():
     ff = parse_feedforward_spec({"kind": "feedforward", "widths": [1, 2, 1], "inputs": [[1], [2], [3]]})
-    v = feedforward_verdict(ff)
+    v = feedforward_identifiability(ff)
     assert v.details["every_output_reached"] is True
     assert v.details["rank_A"] == 1 and v.details["surjective"] is False   # all samples proportional
