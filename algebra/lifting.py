@@ -12,7 +12,8 @@ Conventions (the certificates depend on them):
   products layer by layer, so a tuple whose prefix already gives a zero product is never
   extended -- the S_1 ... S_K column space is never enumerated when the factors are sparse.
 
-Three constructions give the same A: :func:`lifting_operator_sparse` (products of sparse basis
+The object A (shape, index-tuple convention, non-zero columns) is
+:class:`algebra.lifting_operator.LiftingOperator`. Three constructions give the same A: :func:`lifting_operator_sparse` (products of sparse basis
 matrices held as dicts), :func:`algebra.lifting_int.lifting_operator_int` (the same products as
 batched dense integer matrices) and, independently, :func:`lifting_operator_sympy` (expand the
 entries of the product as sympy polynomials and read off monomial coefficients, Proposition
@@ -20,13 +21,13 @@ entries of the product as sympy polynomials and read off monomial coefficients, 
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterator, Mapping, Sequence
+from typing import Iterator, Sequence
 
 from .budget import Budget
 from .errors import InternalError
+from .lifting_int import lifting_operator_int
+from .lifting_operator import LIFTING_PHASE, IndexTuple, LiftingOperator, column_to_tuple, tuple_to_column
 from .network import MultilinearMap, SparseMatrix, sparse_matmul
 
 __all__ = [
@@ -38,105 +39,6 @@ __all__ = [
     "column_to_tuple",
     "LIFTING_PHASE",
 ]
-
-IndexTuple = tuple[int, ...]
-
-
-def tuple_to_column(index: IndexTuple, param_counts: Sequence[int]) -> int:
-    """Mixed-radix (lexicographic) column number of an index tuple.
-
-    >>> tuple_to_column((1, 0, 2), (2, 3, 4))
-    14
-    """
-    col = 0
-    for i, s in zip(index, param_counts):
-        col = col * s + i
-    return col
-
-
-def column_to_tuple(col: int, param_counts: Sequence[int]) -> IndexTuple:
-    """Inverse of :func:`tuple_to_column`.
-
-    >>> column_to_tuple(14, (2, 3, 4))
-    (1, 0, 2)
-    """
-    out = []
-    for s in reversed(param_counts):
-        col, i = divmod(col, s)
-        out.append(i)
-    return tuple(reversed(out))
-
-
-@dataclass(frozen=True)
-class LiftingOperator:
-    """The lifting operator A of a network, stored by its non-zero columns.
-
-    Attributes
-    ----------
-    shape : (m, n)
-        Shape of the network's product X; A has m*n rows.
-    param_counts : (S_1, ..., S_K)
-        A has S_1 * ... * S_K columns (most of them possibly zero).
-    columns : Mapping
-        index tuple -> {row: Fraction}, only for non-zero columns, keys in lexicographic order.
-        A plain dict from :func:`lifting_operator_sparse`; a read-only integer-backed mapping
-        (:class:`algebra.lifting_int.IntegerColumns`, Fractions built on first read) from the
-        batched route, so :func:`algebra.exact.rank_witness` can skip the Fraction round-trip.
-        Use it as a Mapping (``dict(A.columns)`` for a real dict).
-    """
-
-    shape: tuple[int, int]
-    param_counts: tuple[int, ...]
-    columns: Mapping[IndexTuple, Mapping[int, Fraction]] = field(repr=False)
-
-    @property
-    def n_rows(self) -> int:
-        return self.shape[0] * self.shape[1]
-
-    @property
-    def n_cols(self) -> int:
-        return math.prod(self.param_counts)
-
-    @property
-    def nonzero_tuples(self) -> list[IndexTuple]:
-        """The index tuples of the non-zero columns, in column (lexicographic) order."""
-        return list(self.columns)
-
-    def column_index(self, index: IndexTuple) -> int:
-        return tuple_to_column(index, self.param_counts)
-
-    def apply(self, tensor: Mapping[IndexTuple, Fraction]) -> dict[int, Fraction]:
-        """A T for a sparse tensor T given as {index tuple: value}; returns {row: value}."""
-        out: dict[int, Fraction] = {}
-        for idx, t in tensor.items():
-            col = self.columns.get(tuple(idx))
-            if not col or not t:
-                continue
-            for r, v in col.items():
-                out[r] = out.get(r, 0) + v * t
-        return {r: v for r, v in out.items() if v}
-
-    def dense_rows(self) -> list[list[Fraction]]:
-        """A restricted to its non-zero columns, dense (n_rows x len(columns))."""
-        tuples = self.nonzero_tuples
-        dense = [[Fraction(0)] * len(tuples) for _ in range(self.n_rows)]
-        for j, t in enumerate(tuples):
-            for r, v in self.columns[t].items():
-                dense[r][j] = v
-        return dense
-
-    def to_sympy(self, full: bool = False):
-        """A as a sympy SparseMatrix over QQ (all S^K columns if ``full``, else non-zero ones)."""
-        import sympy
-
-        entries = {}
-        for j, t in enumerate(self.nonzero_tuples):
-            jj = self.column_index(t) if full else j
-            for r, v in self.columns[t].items():
-                entries[(r, jj)] = sympy.Rational(v.numerator, v.denominator)
-        ncols = self.n_cols if full else len(self.columns)
-        return sympy.SparseMatrix(self.n_rows, ncols, entries)
-
 
 def _vec(matrix: SparseMatrix, n: int) -> dict[int, Fraction]:
     return {r * n + c: v for r, row in matrix.items() for c, v in row.items()}
@@ -172,13 +74,8 @@ def lifting_operator(net: MultilinearMap, budget: Budget | None = None) -> Lifti
     """
     widest_block = net.shape[0] * max(layer.cols for layer in net.layers)
     if widest_block <= DENSE_BLOCK_LIMIT:
-        from .lifting_int import lifting_operator_int  # imports this module: import lazily
-
         return lifting_operator_int(net, budget)
     return lifting_operator_sparse(net, budget)
-
-
-LIFTING_PHASE = "lifting operator"  # the phase name budgets and progress report
 
 
 def lifting_operator_sparse(net: MultilinearMap, budget: Budget | None = None) -> LiftingOperator:

@@ -37,7 +37,7 @@ from fractions import Fraction
 import numpy as np
 
 from .budget import Budget
-from .lifting import LIFTING_PHASE, LiftingOperator
+from .lifting_operator import LIFTING_PHASE, LiftingOperator
 from .network import MultilinearMap
 
 __all__ = ["lifting_operator_int", "IntegerColumns", "INT_OPS_PER_UNIT"]

@@ -445,7 +445,7 @@ class _Structured:
 
 
 def _read_model(model, sizes) -> dict | None:
-    """The spec's optional ``model`` (the forms of algebra/models.py), read strictly: per layer
+    """The spec's optional ``model`` (the forms graphs/structured_spec.py reads), read strictly: per layer
     ``null``/``"full"``, a non-empty list of supports (non-empty lists of distinct indices),
     ``{"sparsity": s}`` or ``{"groups": [...], "active": a}``; ``tie``: groups of 1-based layer
     numbers (overlapping groups are merged, as the producer does); ``description``: free text."""
@@ -512,7 +512,7 @@ def _support_allowed(supp: set, item, k: int) -> bool:
 
 def _tie_classes(model, K: int) -> list[list[int]]:
     """The tie classes (0-based layers, sorted), overlapping groups merged by union-find exactly
-    as algebra/models.parse_model does."""
+    as graphs/structured_spec.parse_model_spec does."""
     parent = list(range(K))
 
     def root(k):

@@ -9,17 +9,17 @@ with "internal error, please report".
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from algebra.errors import BudgetExceeded, SpecError
 
+from .commands import certify, demo, examples, rank, report, scatter, verify
 from .version import installed_version
 
 __all__ = ["main", "build_parser"]
 
 # Order is the order shown by --help.
-COMMANDS = ["certify", "verify", "rank", "scatter", "report", "examples", "demo"]
+COMMANDS = [certify, verify, rank, scatter, report, examples, demo]
 MAX_MESSAGE = 300  # characters of an error message shown on its one line
 
 
@@ -38,14 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tensorlift {installed_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"certificates.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"certificates.commands.{name}":
-                raise
-            continue  # not built yet
-        module.register(sub)
+    for command in COMMANDS:
+        command.register(sub)
     return parser
 
 

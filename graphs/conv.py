@@ -277,8 +277,9 @@ class ConvNetwork:
                 p = e.offset + j
                 for r in range(N):  # C(delta_s)[r, c] = 1 iff r - c = s mod N
                     entries.append((p, a * N + r, b * N + (r - s) % N, Fraction(1)))
+        # canonical by construction: one parameter per (edge, offset), one entry per (parameter, row)
         entries.sort()
-        return Layer(N * len(self.levels[k - 1]), N * len(self.levels[k]), self.param_counts[k - 1], tuple(entries))
+        return Layer.from_checked(N * len(self.levels[k - 1]), N * len(self.levels[k]), self.param_counts[k - 1], tuple(entries))
 
     def to_multilinear(self) -> MultilinearMap:
         """Compile to the multilinear map h -> M_1(h_1) ... M_K(h_K) of (8.1)."""

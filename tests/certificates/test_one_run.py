@@ -89,9 +89,9 @@ def test_the_search_runs_in_a_capped_child_of_the_run_budget(monkeypatch, cap, v
     # against the run's
     import algebra.identifiability as identifiability
     from algebra.errors import BudgetExceeded
-    from algebra.network import MultilinearMap
+    from graphs.structured_spec import structured_network
 
-    net = MultilinearMap.from_spec(big_spec())
+    net = structured_network(big_spec())
     A = algebra.lifting.lifting_operator(net)
     monkeypatch.setattr(identifiability, cap, value)
     run = Budget.default()
@@ -155,7 +155,7 @@ def test_one_run_builds_the_lifting_operator_once_and_ranks_it_once(monkeypatch,
             return function(*args, **kwargs)
         return wrapper
 
-    for module, name_ in ((algebra.lifting, "lifting_operator_sparse"), (algebra.lifting_int, "lifting_operator_int")):
+    for module, name_ in ((algebra.lifting, "lifting_operator_sparse"), (algebra.lifting, "lifting_operator_int")):
         monkeypatch.setattr(module, name_, counting(getattr(module, name_), built))
     monkeypatch.setattr(exact, "rank_witness", counting(exact.rank_witness, ranked))
     doc = certify_file(ROOT / "examples" / f"{name}.json").document
