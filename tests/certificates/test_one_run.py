@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 import algebra.lifting
-import algebra.lifting_int
 from algebra import exact
 from algebra.budget import Budget
 from algebra.decision import jsonable
