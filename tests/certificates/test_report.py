@@ -108,7 +108,7 @@ def test_certificates_are_deterministic():
 
 
 def test_the_report_shows_unverified_text_only_flagged():
-    # finding 1: the report printed "verified" beside text nobody checked
+    # regression: the report printed "verified" beside text nobody checked
     import copy
 
     from certificates.certify import certify
