@@ -27,6 +27,8 @@ __all__ = [
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
     "MAX_SCATTER_ENTRIES",
+    "GROEBNER_CALL_SECONDS", "GROEBNER_IN_PROCESS_MAX_VARIABLES", "MACAULAY_MAX_COLUMNS", "DIFFERENCE_SET_MAX_PAIRS",
+    "DIFFERENCE_SET_MAX_MINORS", "REAL_WITNESS_MAX_PAIRS", "REAL_WITNESS_MAX_SLICES", "REAL_WITNESS_MAX_VARIABLES",
 ]
 
 # ============================================================================ spec sizes
@@ -95,3 +97,18 @@ MAX_FF_PATHS = 100_000  # input-output paths a feed-forward path criterion enume
 
 # ============================================================================ certificates
 MAX_SCATTER_ENTRIES = 100_000  # non-zero Algorithm 8.1 entries written into a certificate
+
+# ============================================================================ non-linear routes (section 6)
+# Measurements: tests/benchmarks/bench_nonlinear.py (random K in {2, 3} networks, S_k <= 4).
+# One Gröbner basis (a Singular subprocess) never runs longer than this, even with more budget left.
+GROEBNER_CALL_SECONDS = 10.0
+# python-flint's Buchberger and sympy's cannot be interrupted: only systems this small go to them.
+GROEBNER_IN_PROCESS_MAX_VARIABLES = 8
+# Columns (monomials of degree D in d variables) of a Macaulay certificate: the checker eliminates a
+# square block of this side modulo a prime in pure Python, ~side^3 / 3 steps.
+MACAULAY_MAX_COLUMNS = 500
+DIFFERENCE_SET_MAX_PAIRS = 200  # pairs of model pieces given one difference-set system each
+DIFFERENCE_SET_MAX_MINORS = 20_000  # 3 x 3 flattening minors formed for one system
+REAL_WITNESS_MAX_PAIRS = 200  # pairs of model pieces searched for a real counterexample
+REAL_WITNESS_MAX_SLICES = 12  # zero-dimensional slices solved per pair before giving up
+REAL_WITNESS_MAX_VARIABLES = 40  # unknowns of one sliced incidence system
