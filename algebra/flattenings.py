@@ -123,7 +123,7 @@ def flattening_minors(tensors: Sequence[Mapping[IndexTuple, int]], K: int, class
                        + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]))
                 if det.is_zero():
                     continue
-                form = {tuple(e): int(c) for e, c in det.to_dict().items()}
+                form = {tuple(int(x) for x in e): int(c) for e, c in det.to_dict().items()}
                 if budget is not None:
                     budget.charge(len(form), "flattening minors")
                 yield FlatteningMinor(layer, r3, c3), form

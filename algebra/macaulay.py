@@ -170,7 +170,8 @@ def _rank_and_pivot_rows(rows: Sequence[Mapping[int, int]], ncols: int, p: int) 
 
 
 def macaulay_certificate(forms: Sequence[Form], nvars: int, *, max_columns: int, seed: int = 0,
-                         budget: Budget | None = None, min_degree: int | None = None) -> MacaulayCertificate | None:
+                         budget: Budget | None = None, min_degree: int | None = None,
+                         max_degree: int | None = None) -> MacaulayCertificate | None:
     """The smallest-degree Macaulay certificate that ``forms`` have no common zero but 0 (see the
     module docstring), or None when none exists with at most ``max_columns`` columns.
 
@@ -182,6 +183,7 @@ def macaulay_certificate(forms: Sequence[Form], nvars: int, *, max_columns: int,
     seed : chooses the prime
     budget : charged ~ rows x columns per rank computation
     min_degree : the first degree D tried (default: the largest form degree)
+    max_degree : the last degree tried (default: as far as ``max_columns`` allows)
 
     Returns
     -------
@@ -194,6 +196,9 @@ def macaulay_certificate(forms: Sequence[Form], nvars: int, *, max_columns: int,
     if not live:
         return None
     degrees = {j: _degree(f) for j, f in live}
+    first = max(degrees.values()) if min_degree is None else min_degree
+    if math.comb(first + nvars - 1, nvars - 1) > max_columns:
+        return None
     p = _random_prime(random.Random(seed))
     # A basis of the forms' span, degree by degree (a dependent form adds no row space).
     basis: list[tuple[int, dict]] = []
@@ -207,8 +212,8 @@ def macaulay_certificate(forms: Sequence[Form], nvars: int, *, max_columns: int,
             budget.charge(len(same) * len(cols), "Macaulay matrix")
         _, keep = _rank_and_pivot_rows([_row(f, (0,) * nvars, index, p) for _, f in same], len(cols), p)
         basis += [same[i] for i in keep]
-    D = max(degrees.values()) if min_degree is None else min_degree
-    while math.comb(D + nvars - 1, nvars - 1) <= max_columns:
+    D = first
+    while math.comb(D + nvars - 1, nvars - 1) <= max_columns and (max_degree is None or D <= max_degree):
         cols = monomials_of_degree(D, nvars)
         index = {m: i for i, m in enumerate(cols)}
         labels, rows = [], []
