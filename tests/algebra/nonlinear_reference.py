@@ -175,11 +175,10 @@ def reference_check_real_witness(net, model, witness) -> str | None:
         if len(roots) != 1:
             return f"{len(roots)} real roots of the minimal polynomial in the interval"
         alpha = roots[0]
-        K = sympy.QQ.algebraic_field(alpha)
+        K = sympy.QQ.algebraic_field(alpha)  # Q[x]/(minimal polynomial of α); K.new([1, 0]) is α
 
-        def elem(q):
-            value = sum((sympy.Rational(str(c)) * alpha ** i for i, c in enumerate(q)), sympy.Integer(0))
-            return K.from_sympy(value)
+        def elem(q):  # Σ q_i α^i, reduced modulo the minimal polynomial by sympy's ANP arithmetic
+            return K.new([sympy.QQ(sympy.Rational(str(c)).p, sympy.Rational(str(c)).q) for c in reversed(q)])
 
         h = [[elem(q) for q in hk] for hk in witness["h"]]
         g = [[elem(q) for q in gk] for gk in witness["g"]]
