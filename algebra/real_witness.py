@@ -430,6 +430,7 @@ def _free_classes(pieces, classes) -> list[int]:
 class _Progress:
     slices: int = 0
     heavy: int = 0
+    last_limit: str = ""
     note: str = ""
 
 
@@ -468,11 +469,12 @@ def find_real_witness(net: MultilinearMap, model: ModelCollection, A: LiftingOpe
             progress.slices += 1
             rep = _representation(s, budget, rng.getrandbits(32))
             w = _real_point(net, s, rep, pieces, budget) if rep is not None else None
-        except BudgetExceeded:
+        except BudgetExceeded as exc:
             if not _time_left(budget):
                 raise
             heavy[free] = heavy.get(free, 0) + 1  # one Gröbner call over its cap: another slice
             progress.heavy += 1
+            progress.last_limit = exc.message
             continue
         if w is not None:
             try:
@@ -483,7 +485,7 @@ def find_real_witness(net: MultilinearMap, model: ModelCollection, A: LiftingOpe
     if len(empty) == len(candidates):
         progress.note = "the sliced incidence variety is empty over C"
     elif progress.heavy:
-        progress.note = f"{progress.heavy} slice(s) over the per-call Gröbner time"
+        progress.note = f"{progress.heavy} slice(s) over a limit (last: {progress.last_limit})"
     return None
 
 
