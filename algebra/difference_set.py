@@ -54,16 +54,16 @@ is 3-dimensional (10 symmetric coordinates, rank 7), and 10 of the 3 x 3 minors 
 cubics in 3 variables (D = 3): identifiable up to sign (Balan-Casazza-Edidin: m = 2n − 1).
 
 >>> import random
->>> from algebra.network import MultilinearMap
->>> from algebra.models import parse_model
+>>> from fractions import Fraction
+>>> from algebra.network import Layer, MultilinearMap
+>>> from algebra.models import ModelCollection
 >>> from algebra.lifting import lifting_operator
 >>> from algebra.budget import Budget
 >>> rng = random.Random(1)
 >>> a = [[rng.choice([-1, 1]) * rng.randint(1, 5) for _ in range(4)] for _ in range(7)]
->>> l1 = {"rows": 7, "cols": 7, "params": 4, "entries": [[i, j, j, a[j][i]] for j in range(7) for i in range(4)]}
->>> l2 = {"rows": 7, "cols": 1, "params": 4, "entries": [[i, j, 0, a[j][i]] for j in range(7) for i in range(4)]}
->>> net = MultilinearMap.from_spec({"layers": [l1, l2]})
->>> model = parse_model({"tie": [[1, 2]]}, net)
+>>> net = MultilinearMap((Layer(7, 7, 4, tuple((i, j, j, Fraction(a[j][i])) for i in range(4) for j in range(7))),
+...                       Layer(7, 1, 4, tuple((i, j, 0, Fraction(a[j][i])) for i in range(4) for j in range(7)))))
+>>> model = ModelCollection((4, 4), (((0, 1, 2, 3),), ((0, 1, 2, 3),)), ((0, 1),))   # h_1 = h_2
 >>> A = lifting_operator(net)
 >>> result = difference_set_decision(net, model, A, Budget.unlimited(), seed=0)
 >>> block = result.witness["difference_set"]["blocks"][0]
@@ -205,7 +205,7 @@ def block_for_pieces(net: MultilinearMap, model: ModelCollection, A: LiftingOper
     if dimension == -1:
         columns = math.comb(max_degree + d - 1, d - 1)
         reason = (f"empty over C ({source}), but no Macaulay certificate within {MACAULAY_MAX_COLUMNS} columns "
-                  f"(d = {d}; Lazard's degree {max_degree} needs {columns})")
+                  f"(d = {d}; Lazard's degree {max_degree} would have {columns})")
     return DifferenceSetBlock(block_pieces, kernel, complex_dimension=dimension, dimension_source=source, reason=reason)
 
 

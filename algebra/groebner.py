@@ -285,13 +285,12 @@ def _singular_poly(p: Polynomial) -> str:
     return "+".join(terms) or "0"
 
 
-def _singular_quotient(polys: Sequence[Polynomial], nvars: int, timeout: float | None = None,
-                       dimension_only: bool = False) -> Quotient:
+def _run_singular(script: str, timeout: float | None, what: str) -> list[str]:
+    """Run a Singular script in a subprocess (killed at ``timeout``); its output lines, which must
+    end with the line "END"."""
     exe = shutil.which("Singular")
     if exe is None:
         raise BackendUnavailable(unavailable_message("singular"))
-    script = _SINGULAR_SCRIPT.format(n=nvars, polys=",\n  ".join(_singular_poly(p) for p in polys),
-                                     quotient=0 if dimension_only else 1)
     if timeout is not None and timeout <= 0:
         raise BudgetExceeded("no time left for a Gröbner basis", phase="Gröbner basis (Singular)")
     with tempfile.TemporaryDirectory(prefix="tensorlift-singular-") as tmp:
@@ -302,12 +301,19 @@ def _singular_quotient(polys: Sequence[Polynomial], nvars: int, timeout: float |
             proc = subprocess.run([exe, "-q", "--no-rc", "--no-warn", path], capture_output=True, text=True,
                                   timeout=timeout, cwd=tmp)
         except subprocess.TimeoutExpired:
-            raise BudgetExceeded(f"Gröbner basis over budget (Singular stopped after {timeout:.3g} s, "
-                                 f"{len(polys)} polynomials in {nvars} variables)",
+            raise BudgetExceeded(f"Gröbner basis over budget (Singular stopped after {timeout:.3g} s, {what})",
                                  phase="Gröbner basis (Singular)") from None
     lines = proc.stdout.splitlines()
     if proc.returncode != 0 or "END" not in lines:
         raise InternalError(f"Singular failed (exit {proc.returncode}): {proc.stderr.strip() or proc.stdout[-500:]}")
+    return lines
+
+
+def _singular_quotient(polys: Sequence[Polynomial], nvars: int, timeout: float | None = None,
+                       dimension_only: bool = False) -> Quotient:
+    script = _SINGULAR_SCRIPT.format(n=nvars, polys=",\n  ".join(_singular_poly(p) for p in polys),
+                                     quotient=0 if dimension_only else 1)
+    lines = _run_singular(script, timeout, f"{len(polys)} polynomials in {nvars} variables")
     dimension = int(next(l for l in lines if l.startswith("DIM "))[4:])
     if dimension != 0 or dimension_only:
         return Quotient(nvars, max(dimension, -1))
@@ -382,29 +388,12 @@ def quotients_mod_primes(polys: Sequence[Polynomial], nvars: int, primes: Sequen
     multiplication by t = Σ c_i x_i are returned too (:class:`ModularQuotient`). The primes must
     be below 2^31 (Singular's characteristic) and divide no denominator of ``polys``.
     """
-    exe = shutil.which("Singular")
-    if exe is None:
-        raise BackendUnavailable(unavailable_message("singular"))
-    if timeout is not None and timeout <= 0:
-        raise BudgetExceeded("no time left for a Gröbner basis", phase="Gröbner basis (Singular, modular)")
     text = ",\n  ".join(_singular_poly(p) for p in polys) or "0"
     t = "+".join(f"({c})*x({i + 1})" for i, c in enumerate(form or ()) if c) or "0"
     script = "".join(_MODULAR_BLOCK.format(k=k, p=p, n=nvars, polys=text, want=int(form is not None), form=t)
                      for k, p in enumerate(primes)) + '"END";\nquit;\n'
-    with tempfile.TemporaryDirectory(prefix="tensorlift-singular-") as tmp:
-        path = os.path.join(tmp, "modular.sing")
-        with open(path, "w") as fh:
-            fh.write(script)
-        try:
-            proc = subprocess.run([exe, "-q", "--no-rc", "--no-warn", path], capture_output=True, text=True,
-                                  timeout=timeout, cwd=tmp)
-        except subprocess.TimeoutExpired:
-            raise BudgetExceeded(f"Gröbner basis over budget (Singular stopped after {timeout:.3g} s, "
-                                 f"{len(polys)} polynomials in {nvars} variables, modulo {len(primes)} prime(s))",
-                                 phase="Gröbner basis (Singular, modular)") from None
-    lines = proc.stdout.splitlines()
-    if proc.returncode != 0 or "END" not in lines:
-        raise InternalError(f"Singular failed (exit {proc.returncode}): {proc.stderr.strip() or proc.stdout[-500:]}")
+    lines = _run_singular(script, timeout,
+                          f"{len(polys)} polynomials in {nvars} variables, modulo {len(primes)} prime(s)")
     out = []
     at = 0
     for k, p in enumerate(primes):

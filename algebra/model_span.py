@@ -20,14 +20,14 @@ Examples
 Phase retrieval in R^2 (h_1 = h_2 tied) from two measurements: W = symmetric 2 x 2 matrices
 (3 orbit sums), A has rank 2 there, so Ker A ∩ W is a line.
 
->>> from algebra.network import MultilinearMap
->>> from algebra.models import parse_model
+>>> from fractions import Fraction
+>>> from algebra.network import Layer, MultilinearMap
+>>> from algebra.models import ModelCollection
 >>> from algebra.lifting import lifting_operator
 >>> a = [[1, 2], [3, -1]]
->>> l1 = {"rows": 2, "cols": 2, "params": 2, "entries": [[i, j, j, a[j][i]] for j in range(2) for i in range(2)]}
->>> l2 = {"rows": 2, "cols": 1, "params": 2, "entries": [[i, j, 0, a[j][i]] for j in range(2) for i in range(2)]}
->>> net = MultilinearMap.from_spec({"layers": [l1, l2]})
->>> model = parse_model({"tie": [[1, 2]]}, net)
+>>> net = MultilinearMap((Layer(2, 2, 2, tuple((i, j, j, Fraction(a[j][i])) for i in range(2) for j in range(2))),
+...                       Layer(2, 1, 2, tuple((i, j, 0, Fraction(a[j][i])) for i in range(2) for j in range(2)))))
+>>> model = ModelCollection((2, 2), (((0, 1),), ((0, 1),)), ((0, 1),))   # h_1 = h_2
 >>> groups = span_groups(list(model.pieces()), model.classes)
 >>> groups
 [[(0, 0)], [(0, 1), (1, 0)], [(1, 1)]]

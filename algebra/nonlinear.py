@@ -11,22 +11,20 @@ real point found in 12 slices".
 
 Examples
 --------
-Rank-one matrix sensing u vᵀ, u ∈ R³, v ∈ R⁴, from m = 9 < 2(3 + 4) − 4 random measurements:
-not identifiable, with a real algebraic witness.
+X = u vᵀ, u ∈ R², v ∈ R³, from 5 measurements <B_c, u vᵀ>: Ker A is a line of 2 x 3 matrices,
+all of rank ≤ 2, so route 1 cannot prove anything and route 2 finds a real counterexample.
 
->>> import random
->>> from algebra.network import MultilinearMap
+>>> from fractions import Fraction
+>>> from algebra.network import Layer, MultilinearMap
 >>> from algebra.models import full_model
 >>> from algebra.lifting import lifting_operator
 >>> from algebra.budget import Budget
->>> rng = random.Random(1)
->>> l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
->>> l2 = {"rows": 3, "cols": 9, "params": 4,
-...       "entries": [[j, i, c, rng.randint(-5, 5)] for c in range(9) for i in range(3) for j in range(4)]}
->>> net = MultilinearMap.from_spec({"layers": [l1, l2]})
+>>> B = {(j, i, c): Fraction((c + 1) * (i + 2) * (j + 3) % 7 - 3) for c in range(5) for i in range(2) for j in range(3)}
+>>> net = MultilinearMap((Layer(1, 2, 2, ((0, 0, 0, Fraction(1)), (1, 0, 1, Fraction(1)))),
+...                       Layer(2, 5, 3, tuple((j, i, c, v) for (j, i, c), v in sorted(B.items()) if v))))
 >>> result = nonlinear_identifiability(net, full_model(net), lifting_operator(net), Budget(seconds=60), seed=0)
->>> result.status
-'refuted'
+>>> result.status, net.evaluate(result.witness["h"]) == net.evaluate(result.witness["g"])
+('refuted', True)
 """
 from __future__ import annotations
 

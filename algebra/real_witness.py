@@ -61,15 +61,15 @@ which det is a binary cubic with a real root; the rank-2 matrix there is P(h) �
 generally irrational h, g.
 
 >>> import random
->>> from algebra.network import MultilinearMap
+>>> from fractions import Fraction
+>>> from algebra.network import Layer, MultilinearMap
 >>> from algebra.models import full_model
 >>> from algebra.lifting import lifting_operator
 >>> from algebra.budget import Budget
 >>> rng = random.Random(1)
->>> l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
->>> l2 = {"rows": 3, "cols": 7, "params": 3,
-...       "entries": [[j, i, c, rng.randint(-5, 5)] for c in range(7) for i in range(3) for j in range(3)]}
->>> net = MultilinearMap.from_spec({"layers": [l1, l2]})
+>>> B = {(j, i, c): Fraction(rng.randint(-5, 5)) for c in range(7) for i in range(3) for j in range(3)}
+>>> net = MultilinearMap((Layer(1, 3, 3, tuple((i, 0, i, Fraction(1)) for i in range(3))),
+...                       Layer(3, 7, 3, tuple((j, i, c, v) for (j, i, c), v in sorted(B.items()) if v))))
 >>> result = real_witness_decision(net, full_model(net), lifting_operator(net), Budget(seconds=60), seed=0)
 >>> result.status, sorted(result.witness)
 ('refuted', ['field', 'g', 'h', 'hints'])
@@ -90,12 +90,10 @@ from . import groebner, zero_dim
 from .algebraic import NotSeparated, Poly, poly_mul, poly_rem, poly_sub, separate_from_zero, sign_change, trim
 from .budget import Budget
 from .decision import Decision
-from .dimensions import join_dimension
 from .errors import BackendUnavailable, BudgetExceeded, InternalError, WitnessCheckFailed
 from .lifting import LiftingOperator
 from .limits import (GROEBNER_CALL_SECONDS, GROEBNER_IN_PROCESS_MAX_VARIABLES, REAL_WITNESS_MAX_PAIRS,
                      REAL_WITNESS_MAX_SLICES, REAL_WITNESS_MAX_VARIABLES)
-from .model_span import kernel_on_span, span_groups
 from .models import LinearPiece, ModelCollection
 from .network import MultilinearMap
 from .segre import are_equivalent
@@ -175,9 +173,14 @@ def _random_vector(rng: random.Random, n: int) -> list[Fraction]:
 
 def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPiece, LinearPiece],
                  classes: Sequence[tuple[int, ...]], free: int, params: Mapping[tuple[int, int], int],
-                 extra: int, rng: random.Random, budget: Budget) -> _Slice:
+                 extra: int, seed: int, budget: Budget) -> _Slice:
     """The sliced incidence system (module docstring): variables x, y (the free class of h and
-    g), then the family parameters, then r (Rabinowitsch)."""
+    g), then the family parameters, then r (Rabinowitsch).
+
+    Every random choice is drawn from its own seeded stream, independent of ``params`` and
+    ``extra``: with one seed, more parameters extend the same families and more equations extend
+    the same list, so the slices are nested (a non-empty slice stays non-empty)."""
+    rng = random.Random(f"{seed}:slice")
     counts = net.param_counts
     var = 0
     forms: list[list[list[Affine]]] = [[], []]  # side -> layer -> coordinate
@@ -199,8 +202,9 @@ def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPi
                 continue
             supp = pieces[side].supports[cls[0]]
             q = params.get((side, c), 0)
-            base = _random_vector(rng, len(supp))
-            dirs = [_random_vector(rng, len(supp)) for _ in range(q)]
+            family = random.Random(f"{seed}:family:{side}:{c}")
+            base = _random_vector(family, len(supp))
+            dirs = [_random_vector(family, len(supp)) for _ in range(q)]
             vec = [(Fraction(0), {}) for _ in range(counts[cls[0]])]
             for n, i in enumerate(supp):
                 vec[i] = (base[n], {var + j: d[n] for j, d in enumerate(dirs)})
@@ -249,9 +253,10 @@ def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPi
     t = union[rng.randrange(len(union))]
     y_j = gens[free_vars[1][rng.randrange(len(free_vars[1]))]]
     polys.append(_to_dict(gens[r] * (Ph.get(t, zero) - Pg.get(t, zero)) * y_j - 1))
-    for _ in range(extra):
-        coeffs = {v: Fraction(rng.randint(-_RANGE, _RANGE)) for v in range(r)}
-        polys.append(_to_dict(_affine_poly((Fraction(rng.randint(-_RANGE, _RANGE)), coeffs), ctx, gens)))
+    for e in range(extra):
+        eq = random.Random(f"{seed}:equation:{e}")
+        coeffs = {v: Fraction(eq.randint(-_RANGE, _RANGE)) for v in range(r)}
+        polys.append(_to_dict(_affine_poly((Fraction(eq.randint(-_RANGE, _RANGE)), coeffs), ctx, gens)))
     return _Slice(polys, nvars, h_forms, g_forms, n_params)
 
 
@@ -390,21 +395,7 @@ def _real_point(net: MultilinearMap, s: _Slice, rep: zero_dim.UnivariateData, pi
     return None
 
 
-# ------------------------------------------------------------------------------ dimension count
-def _expected_dimension(net: MultilinearMap, A: LiftingOperator, model: ModelCollection,
-                        pieces: tuple[LinearPiece, LinearPiece], seed: int) -> tuple[int, int]:
-    """(e, f): the expected projective dimension of J(P(M^L), P(M^L')) ∩ Ker A and the dimension
-    of the fibres of (h, g) -> P(h) − P(g) modulo rescaling -- only a starting point for the
-    number of slice parameters (the Gröbner bases decide)."""
-    a, b = pieces
-    J = join_dimension(a, b, seed=seed).value
-    groups = span_groups([a, b], model.classes)
-    d = kernel_on_span(A, groups, seed=seed).dimension
-    e = (J - 1) + (d - 1) - (len(groups) - 1)
-    normalised = a.dimension() + b.dimension() - (2 * len(model.classes) - 1)
-    return e, max(normalised - (J - 1), 0)
-
-
+# ------------------------------------------------------------------------------ slots and free classes
 def _parameter_slots(pieces, classes, free: int) -> list[tuple[int, int]]:
     """The (side, class) slots of the family parameters, in round-robin order (at most
     |supports| − 1 per class: a family of that dimension is a whole affine hyperplane)."""
@@ -448,7 +439,6 @@ def find_real_witness(net: MultilinearMap, model: ModelCollection, A: LiftingOpe
     progress = progress or _Progress()
     classes = list(model.classes)
     rng = random.Random(seed)
-    e, f = _expected_dimension(net, A, model, pieces, seed)
     candidates = _free_classes(pieces, classes)
     empty: set[int] = set()
     heavy: dict[int, int] = {}
@@ -462,7 +452,7 @@ def find_real_witness(net: MultilinearMap, model: ModelCollection, A: LiftingOpe
         free = usable[(attempt // _SLICES_PER_CLASS) % len(usable)]
         attempt += 1
         try:
-            s = _zero_dimensional_slice(net, A, pieces, classes, free, e + f, budget, rng)
+            s = _zero_dimensional_slice(net, A, pieces, classes, free, budget, rng)
             if s is None:  # empty even with every parameter free: no point over C on this chart
                 empty.add(free)
                 continue
@@ -496,19 +486,24 @@ def _time_left(budget: Budget) -> bool:
     return (left is None or left > 1.0) and (work is None or work > 0)
 
 
-def _zero_dimensional_slice(net, A, pieces, classes, free: int, expected: int, budget: Budget,
+def _zero_dimensional_slice(net, A, pieces, classes, free: int, budget: Budget,
                             rng: random.Random) -> _Slice | None:
-    """A random slice with finitely many points over C (parameters added while the slice is
-    empty, affine equations while it is positive-dimensional), or None when the slice is empty
-    with every parameter free."""
+    """A random slice with finitely many points over C, or None when it is empty with every
+    parameter free.
+
+    Parameters are added one at a time from none (the linear search's slice) while the slice is
+    empty -- empty slices with few parameters cost milliseconds modulo a prime, and starting from
+    a dimension count overshoots: on a K = 3 network with 8 slots the count asked for 5
+    parameters (14 unknowns, over 30 s) where 2 already gave finitely many points (0.01 s); then
+    δ random affine equations cut a slice of dimension δ > 0. The slices are nested (one seed)."""
     slots = _parameter_slots(pieces, classes, free)
-    n = min(max(len(slots) - max(expected, 0), 0), len(slots))
-    extra = max(max(expected, 0) - len(slots), 0)  # dimensions the families cannot absorb
+    seed = rng.getrandbits(64)
+    n, extra = 0, 0
     while True:
         params: dict[tuple[int, int], int] = {}
         for key in slots[:n]:
             params[key] = params.get(key, 0) + 1
-        s = _build_slice(net, A, pieces, classes, free, params, extra, random.Random(rng.getrandbits(64)), budget)
+        s = _build_slice(net, A, pieces, classes, free, params, extra, seed, budget)
         if s.nvars > REAL_WITNESS_MAX_VARIABLES:
             raise BudgetExceeded(f"a slice of the incidence variety has {s.nvars} unknowns "
                                  f"(> {REAL_WITNESS_MAX_VARIABLES})", phase="real witness")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 import sympy
@@ -21,20 +20,16 @@ from algebra.errors import WitnessCheckFailed
 from algebra.flattenings import flattening_minors
 from algebra.identifiability import find_nonidentifiability_witness, kernel_line_witness
 from algebra.lifting import lifting_operator
-from algebra.models import full_model, parse_model
-from algebra.network import MultilinearMap
+from algebra.models import full_model
 from algebra.undecided import Undecided
 
-from .nonlinear_networks import phase_retrieval, rank_one_sensing, small_networks
+from .nonlinear_networks import load_example, phase_retrieval, rank_one_sensing, small_networks
 from .nonlinear_reference import reference_check_difference_set
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "structured"
 
 
 def _load(name):
-    spec = json.loads((EXAMPLES / name).read_text())
-    net = MultilinearMap.from_spec(spec)
-    return net, parse_model(spec.get("model"), net)
+    _, net, model = load_example(f"structured/{name}")
+    return net, model
 
 
 def _decide(net, model, seconds=60):
@@ -97,7 +92,7 @@ def test_pairs_of_pieces_prove_what_the_whole_span_cannot():
     # u ∈ R^3 1-sparse, v ∈ R^2; 5 random measurements: Ker A ∩ span is the line of one 3 x 2
     # matrix (rank ≤ 2, so the whole-span block fails), but every pair of pieces spans only two
     # rows, which the kernel matrix (three non-zero rows) misses: A is injective there.
-    net, model = rank_one_sensing(3, 2, 5, 3, model={"supports": [{"sparsity": 1}, None]})
+    net, model = rank_one_sensing(3, 2, 5, 3, sparsity=1)
     A, result = _decide(net, model)
     blocks = result.witness["difference_set"]["blocks"]
     assert result.status == "proved" and len(blocks) == 6 and all(b["pieces"] != "all" for b in blocks)

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from algebra.lifting import lifting_operator
 from algebra.model_span import kernel_on_span, span_columns, span_groups
-from algebra.models import parse_model
 from algebra.segre import segre
 
+from .nonlinear_networks import model as make_model
 from .nonlinear_networks import small_networks
 
 
@@ -20,10 +20,9 @@ from .nonlinear_networks import small_networks
 @given(small_networks(max_K=3, max_dim=2, max_params=3), st.integers(0, 10**6))
 def test_kernel_on_span_matches_sympy(net, seed):
     rng = random.Random(seed)
-    spec = {"supports": [[sorted(rng.sample(range(s), rng.randint(1, s)))] for s in net.param_counts]}
+    model = make_model(net.param_counts, [[rng.sample(range(s), rng.randint(1, s))] for s in net.param_counts])
     if net.param_counts[0] == net.param_counts[1] and rng.random() < 0.5:
-        spec = {"tie": [[1, 2]]}
-    model = parse_model(spec, net)
+        model = make_model(net.param_counts, ties=[(0, 1)])
     A = lifting_operator(net)
     groups = span_groups(list(model.pieces()), model.classes)
     # every P(h), h in a piece, is a combination of the orbit sums: constant on each group

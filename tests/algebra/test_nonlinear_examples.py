@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,14 +12,11 @@ from algebra.budget import Budget
 from algebra.decision import Decision
 from algebra.difference_set import check_difference_set_witness
 from algebra.lifting import lifting_operator
-from algebra.models import parse_model
-from algebra.network import MultilinearMap
 from algebra.nonlinear import nonlinear_identifiability
 from algebra.real_witness import check_real_witness
 
+from .nonlinear_networks import EXAMPLES, load_example
 from .nonlinear_reference import reference_check_difference_set, reference_check_real_witness
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PATTERN = re.compile(r"Verdict \(non-linear routes[^)]*\): (\w+)\.")
 CLAIMED = sorted(p for p in EXAMPLES.rglob("*.json") if PATTERN.match(json.loads(p.read_text())["description"]))
 
@@ -33,10 +29,8 @@ def test_the_required_examples_are_present():
 
 @pytest.mark.parametrize("path", CLAIMED, ids=lambda p: p.name)
 def test_description_states_the_verdict_of_the_nonlinear_routes(path):
-    spec = json.loads(path.read_text())
+    spec, net, model = load_example(str(path.relative_to(EXAMPLES)))
     claimed = PATTERN.match(spec["description"]).group(1)
-    net = MultilinearMap.from_spec(spec)
-    model = parse_model(spec.get("model"), net)
     A = lifting_operator(net)
     result = nonlinear_identifiability(net, model, A, Budget(seconds=120), seed=0)
     assert isinstance(result, Decision) and result.status == claimed

@@ -37,6 +37,7 @@ from algebra.models import full_model
 from algebra.network import MultilinearMap
 from algebra.nonlinear import nonlinear_identifiability
 from algebra.real_witness import check_real_witness
+from tests.algebra.nonlinear_networks import network
 
 
 def random_network(rng: random.Random) -> MultilinearMap:
@@ -47,10 +48,10 @@ def random_network(rng: random.Random) -> MultilinearMap:
     layers = []
     for k in range(K):
         rows, cols, params = dims[k], dims[k + 1], rng.randint(2, 4)
-        entries = [[p, i, j, rng.choice([-3, -2, -1, 1, 2, 3])]
+        entries = [(p, i, j, rng.choice([-3, -2, -1, 1, 2, 3]))
                    for p in range(params) for i in range(rows) for j in range(cols) if rng.random() < density]
-        layers.append({"rows": rows, "cols": cols, "params": params, "entries": entries})
-    return MultilinearMap.from_spec({"layers": layers})
+        layers.append((rows, cols, params, entries))
+    return network(layers)
 
 
 def run(n: int = 150, seconds: float = 30.0, seed: int = 2) -> dict:
