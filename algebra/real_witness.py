@@ -123,7 +123,6 @@ class RealWitness:
     h: tuple[tuple[tuple[Fraction, ...], ...], ...]
     g: tuple[tuple[tuple[Fraction, ...], ...], ...]
     hints: Mapping[str, tuple]
-    pieces: tuple[tuple, tuple]
 
     @property
     def degree(self) -> int:
@@ -164,7 +163,6 @@ class _Slice:
     nvars: int
     h: list[list[Affine]]  # per layer, per coordinate (0 off the piece's supports)
     g: list[list[Affine]]
-    n_params: int
 
 
 def _random_vector(rng: random.Random, n: int) -> list[Fraction]:
@@ -183,7 +181,6 @@ def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPi
     rng = random.Random(f"{seed}:slice")
     counts = net.param_counts
     var = 0
-    forms: list[list[list[Affine]]] = [[], []]  # side -> layer -> coordinate
     free_vars: list[list[int]] = [[], []]
     layer_forms: list[dict[int, list[Affine]]] = [{}, {}]
     for side in (0, 1):
@@ -195,7 +192,6 @@ def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPi
             var += 1
         for k in classes[free]:
             layer_forms[side][k] = vec
-    n_params = 0
     for side in (0, 1):
         for c, cls in enumerate(classes):
             if c == free:
@@ -209,7 +205,6 @@ def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPi
             for n, i in enumerate(supp):
                 vec[i] = (base[n], {var + j: d[n] for j, d in enumerate(dirs)})
             var += q
-            n_params += q
             for k in cls:
                 layer_forms[side][k] = vec
     r = var
@@ -257,7 +252,7 @@ def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPi
         eq = random.Random(f"{seed}:equation:{e}")
         coeffs = {v: Fraction(eq.randint(-_RANGE, _RANGE)) for v in range(r)}
         polys.append(_to_dict(_affine_poly((Fraction(eq.randint(-_RANGE, _RANGE)), coeffs), ctx, gens)))
-    return _Slice(polys, nvars, h_forms, g_forms, n_params)
+    return _Slice(polys, nvars, h_forms, g_forms)
 
 
 # ------------------------------------------------------------------------------ solving
@@ -332,7 +327,7 @@ def _evaluate_forms(forms: Sequence[Sequence[Affine]], rep: Sequence[Poly], f: P
 
 
 def _witness_from_root(net: MultilinearMap, s: _Slice, rep: list[Poly], f: flint.fmpz_poly,
-                       interval: tuple[Fraction, Fraction], pieces) -> RealWitness | None:
+                       interval: tuple[Fraction, Fraction]) -> RealWitness | None:
     fcoef = [Fraction(int(c)) for c in f.coeffs()]
     h = _evaluate_forms(s.h, rep, fcoef)
     g = _evaluate_forms(s.g, rep, fcoef)
@@ -351,10 +346,12 @@ def _witness_from_root(net: MultilinearMap, s: _Slice, rep: list[Poly], f: flint
         return None
     hints = {"h_nonzero": tuple(h_nz), "g_nonzero": tuple(g_nz), "difference": diff[0]}
     checks = [h[k][i] for k, i in enumerate(h_nz)] + [g[k][i] for k, i in enumerate(g_nz)] + [diff[1]]
-    lo, hi = separate_from_zero(fcoef, interval[0], interval[1], checks)
+    try:
+        lo, hi = separate_from_zero(fcoef, interval[0], interval[1], checks)
+    except NotSeparated:  # only after a wrong modular reconstruction (the entries are non-zero in Q(α))
+        return None
     freeze = lambda v: tuple(tuple(tuple(q) for q in layer) for layer in v)  # noqa: E731
-    return RealWitness(tuple(int(c) for c in f.coeffs()), (lo, hi), freeze(h), freeze(g), hints,
-                       (pieces[0].supports, pieces[1].supports))
+    return RealWitness(tuple(int(c) for c in f.coeffs()), (lo, hi), freeze(h), freeze(g), hints)
 
 
 def _product(params: Sequence[Sequence[Poly]], t: IndexTuple, f: Poly) -> Poly:
@@ -368,8 +365,7 @@ def _product(params: Sequence[Sequence[Poly]], t: IndexTuple, f: Poly) -> Poly:
     return acc
 
 
-def _real_point(net: MultilinearMap, s: _Slice, rep: zero_dim.UnivariateData, pieces,
-                budget: Budget) -> RealWitness | None:
+def _real_point(net: MultilinearMap, s: _Slice, rep: zero_dim.UnivariateData, budget: Budget) -> RealWitness | None:
     """A real point of a zero-dimensional slice, as a witness over the smallest field, or None.
 
     Every irreducible factor f of χ_t is tried, lowest degree first (degree 1: a rational
@@ -389,7 +385,7 @@ def _real_point(net: MultilinearMap, s: _Slice, rep: zero_dim.UnivariateData, pi
             coordinates = rep.coordinates_modulo([Fraction(int(c)) for c in f_int.coeffs()])
             if coordinates is None:
                 return None
-            w = _witness_from_root(net, s, coordinates, f_int, interval, pieces)
+            w = _witness_from_root(net, s, coordinates, f_int, interval)
             if w is not None:
                 return w
     return None
@@ -458,7 +454,7 @@ def find_real_witness(net: MultilinearMap, model: ModelCollection, A: LiftingOpe
                 continue
             progress.slices += 1
             rep = _representation(s, budget, rng.getrandbits(32))
-            w = _real_point(net, s, rep, pieces, budget) if rep is not None else None
+            w = _real_point(net, s, rep, budget) if rep is not None else None
         except BudgetExceeded as exc:
             if not _time_left(budget):
                 raise
