@@ -86,8 +86,8 @@ from .errors import BackendUnavailable, BudgetExceeded, WitnessCheckFailed
 from .exact import bareiss_determinant
 from .flattenings import FlatteningMinor, flattening_minors, minor_form
 from .lifting import LiftingOperator
-from .limits import (DIFFERENCE_SET_MAX_MINORS, DIFFERENCE_SET_MAX_PAIRS, GROEBNER_CALL_SECONDS,
-                     MACAULAY_MAX_COLUMNS, MAX_SPAN_COORDINATES)
+from .limits import (DIFFERENCE_SET_EXACT_SECONDS, DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL, DIFFERENCE_SET_MAX_MINORS,
+                     DIFFERENCE_SET_MAX_PAIRS, GROEBNER_CALL_SECONDS, MACAULAY_MAX_COLUMNS, MAX_SPAN_COORDINATES)
 from .macaulay import MacaulayCertificate, check_macaulay_certificate, macaulay_certificate, monomials_of_degree
 from .model_span import KernelOnSpan, kernel_on_span, span_columns, span_groups
 from .models import LinearPiece, ModelCollection
@@ -108,8 +108,9 @@ class DifferenceSetBlock:
     ``minors`` the minors its rows refer to (renumbered 0, 1, ...). When no certificate was
     found, ``complex_dimension`` is the projective dimension over C of the flattening-rank-≤-2
     tensors of Ker A ∩ W when known (``dimension_source`` says how: "dimension count" gives a
-    lower bound, "Gröbner basis modulo a prime" the value with high probability), -1 when that
-    variety is empty over C, and ``reason`` says what stopped.
+    lower bound, "Gröbner basis over Q" the value, "Gröbner basis modulo a random prime" the
+    value with high probability), -1 when that variety is empty over C, and ``reason`` says what
+    stopped.
     """
 
     pieces: tuple[LinearPiece, ...] | None
@@ -211,22 +212,35 @@ def block_for_pieces(net: MultilinearMap, model: ModelCollection, A: LiftingOper
 
 def _complex_dimension(forms: Sequence[Mapping], d: int, complete: bool, budget: Budget,
                        seed: int) -> tuple[int | None, str, str]:
-    """(projective dimension, source, reason) of the common zeros of the minors, by a Gröbner
-    basis modulo a random prime (Singular), within the per-call time."""
+    """(projective dimension, source, reason) of the common zeros of the minors.
+
+    Exactly over Q when quick: Singular (a subprocess) within :data:`DIFFERENCE_SET_EXACT_SECONDS`,
+    or python-flint in process for d ≤ :data:`DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL` (it cannot be
+    interrupted); else Singular modulo a random prime (the value with high probability)."""
     if not complete:
         return None, "", f"more than {DIFFERENCE_SET_MAX_MINORS} flattening minors"
-    if not groebner.is_available("singular"):
-        return None, "", "no Macaulay certificate found, and Singular is not installed to tell why"
     polys = [{m: Fraction(c) for m, c in f.items()} for f in forms]
-    left = budget.remaining_seconds()
-    timeout = GROEBNER_CALL_SECONDS if left is None else min(left, GROEBNER_CALL_SECONDS)
     budget.charge(sum(len(p) for p in polys), "difference set: Gröbner basis")
+    left = budget.remaining_seconds()
+    cap = GROEBNER_CALL_SECONDS if left is None else min(left, GROEBNER_CALL_SECONDS)
+    affine, source = None, ""
     try:
-        affine = zero_dim.modular_dimension(polys, d, seed=seed, timeout=timeout)
+        if groebner.is_available("singular"):
+            try:
+                affine = groebner.krull_dimension("singular", polys, d, timeout=min(cap, DIFFERENCE_SET_EXACT_SECONDS))
+                source = "Gröbner basis over Q"
+            except BudgetExceeded:
+                affine = zero_dim.modular_dimension(polys, d, seed=seed, timeout=cap)
+                source = "Gröbner basis modulo a random prime"
+        elif d <= DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL:
+            affine = groebner.krull_dimension("flint" if groebner.is_available("flint") else "sympy", polys, d)
+            source = "Gröbner basis over Q"
+        else:
+            return None, "", "no Macaulay certificate found, and Singular is not installed to tell why"
     except BudgetExceeded as exc:
         return None, "", exc.message
     dimension = affine - 1  # a homogeneous ideal: the affine cone is one dimension more
-    return dimension, "Gröbner basis modulo a random prime", "not empty over C" if dimension >= 0 else ""
+    return dimension, source, "not empty over C" if dimension >= 0 else ""
 
 
 def difference_set_decision(net: MultilinearMap, model: ModelCollection, A: LiftingOperator, budget: Budget,

@@ -176,3 +176,15 @@ def test_difference_set_proof_agrees_with_sympy_groebner_on_random_networks():
         seen += 1
         assert _minors_ideal_dimension_over_q(net, model, A, "flint") <= 0
     assert seen >= 3
+
+
+def test_the_complex_dimension_is_the_same_with_and_without_singular(monkeypatch):
+    net, model = phase_retrieval(4, 6, 1)  # tied: no dimension count, a Gröbner basis decides
+    _, with_singular = _decide(net, model)
+    real = groebner.is_available
+    monkeypatch.setattr(groebner, "is_available", lambda name: name != "singular" and real(name))
+    _, without = _decide(net, model)
+    assert isinstance(without, Undecided) and without.complex_dimension == 0
+    assert "Gröbner basis over Q" in without.reason
+    if real("singular"):
+        assert with_singular.complex_dimension == 0 and "Gröbner basis over Q" in with_singular.reason
