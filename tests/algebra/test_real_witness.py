@@ -7,21 +7,22 @@ import copy
 from fractions import Fraction
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from algebra import groebner
 from algebra.budget import Budget
 from algebra.decision import Decision
 from algebra.difference_set import difference_set_decision
 from algebra.errors import WitnessCheckFailed
-from algebra.identifiability import identifiability_verdict
+from algebra.identifiability import find_nonidentifiability_witness, identifiability_verdict
 from algebra.lifting import lifting_operator
 from algebra.models import full_model
 from algebra.real_witness import check_real_witness, real_witness_decision
 from algebra.undecided import Undecided
 
 from .nonlinear_networks import phase_retrieval, rank_one_sensing, small_networks
-from .nonlinear_reference import reference_check_real_witness
+from .nonlinear_reference import reference_check_difference_set, reference_check_real_witness
 
 
 def _refute(net, model, seconds=60, seed=0):
@@ -155,3 +156,25 @@ def test_never_refuted_and_proved(net):
 @given(small_networks(max_dim=4, max_params=4))
 def test_never_refuted_and_proved_exhaustive(net):
     test_never_refuted_and_proved.hypothesis.inner_test(net)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["sensing", "phase"]), st.integers(2, 4), st.integers(2, 4), st.integers(-2, 1),
+       st.integers(0, 10**6))
+def test_near_the_threshold_proofs_and_refutations_never_meet(kind, n1, n2, offset, seed):
+    # measurement counts around the identifiability threshold (2(n1 + n2) − 4 for rank-one
+    # sensing, 2n − 1 for phase retrieval), where both routes decide often
+    if kind == "sensing":
+        net, model = rank_one_sensing(n1, n2, max(1, 2 * (n1 + n2) - 4 + offset), seed)
+    else:
+        net, model = phase_retrieval(n1, max(1, 2 * n1 - 1 + offset), seed)
+    A = lifting_operator(net)
+    proved = difference_set_decision(net, model, A, Budget(seconds=20), seed=seed)
+    refuted = real_witness_decision(net, model, A, Budget(seconds=20), seed=seed)
+    assert not (isinstance(proved, Decision) and isinstance(refuted, Decision))
+    event("proved" if isinstance(proved, Decision) else "refuted" if isinstance(refuted, Decision) else "open")
+    if isinstance(proved, Decision):
+        assert reference_check_difference_set(net, model, proved.witness) is None
+        assert find_nonidentifiability_witness(net, model, seed=seed, time_budget=5) is None
+    if isinstance(refuted, Decision):
+        assert reference_check_real_witness(net, model, refuted.witness) is None
