@@ -60,10 +60,9 @@ def nonlinear_identifiability(net: MultilinearMap, model: ModelCollection, A: Li
         return first
     if first.complex_dimension == -1:  # no zero over C at all: no real one to look for
         return first
-    second = real_witness_decision(net, model, A, budget, seed, complex_dimension=first.complex_dimension)
+    second = real_witness_decision(net, model, A, budget, seed)
     if isinstance(second, Decision):
         return second
     over_c = first.reason if first.complex_dimension is not None else f"difference set: {first.reason}"
-    real = second.reason.split("; ", 1)[-1] if second.reason.startswith("over C") else second.reason
-    return Undecided(f"{over_c}; {real}", first.complex_dimension, first.dimension_is_lower_bound,
+    return Undecided(f"{over_c}; {second.reason}", first.complex_dimension, first.dimension_is_lower_bound,
                      second.slices_tried, {**first.details, **second.details})

@@ -549,8 +549,8 @@ def real_witness_decision(net: MultilinearMap, model: ModelCollection, A: Liftin
 
 
 def _open_reason(complex_dimension, progress: _Progress, stopped: str | None) -> str:
-    over_c = (f"over C the difference set meets Ker A in dimension {complex_dimension}"
-              if complex_dimension is not None and complex_dimension >= 0 else "")
+    over_c = (f"over C the tensors of flattening rank ≤ 2 in Ker A ∩ W form a projective variety of dimension "
+              f"{complex_dimension}" if complex_dimension is not None and complex_dimension >= 0 else "")
     tail = f"no real point found in {progress.slices} slices"
     if stopped:
         tail += f" ({stopped})"

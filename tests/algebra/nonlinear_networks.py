@@ -58,6 +58,21 @@ def rank_one_sensing(n1: int, n2: int, m: int, seed: int, sparsity: int | None =
     return net, model((n1, n2), [list(itertools.combinations(range(n1), sparsity)), None])
 
 
+def random_network(rng: random.Random) -> MultilinearMap:
+    """The benchmark's networks: K in {2, 3}; S_k and the factors' dimensions in 2..4;
+    coefficients in {±1, ±2, ±3}; one density (0.3, 0.5 or 0.8) per network."""
+    K = rng.choice([2, 3])
+    dims = [rng.randint(2, 4) for _ in range(K + 1)]
+    density = rng.choice([0.3, 0.5, 0.8])
+    layers = []
+    for k in range(K):
+        rows, cols, params = dims[k], dims[k + 1], rng.randint(2, 4)
+        entries = [(p, i, j, rng.choice([-3, -2, -1, 1, 2, 3]))
+                   for p in range(params) for i in range(rows) for j in range(cols) if rng.random() < density]
+        layers.append((rows, cols, params, entries))
+    return network(layers)
+
+
 def load_example(name: str):
     """(spec, network, model) of a bundled example, e.g. ``"structured/phase-retrieval.json"``."""
     from graphs.specs import load_spec

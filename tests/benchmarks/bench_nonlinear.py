@@ -34,24 +34,9 @@ from algebra.difference_set import check_difference_set_witness, difference_set_
 from algebra.identifiability import identifiability_verdict
 from algebra.lifting import lifting_operator
 from algebra.models import full_model
-from algebra.network import MultilinearMap
 from algebra.nonlinear import nonlinear_identifiability
 from algebra.real_witness import check_real_witness
-from tests.algebra.nonlinear_networks import network
-
-
-def random_network(rng: random.Random) -> MultilinearMap:
-    """K in {2, 3}; S_k and the factors' dimensions in 2..4; one density per network."""
-    K = rng.choice([2, 3])
-    dims = [rng.randint(2, 4) for _ in range(K + 1)]
-    density = rng.choice([0.3, 0.5, 0.8])
-    layers = []
-    for k in range(K):
-        rows, cols, params = dims[k], dims[k + 1], rng.randint(2, 4)
-        entries = [(p, i, j, rng.choice([-3, -2, -1, 1, 2, 3]))
-                   for p in range(params) for i in range(rows) for j in range(cols) if rng.random() < density]
-        layers.append((rows, cols, params, entries))
-    return network(layers)
+from tests.algebra.nonlinear_networks import random_network
 
 
 def run(n: int = 150, seconds: float = 30.0, seed: int = 2) -> dict:
