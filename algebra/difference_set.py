@@ -125,7 +125,7 @@ class DifferenceSetBlock:
     def proved(self) -> bool:
         return self.kernel.dimension == 0 or self.certificate is not None
 
-    def witness(self, n_pieces: int) -> dict:
+    def witness(self) -> dict:
         """The block as the certificate's JSON shape (Python values)."""
         pieces = "all" if self.pieces is None else [[list(s) for s in p.supports] for p in self.pieces]
         k = self.kernel
@@ -263,7 +263,7 @@ def difference_set_decision(net: MultilinearMap, model: ModelCollection, A: Lift
     try:
         whole = block_for_pieces(net, model, A, pieces, budget, seed, label_all=True)
         if whole.proved:
-            return _proved(model, [whole], len(pieces), seed)
+            return _proved(model, [whole], seed)
         if len(pieces) == 1:
             return _undecided(whole)
         pairs = list(itertools.combinations_with_replacement(range(len(pieces)), 2))
@@ -277,7 +277,7 @@ def difference_set_decision(net: MultilinearMap, model: ModelCollection, A: Lift
             if not block.proved:
                 return _undecided(block, f" (pieces {i + 1} and {j + 1})")
             blocks.append(block)
-        return _proved(model, blocks, len(pieces), seed)
+        return _proved(model, blocks, seed)
     except (BudgetExceeded, BackendUnavailable) as exc:
         return Undecided(f"difference set: {exc}")
 
@@ -294,7 +294,7 @@ def _undecided(block: DifferenceSetBlock, where: str = "") -> Undecided:
                      details={"kernel_dimension": d, "dimension_source": block.dimension_source})
 
 
-def _proved(model: ModelCollection, blocks: list[DifferenceSetBlock], n_pieces: int, seed: int) -> Decision:
+def _proved(model: ModelCollection, blocks: list[DifferenceSetBlock], seed: int) -> Decision:
     dims = [b.kernel.dimension for b in blocks]
     degrees = [b.certificate.degree for b in blocks if b.certificate]
     what = ("the whole span of P(M)" if blocks[0].pieces is None
@@ -304,7 +304,7 @@ def _proved(model: ModelCollection, blocks: list[DifferenceSetBlock], n_pieces: 
                                        f"degree {max(degrees)} (a square block non-singular modulo a prime), so "
                                        f"their only common zero is 0. " if degrees else "A is injective on W. ")
                  + "Every P(h) − P(g) has flattenings of rank ≤ 2, so (6.2) holds (Proposition 6.3)")
-    witness = {"difference_set": {"blocks": [b.witness(n_pieces) for b in blocks]}}
+    witness = {"difference_set": {"blocks": [b.witness() for b in blocks]}}
     return Decision("identifiable", "proved", statement, relies_on=("Proposition 6.3", "Corollary 5.2"), value=True,
                     witness=witness,
                     assumptions={"field": "C, hence R: the Macaulay certificate excludes every complex zero",
@@ -391,9 +391,16 @@ def _check_block(net, model, A, members, block) -> None:
                 T[t] = c
         tensors.append(T)
     forms = []
+    counts = net.param_counts
     for m in block["flattening_minors"]:
-        minor = FlatteningMinor(int(m["layer"]), tuple(int(i) for i in m["rows"]), tuple(tuple(c) for c in m["cols"]))
-        forms.append(minor_form(tensors, minor))
+        k = int(m["layer"])
+        rows, cols = tuple(int(i) for i in m["rows"]), tuple(tuple(int(i) for i in c) for c in m["cols"])
+        others = counts[:k] + counts[k + 1:]
+        if not (0 <= k < net.K and len(set(rows)) == 3 == len(rows) and len(set(cols)) == 3 == len(cols)
+                and all(0 <= i < counts[k] for i in rows)
+                and all(len(c) == len(others) and all(0 <= i < s for i, s in zip(c, others)) for c in cols)):
+            _fail(f"flattening minor {m} is not three distinct rows and columns of a flattening")
+        forms.append(minor_form(tensors, FlatteningMinor(k, rows, cols)))
     cert = MacaulayCertificate(int(block["degree"]), int(block["prime"]),
                                tuple((int(j), tuple(int(x) for x in e)) for j, e in block["macaulay_rows"]))
     if any(not f for f in forms) or not check_macaulay_certificate(forms, d, cert):

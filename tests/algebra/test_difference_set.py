@@ -116,12 +116,13 @@ def _tamper(witness, change):
     (lambda b: b.__setitem__("macaulay_rows", b["macaulay_rows"][:-1] + b["macaulay_rows"][:1]), True),
     (lambda b: b["kernel"].pop(), True),
     (lambda b: b["groups"].pop(), True),
+    (lambda b: b["flattening_minors"][0].__setitem__("rows", [0, 0, 1]), True),
     # hints only: the proof is still true (the reference computes ranks over QQ), but the checker's
     # rules -- a prime modulus, a minor of the stated size -- are not met
     (lambda b: b.__setitem__("prime", b["prime"] * 3), False),
     (lambda b: b["minor_rows"].pop(), False),
-], ids=["kernel-entry", "row-dropped", "row-repeated", "kernel-vector-dropped", "group-dropped", "composite-prime",
-        "minor-row-dropped"])
+], ids=["kernel-entry", "row-dropped", "row-repeated", "kernel-vector-dropped", "group-dropped",
+        "minor-with-a-repeated-row", "composite-prime", "minor-row-dropped"])
 def test_tampered_witnesses_are_refused(change, math_broken):
     net, model = phase_retrieval(4, 7, 1)
     A, result = _decide(net, model)
