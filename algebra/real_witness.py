@@ -24,16 +24,20 @@ of g likewise (v_c, w'_c, parameters s'). On the slice,
   the degenerate one (y = 0, M(h) = 0), whatever their dimension;
 * e extra random affine equations in (x, y, s, s').
 
-The number of parameters Σ q_c starts from a dimension count (the expected dimension of the
-incidence variety modulo rescaling: the projective dimension of J(P(M^L), P(M^{L'})) ∩ Ker A
-plus the dimension of the fibres of (h, g) -> P(h) − P(g)) and is adjusted by Gröbner bases:
-an empty slice gets one more parameter, a slice of dimension δ > 0 gets δ more affine
-equations. A zero-dimensional slice is solved exactly (:mod:`algebra.zero_dim`): a separating
-linear form t with squarefree χ_t, every coordinate a polynomial in t modulo χ_t, real roots of
-each irreducible factor f of χ_t isolated exactly (arb, then checked by a sign change). Every
+The parameters are added one at a time, from none (then the slice is the linear search's:
+every class but c* fixed), while the slice is empty over C, and a slice of dimension δ > 0 gets
+δ more affine equations; the random data are drawn per purpose from one seed, so the slices are
+nested. Gröbner bases steer this modulo a random prime (Singular; fast -- a heuristic that only
+steers, the witness is verified exactly) or exactly over Q in process when Singular is missing.
+A zero-dimensional slice is solved exactly (:mod:`algebra.zero_dim`): a separating linear form
+t with squarefree χ_t, its irreducible factors over Q, the real roots of each isolated exactly
+(arb, then checked by a sign change), and the coordinates as polynomials in t modulo the factor
+f -- reconstructed from residues modulo primes (or computed over Q without Singular). Every
 real root of f gives a real counterexample with coordinates in Q(α) = Q[T]/(f); the lowest
 degree f with a real root is kept (degree 1: a rational witness). A slice without a real point
-is replaced by a fresh one (new families, ℓ, t, j, extra equations), up to the budget.
+is replaced by a fresh one (a few per free class, then the next class), up to
+:data:`algebra.limits.REAL_WITNESS_MAX_SLICES` and the budget; a Gröbner call over its time
+(:data:`algebra.limits.GROEBNER_CALL_SECONDS`) only costs its slice.
 
 Witness (the ``identifiable`` claim's witness when refuted; ``docs/certificate-format.md``)
 ------------------------------------------------------------------------------------------
