@@ -86,8 +86,9 @@ from .errors import BackendUnavailable, BudgetExceeded, WitnessCheckFailed
 from .exact import bareiss_determinant
 from .flattenings import FlatteningMinor, flattening_minors, minor_form
 from .lifting import LiftingOperator
-from .limits import (DIFFERENCE_SET_EXACT_SECONDS, DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL, DIFFERENCE_SET_MAX_MINORS,
-                     DIFFERENCE_SET_MAX_PAIRS, GROEBNER_CALL_SECONDS, MACAULAY_MAX_COLUMNS, MAX_SPAN_COORDINATES)
+from .limits import (DIFFERENCE_SET_EXACT_MAX_KERNEL, DIFFERENCE_SET_EXACT_SECONDS, DIFFERENCE_SET_GROEBNER_MAX_KERNEL,
+                     DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL, DIFFERENCE_SET_MAX_MINORS, DIFFERENCE_SET_MAX_PAIRS,
+                     GROEBNER_CALL_SECONDS, MACAULAY_MAX_COLUMNS, MAX_SPAN_COORDINATES)
 from .macaulay import MacaulayCertificate, check_macaulay_certificate, macaulay_certificate, monomials_of_degree
 from .model_span import KernelOnSpan, kernel_on_span, span_columns, span_groups
 from .models import LinearPiece, ModelCollection
@@ -214,11 +215,17 @@ def _complex_dimension(forms: Sequence[Mapping], d: int, complete: bool, budget:
                        seed: int) -> tuple[int | None, str, str]:
     """(projective dimension, source, reason) of the common zeros of the minors.
 
-    Exactly over Q when quick: Singular (a subprocess) within :data:`DIFFERENCE_SET_EXACT_SECONDS`,
-    or python-flint in process for d ≤ :data:`DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL` (it cannot be
-    interrupted); else Singular modulo a random prime (the value with high probability)."""
+    Exactly over Q when quick: Singular (a subprocess) for d ≤ DIFFERENCE_SET_EXACT_MAX_KERNEL
+    within DIFFERENCE_SET_EXACT_SECONDS, or python-flint in process for
+    d ≤ DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL (it cannot be interrupted); else Singular modulo a
+    random prime (the value with high probability); for d > DIFFERENCE_SET_GROEBNER_MAX_KERNEL not
+    at all (limits in :mod:`algebra.limits`)."""
     if not complete:
         return None, "", f"more than {DIFFERENCE_SET_MAX_MINORS} flattening minors"
+    if d > DIFFERENCE_SET_GROEBNER_MAX_KERNEL:
+        return None, "", (f"no Macaulay certificate within {MACAULAY_MAX_COLUMNS} columns, and with d = {d} > "
+                          f"{DIFFERENCE_SET_GROEBNER_MAX_KERNEL} no Gröbner basis tells whether the minors have a "
+                          f"common zero over C")
     polys = [{m: Fraction(c) for m, c in f.items()} for f in forms]
     budget.charge(sum(len(p) for p in polys), "difference set: Gröbner basis")
     left = budget.remaining_seconds()
@@ -226,10 +233,14 @@ def _complex_dimension(forms: Sequence[Mapping], d: int, complete: bool, budget:
     affine, source = None, ""
     try:
         if groebner.is_available("singular"):
-            try:
-                affine = groebner.krull_dimension("singular", polys, d, timeout=min(cap, DIFFERENCE_SET_EXACT_SECONDS))
-                source = "Gröbner basis over Q"
-            except BudgetExceeded:
+            if d <= DIFFERENCE_SET_EXACT_MAX_KERNEL:
+                try:
+                    affine = groebner.krull_dimension("singular", polys, d,
+                                                      timeout=min(cap, DIFFERENCE_SET_EXACT_SECONDS))
+                    source = "Gröbner basis over Q"
+                except BudgetExceeded:
+                    pass
+            if affine is None:
                 affine = zero_dim.modular_dimension(polys, d, seed=seed, timeout=cap)
                 source = "Gröbner basis modulo a random prime"
         elif d <= DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL:

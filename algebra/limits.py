@@ -28,7 +28,7 @@ __all__ = [
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
     "MAX_SCATTER_ENTRIES",
     "GROEBNER_CALL_SECONDS", "GROEBNER_IN_PROCESS_MAX_VARIABLES", "MACAULAY_MAX_COLUMNS", "DIFFERENCE_SET_MAX_PAIRS",
-    "DIFFERENCE_SET_EXACT_SECONDS", "DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL",
+    "DIFFERENCE_SET_EXACT_SECONDS", "DIFFERENCE_SET_EXACT_MAX_KERNEL", "DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL", "DIFFERENCE_SET_GROEBNER_MAX_KERNEL",
     "DIFFERENCE_SET_MAX_MINORS", "REAL_WITNESS_MAX_PAIRS", "REAL_WITNESS_MAX_SLICES", "REAL_WITNESS_MAX_VARIABLES",
 ]
 
@@ -116,7 +116,12 @@ DIFFERENCE_SET_MAX_PAIRS = 200  # pairs of model pieces given one difference-set
 # d = 4, 16 cubics: Singular and python-flint 0.01 s; d = 6, 100 cubics: Singular 0.48 s,
 # flint 6.2 s; d = 7, 100 cubics: Singular 2.6 s, flint 23 s; modulo a prime 0.03-0.07 s.
 DIFFERENCE_SET_EXACT_SECONDS = 3.0
+DIFFERENCE_SET_EXACT_MAX_KERNEL = 6  # over Q only up to this d (d = 8, 136 cubics: over 3 s)
 DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL = 4
+# Beyond this d no Gröbner basis is tried at all (it would only eat the real search's time):
+# modulo a prime, K = 3 networks' minors took 0.02 s at d = 6, 0.09 s at d = 8, 29 s at d = 12
+# and more than 30 s at d = 16, 20, 21 and 24.
+DIFFERENCE_SET_GROEBNER_MAX_KERNEL = 10
 DIFFERENCE_SET_MAX_MINORS = 20_000  # 3 x 3 flattening minors formed for one system
 REAL_WITNESS_MAX_PAIRS = 200  # pairs of model pieces searched for a real counterexample
 REAL_WITNESS_MAX_SLICES = 12  # zero-dimensional slices solved per pair before giving up
