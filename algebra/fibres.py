@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import random
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -71,8 +70,9 @@ import flint
 from .errors import BackendUnavailable, InternalError, SpecError
 from .network import MultilinearMap
 from .rational import fraction_to_str
-from . import _fibre_backends as backends
-from ._fibre_backends import Polynomial, Quotient
+from . import groebner as backends
+from .groebner import BACKENDS, Polynomial, available_backends
+from .zero_dim import count_real_roots, point_for_root, rational_roots, separating_form
 
 __all__ = [
     "FibreResult",
@@ -83,8 +83,6 @@ __all__ = [
     "available_backends",
     "BACKENDS",
 ]
-
-BACKENDS = ("sympy", "flint", "singular")
 
 
 # --------------------------------------------------------------------------------- results
@@ -97,8 +95,8 @@ class StratumResult:
     pivots : tuple of int
         The pivot coordinate p_k of each layer k < K.
     dimension : int
-        -1 for an empty (inconsistent) system, 0 for finitely many points, 1 for a positive-
-        dimensional fibre (the exact dimension is not computed).
+        The Krull dimension of the system: -1 when it is empty (inconsistent), 0 for finitely
+        many points, d > 0 for a d-dimensional part of the fibre.
     points_with_multiplicity, points, real_points : int or None
         Counts over C (with multiplicity, distinct) and over R; None when dimension > 0.
     """
@@ -314,11 +312,6 @@ def fibre_system(
 
 
 # --------------------------------------------------------------------------------- backends
-def available_backends() -> tuple[str, ...]:
-    """The Gröbner backends usable in this environment (``sympy`` always is)."""
-    return tuple(b for b in BACKENDS if backends.is_available(b))
-
-
 def choose_backend(n_unknowns: int) -> str:
     """The ``auto`` route: the fastest available backend for a system with this many unknowns.
 
@@ -345,95 +338,6 @@ def choose_backend(n_unknowns: int) -> str:
 
 
 # --------------------------------------------------------------------------------- counting
-def _charpoly(mats: Sequence[flint.fmpq_mat], coeffs: Sequence[int]) -> flint.fmpq_poly:
-    D = mats[0].nrows()
-    m = flint.fmpq_mat(D, D)
-    for c, M in zip(coeffs, mats):
-        if c:
-            m = m + M * c
-    return m.charpoly()
-
-
-def _is_squarefree(p: flint.fmpq_poly) -> bool:
-    return p.degree() <= 0 or p.gcd(p.derivative()).degree() == 0
-
-
-def _squarefree_part(p: flint.fmpq_poly) -> flint.fmpq_poly:
-    g = p.gcd(p.derivative())
-    q, r = divmod(p, g)
-    return q
-
-
-def _count_real_roots(p: flint.fmpq_poly) -> int:
-    """Distinct real roots of a squarefree rational polynomial, exactly.
-
-    arb root isolation (``arb_fmpz_poly_complex_roots``): certified disjoint enclosures, and
-    real roots are returned with an exactly zero imaginary part. The tests cross-check it with
-    sympy's Sturm-sequence ``count_roots`` (which took 80 s at degree 70, hence not used here).
-    """
-    if p.degree() <= 0:
-        return 0
-    den = p.denom()
-    num = flint.fmpz_poly([int((c * den).p) for c in p.coeffs()])
-    return sum(1 for z, _ in num.complex_roots() if z.imag.is_zero())
-
-
-def _rational_roots(p: flint.fmpq_poly) -> list[Fraction]:
-    out = []
-    for f, _ in p.factor()[1]:
-        if f.degree() == 1:
-            c = f.coeffs()
-            root = -c[0] / c[1]
-            out.append(Fraction(int(root.p), int(root.q)))
-    return out
-
-
-def _point_for_root(q: Quotient, t_mat: flint.fmpq_mat, tau: Fraction) -> list[Fraction]:
-    """Coordinates of the (unique) point p with t(p) = tau, for a separating t.
-
-    The evaluation row vector ev_p = (b(p))_b is the left eigenvector of M_t for tau; the
-    coordinate x_i(p) is (ev_p M_{x_i})[1] / ev_p[1].
-    """
-    D = q.dim
-    shift = flint.fmpq_mat(D, D)
-    for i in range(D):
-        shift[i, i] = flint.fmpq(tau.numerator, tau.denominator)
-    rref, rank = (t_mat.transpose() - shift).rref()
-    if rank != D - 1:
-        raise InternalError("eigenvalue of a separating form must be simple")
-    pivots = []
-    row = 0
-    for col in range(D):
-        if row < rank and rref[row, col] != 0:
-            pivots.append(col)
-            row += 1
-    free = next(c for c in range(D) if c not in pivots)
-    v = [flint.fmpq(0)] * D
-    v[free] = flint.fmpq(1)
-    for r, col in enumerate(pivots):
-        v[col] = -rref[r, free]
-    one = q.basis.index((0,) * q.nvars)
-    vrow = flint.fmpq_mat(1, D, v)
-    coords = []
-    for M in q.mult:
-        w = vrow * M
-        val = w[0, one] / v[one]
-        coords.append(Fraction(int(val.p), int(val.q)))
-    return coords
-
-
-def _seidenberg_radical(polys: list[Polynomial], q: Quotient) -> list[Polynomial]:
-    """Generators of √I: I + (squarefree part of χ_{x_i}(x_i), every i) (Seidenberg's lemma;
-    χ_{x_i}(x_i) ∈ I by Cayley-Hamilton on Q[x]/I)."""
-    n = q.nvars
-    out = list(polys)
-    for i in range(n):
-        sq = _squarefree_part(q.mult[i].charpoly())
-        out.append({tuple(d if j == i else 0 for j in range(n)): Fraction(int(c.p), int(c.q))
-                    for d, c in enumerate(sq.coeffs()) if c != 0})
-    return out
-
-
 @dataclass
 class _StratumCount:
     result: StratumResult
@@ -456,30 +360,18 @@ def _count_stratum(
         return _StratumCount(StratumResult(pivots, q.dimension, None, None, None))
     if nvars == 0:  # every coordinate fixed, and the system is consistent: one real point
         return _StratumCount(StratumResult(pivots, 0, 1, 1, 1))
-    rng = random.Random(seed)
-    current = q
-    for attempt in range(8):
-        coeffs = [rng.randint(1, 10 * (attempt + 1) * nvars) for _ in range(nvars)]
-        chi = _charpoly(current.mult, coeffs)
-        if _is_squarefree(chi):  # radical ideal and t separates its points
-            break
-        if current is q:
-            current = backends.quotient(backend, _seidenberg_radical(polys, q), nvars)
-    else:  # pragma: no cover - needs 8 unlucky seeded forms in a row
-        raise RuntimeError(f"no separating linear form found among 8 seeded tries (seed {seed})")
-    distinct = current.dim
-    real = _count_real_roots(chi)
+    form = separating_form(polys, q, backend, seed)
+    chi = form.chi
+    distinct = form.quotient.dim
+    real = count_real_roots(chi)
     rational_points = []
     if known_point is not None:
-        t_bar = sum((c * x for c, x in zip(coeffs, known_point)), Fraction(0))
+        t_bar = sum((c * x for c, x in zip(form.coeffs, known_point)), Fraction(0))
         if chi(flint.fmpq(t_bar.numerator, t_bar.denominator)) != 0:
             raise InternalError("h̄ must lie in its own fibre")
     if want_rational_points:
-        t_mat = flint.fmpq_mat(current.dim, current.dim)
-        for c, M in zip(coeffs, current.mult):
-            t_mat = t_mat + M * c
-        for tau in _rational_roots(chi):
-            point = _point_for_root(current, t_mat, tau)
+        for tau in rational_roots(chi):
+            point = point_for_root(form, tau)
             if known_point is None or point != known_point:
                 rational_points.append(point)
                 break
@@ -581,7 +473,7 @@ def exact_fibre(
             for (k, i), x in zip(unknowns, count.rational_points[0]):
                 witness[k][i] = x
             if net.evaluate_sparse(witness) != net.evaluate_sparse(h_bar):
-                raise InternalError("a rational point of the fibre does not reproduce M(h̄)")
+                raise InternalError("a rational fibre point does not have the product of h̄")
     common = dict(backend=chosen, normalisation=norm, strata=tuple(strata), witness=witness, seed=seed,
                   h_bar_in_model=in_model)
     if any(s.dimension > 0 for s in strata):

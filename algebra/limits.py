@@ -27,6 +27,9 @@ __all__ = [
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
     "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT",
+    "GROEBNER_CALL_SECONDS", "GROEBNER_IN_PROCESS_MAX_VARIABLES", "MACAULAY_MAX_COLUMNS", "DIFFERENCE_SET_MAX_PAIRS",
+    "DIFFERENCE_SET_EXACT_SECONDS", "DIFFERENCE_SET_EXACT_MAX_KERNEL", "DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL", "DIFFERENCE_SET_GROEBNER_MAX_KERNEL",
+    "DIFFERENCE_SET_MAX_MINORS", "REAL_WITNESS_MAX_PAIRS", "REAL_WITNESS_MAX_SLICES", "REAL_WITNESS_MAX_VARIABLES",
 ]
 
 # ============================================================================ spec sizes
@@ -103,3 +106,31 @@ CONV_CELLS_PER_UNIT = 2048
 
 # ============================================================================ certificates
 MAX_SCATTER_ENTRIES = 100_000  # non-zero Algorithm 8.1 entries written into a certificate
+
+# ============================================================================ non-linear routes (section 6)
+# Measurements: tests/benchmarks/bench_nonlinear.py (random K in {2, 3} networks, S_k <= 4).
+# One Gröbner basis (a Singular subprocess) never runs longer than this, even with more budget left.
+GROEBNER_CALL_SECONDS = 10.0
+# python-flint's Buchberger and sympy's cannot be interrupted: only systems this small go to them
+# (used when Singular is not installed). Sliced incidence systems of rank-one sensing: 9 unknowns
+# (3 points) flint 0.01 s, sympy 0.37 s; 11 unknowns (6 points) flint 0.34 s, sympy 2.0 s.
+GROEBNER_IN_PROCESS_MAX_VARIABLES = 12
+# Columns (monomials of degree D in d variables) of a Macaulay certificate: the checker eliminates a
+# square block of this side modulo a prime in pure Python, ~side^3 / 3 steps.
+MACAULAY_MAX_COLUMNS = 500
+DIFFERENCE_SET_MAX_PAIRS = 200  # pairs of model pieces given one difference-set system each
+# When no Macaulay certificate is found, the dimension of the minors' zero set is computed over Q
+# when that is quick, else modulo a prime. Ideals of 3 x 3 flattening minors (phase retrieval):
+# d = 4, 16 cubics: Singular and python-flint 0.01 s; d = 6, 100 cubics: Singular 0.48 s,
+# flint 6.2 s; d = 7, 100 cubics: Singular 2.6 s, flint 23 s; modulo a prime 0.03-0.07 s.
+DIFFERENCE_SET_EXACT_SECONDS = 3.0
+DIFFERENCE_SET_EXACT_MAX_KERNEL = 6  # over Q only up to this d (d = 8, 136 cubics: over 3 s)
+DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL = 4
+# Beyond this d no Gröbner basis is tried at all (it would only eat the real search's time):
+# modulo a prime, K = 3 networks' minors took 0.02 s at d = 6, 0.09 s at d = 8, 29 s at d = 12
+# and more than 30 s at d = 16, 20, 21 and 24.
+DIFFERENCE_SET_GROEBNER_MAX_KERNEL = 10
+DIFFERENCE_SET_MAX_MINORS = 20_000  # 3 x 3 flattening minors formed for one system
+REAL_WITNESS_MAX_PAIRS = 200  # pairs of model pieces searched for a real counterexample
+REAL_WITNESS_MAX_SLICES = 12  # zero-dimensional slices solved per pair before giving up
+REAL_WITNESS_MAX_VARIABLES = 40  # unknowns of one sliced incidence system

@@ -228,11 +228,12 @@ class ModelCollection:
         """A one-line human description (for claims' statements)."""
         if self.is_full:
             return "the full model R^{S_1} x ... x R^{S_K}"
-        parts = [f"{self.n_pieces()} linear piece(s)"]
+        n = self.n_pieces()
+        parts = [f"{n} linear piece{'s' if n != 1 else ''}"]
         ties = [c for c in self.classes if len(c) > 1]
         if ties:
             parts.append("tied layers " + ", ".join("h_" + " = h_".join(str(k + 1) for k in c) for c in ties))
-        return "model with " + "; ".join(parts)
+        return "the model (" + "; ".join(parts) + ")"
 
 
 def full_model(net: MultilinearMap) -> ModelCollection:

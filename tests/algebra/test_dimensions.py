@@ -6,7 +6,7 @@ import pytest
 
 from algebra.dimensions import (join_dimension, join_dimensions, segre_image_dimension,
                                 sigma2_dimension_formula, tangent_rank_at)
-from algebra.models import LinearPiece, ModelCollection, full_model
+from algebra.models import full_model
 from graphs.structured_spec import parse_model_spec, structured_network
 
 

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from algebra import _fibre_backends
+from algebra import groebner
 from algebra.errors import BackendUnavailable, SpecError
 from algebra.fibres import available_backends, choose_backend, exact_fibre, fibre_system
 from graphs.structured_spec import structured_network
@@ -292,7 +292,7 @@ def test_real_root_count_matches_sturm(roots, extra):
     import flint
     import sympy
 
-    from algebra.fibres import _count_real_roots, _squarefree_part
+    from algebra.zero_dim import count_real_roots as _count_real_roots, squarefree_part as _squarefree_part
 
     p = flint.fmpq_poly([int(c) for c in poly_mul(poly_from_roots(roots), extra + [1])])
     sq = _squarefree_part(p)
