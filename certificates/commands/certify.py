@@ -80,12 +80,13 @@ def run(args) -> int:
 
 
 def write_outputs(document, cert_path: str | Path | None, report_path: str | Path | None = None,
-                  fmt: str | None = None, report_option: str = "--report") -> None:
+                  fmt: str | None = None, report_option: str = "--report", check=None) -> None:
     """Write the certificate and (optionally) the report with its figures together, or nothing.
 
     One :func:`certificates.files.write_files` call: every file is staged beside its
     destination and renamed into place only when all are written; on failure nothing is left
-    and the error is a one-line :class:`SpecError` naming the option.
+    and the error is a one-line :class:`SpecError` naming the option. ``check`` is the checker's
+    verdict on ``document`` when the caller has it (the report runs the checker once otherwise).
 
     Examples
     --------
@@ -105,5 +106,5 @@ def write_outputs(document, cert_path: str | Path | None, report_path: str | Pat
     if cert_path is not None:
         outputs.append(OutputFile(Path(cert_path), dumps_certificate(document), "--output"))
     if report_path is not None:
-        outputs += report_files(document, report_path, fmt, option=report_option)
+        outputs += report_files(document, report_path, fmt, option=report_option, check=check)
     write_files(outputs)
