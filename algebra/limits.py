@@ -26,7 +26,7 @@ __all__ = [
     "SEARCH_WORK", "SEARCH_SECONDS", "SEARCH_MAX_UNKNOWNS", "SEARCH_MAX_CELLS", "SEARCH_MAX_TUPLES", "SEARCH_MAX_PAIRS",
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
-    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT",
+    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT", "MAX_EXPORT_ENTRIES", "MAX_EXPORT_COORDINATES",
 ]
 
 # ============================================================================ spec sizes
@@ -103,3 +103,10 @@ CONV_CELLS_PER_UNIT = 2048
 
 # ============================================================================ certificates
 MAX_SCATTER_ENTRIES = 100_000  # non-zero Algorithm 8.1 entries written into a certificate
+
+# ============================================================================ exported scripts
+# `tensorlift export` writes A entry by entry (one line of ~20 bytes each in Singular: 10^6 entries
+# is a 20 MB script, which Singular reads in ~10 s) and one unknown per coordinate of the model's
+# span; past a few thousand unknowns the 3x3 minors of the flattenings are beyond any Groebner basis.
+MAX_EXPORT_ENTRIES = 10**6
+MAX_EXPORT_COORDINATES = 5000
