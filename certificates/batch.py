@@ -156,6 +156,15 @@ class BatchResult:
         widths = [max(len(line[i]) for line in lines if i < len(line)) for i in range(len(head))]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
 
+    def _repr_html_(self) -> str:  # notebook display: the summary table
+        import html
+
+        rows = [r.as_dict() for r in self.rows]
+        keys = [k for k in rows[0] if k not in ("sha256", "seconds")]
+        return ("<table><tr>" + "".join(f"<th>{html.escape(k)}</th>" for k in keys) + "</tr>"
+                + "".join("<tr>" + "".join(f"<td>{html.escape(str(r[k] if r[k] is not None else ''))}</td>" for k in keys)
+                          + "</tr>" for r in rows) + "</table>")
+
     def to_csv(self) -> str:
         out = io.StringIO()
         rows = [r.as_dict() for r in self.rows]

@@ -44,8 +44,9 @@ from .notation import Notation
 from .report_figures import dag_figure, formula_png, network_graph, scatter_figure
 from .tex import tex_escape, tex_math, tex_text
 
-__all__ = ["render", "write_report", "report_files", "report_content", "html_fragment", "html_blocks", "status_badge",
-           "FORMATS", "MAX_LIST", "MAX_DRAWN_NODES", "MINOR_CAPTION", "ACTION_CAPTION", "FIGURES_OMITTED"]
+__all__ = ["render", "write_report", "report_files", "report_content", "content_figures", "html_fragment",
+           "html_blocks", "status_badge", "FORMATS", "MAX_LIST", "MAX_DRAWN_NODES", "MINOR_CAPTION", "ACTION_CAPTION",
+           "FIGURES_OMITTED"]
 
 FORMATS = ("md", "tex", "html")
 MAX_LIST = 12  # witness lists longer than this are shown truncated (the certificate has them all)
@@ -312,7 +313,8 @@ def report_content(document: Mapping, check: CheckReport | None = None) -> dict:
     return info
 
 
-def _figures(info) -> dict[str, bytes]:
+def content_figures(info) -> dict[str, bytes]:
+    """The PNG figures of a report's content (:func:`report_content`): ``dag`` and ``scatter``."""
     figs: dict = {}
     if not info["figures"]:  # the spec was not accepted by the checker: draw nothing from it
         return figs
@@ -499,7 +501,7 @@ def render(document: Mapping, fmt: str = "md", *, check: CheckReport | None = No
     info = report_content(document, check)
     drawn = figures and (fmt == "html" or bool(figure_names))  # a stream of md/tex cannot show a PNG
     info["figures_omitted"] = figures and not drawn and info["figures"]
-    return _render(info, fmt, _figures(info) if drawn else {}, dict(figure_names or {}))
+    return _render(info, fmt, content_figures(info) if drawn else {}, dict(figure_names or {}))
 
 
 def report_files(document: Mapping, path: str | Path, fmt: str | None = None, option: str = "--report", *,
@@ -514,7 +516,7 @@ def report_files(document: Mapping, path: str | Path, fmt: str | None = None, op
     path = Path(path)
     fmt = fmt or {".tex": "tex", ".html": "html", ".htm": "html"}.get(path.suffix.lower(), "md")
     info = report_content(document, check)
-    figs = _figures(info)
+    figs = content_figures(info)
     names: dict[str, str] = {}
     files = []
     if fmt in ("tex", "md"):  # figures as PNG files beside the report (HTML embeds them)
