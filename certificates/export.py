@@ -41,7 +41,7 @@ from algebra.limits import MAX_COMPILED_ENTRIES, MAX_EXPORT_COORDINATES, MAX_EXP
 from algebra.models import full_model
 from graphs.specs import LoadedSpec
 
-__all__ = ["TARGETS", "ExportData", "export_data", "export_script", "RANK_LINE", "DIMENSION_LINE"]
+__all__ = ["TARGETS", "DIALECTS", "ExportData", "export_data", "export_script", "RANK_LINE", "DIMENSION_LINE"]
 
 TARGETS = ("m2", "singular", "sage")
 RANK_LINE = "rank A = "  # what every script prints, then the number
@@ -139,75 +139,60 @@ def _header(data: ExportData, comment: str) -> list[str]:
     return [f"{comment} {line}" for line in lines]
 
 
-def _m2(data: ExportData) -> str:
-    L = _header(data, "--")
-    pairs = ", ".join(f"({r},{j})=>{_q(v)}" for (r, j), v in sorted(data.entries.items()))
-    L += [f"A = map(QQ^{data.n_rows}, QQ^{len(data.columns)}, {{{pairs}}});",
-          f'print("{RANK_LINE}" | toString(rank A));']
+# Each system's spelling of the same script (str.format templates; {a} a 0-based unknown, {a1} 1-based).
+DIALECTS = {
+    "m2": {"comment": "--", "var": "t_{a}", "entry": "({r},{j})=>{v}", "sep": ", ",
+           "A": "A = map(QQ^{m}, QQ^{n}, {{{entries}}});", "rank": 'print("{line}" | toString(rank A));',
+           "ring": "R = QQ[t_0..t_{last}];", "T": "T = transpose matrix(R, {{{{{tensor}}}}});",
+           "kernel": "I = ideal(sub(A, R) * T);", "symmetry": "I = I + ideal({pairs});",
+           "row": "{{{cells}}}", "minors": "I = I + minors(3, matrix(R, {{{rows}}}));",
+           "dim": 'print("{line}" | toString(dim I));', "end": "exit 0"},
+    "singular": {"comment": "//", "var": "t({a1})", "entry": "A[{r1},{j1}] = {v};", "sep": "\n",
+                 "A": "ring r0 = 0, (x), dp;\nmatrix A[{m}][{n}];\n{entries}",
+                 "rank": 'print("{line}" + string(rank(A)));',
+                 "ring": "ring r = 0, (t(1..{count})), dp;\nmatrix A = fetch(r0, A);",
+                 "T": "matrix T[{n}][1] = {tensor};", "kernel": "ideal I = ideal(A*T);",
+                 "symmetry": "I = I + ideal({pairs});", "row": "{cells}",
+                 "minors": "matrix F{f}[{height}][{width}] = {rows};\nI = I + minor(F{f}, 3);",
+                 "dim": 'ideal J = std(I);\nprint("{line}" + string(dim(J)));', "end": "quit;"},
+    "sage": {"comment": "#", "var": "t[{a}]", "entry": "({r}, {j}): QQ('{v}')", "sep": ", ",
+             "A": "A = matrix(QQ, {m}, {n}, {{{entries}}}, sparse=True)", "rank": 'print("{line}" + str(A.rank()))',
+             "ring": "R = PolynomialRing(QQ, 't', {count})\nt = R.gens()", "T": "T = vector(R, [{tensor}])",
+             "kernel": "eqs = list(A.change_ring(R) * T)", "symmetry": "eqs += [{pairs}]",
+             "row": "[{cells}]", "minors": "eqs += matrix(R, [{rows}]).minors(3)",
+             "dim": 'print("{line}" + str(R.ideal(eqs).dimension()))', "end": ""},
+}
+
+
+def _write(data: ExportData, target: str) -> str:
+    """The script of ``data`` in ``target``'s spelling (:data:`DIALECTS`)."""
+    d = DIALECTS[target]
+
+    def var(a: int | None) -> str:
+        return "0" if a is None else d["var"].format(a=a, a1=a + 1)
+
+    entries = d["sep"].join(d["entry"].format(r=r, j=j, r1=r + 1, j1=j + 1, v=_q(v))
+                            for (r, j), v in sorted(data.entries.items()))
+    L = _header(data, d["comment"])
+    L += [d["A"].format(m=data.n_rows, n=len(data.columns), entries=entries), d["rank"].format(line=RANK_LINE)]
     if data.with_system:
         n = len(data.variables)
-        L += [f"R = QQ[t_0..t_{n - 1}];",
-              "T = transpose matrix(R, {{" + ", ".join("0" if a is None else f"t_{a}" for a in data.tensor) + "}});",
-              "I = ideal(sub(A, R) * T);"]
+        L += [d["ring"].format(last=n - 1, count=n), d["T"].format(n=len(data.columns), tensor=", ".join(map(var, data.tensor))),
+              d["kernel"]]
         if data.symmetry:
-            L.append("I = I + ideal(" + ", ".join(f"t_{a} - t_{b}" for a, b in data.symmetry) + ");")
-        for rows, cols, cells in data.flattenings:
-            body = ", ".join("{" + ", ".join(f"t_{cells[(i, j)]}" if (i, j) in cells else "0" for j in range(cols)) + "}"
-                             for i in range(rows))
-            L.append(f"I = I + minors(3, matrix(R, {{{body}}}));")
-        L.append(f'print("{DIMENSION_LINE}" | toString(dim I));')
-    L.append("exit 0")
-    return "\n".join(L) + "\n"
-
-
-def _singular(data: ExportData) -> str:
-    L = _header(data, "//")
-    L += ["ring r0 = 0, (x), dp;", f"matrix A[{data.n_rows}][{len(data.columns)}];"]
-    L += [f"A[{r + 1},{j + 1}] = {_q(v)};" for (r, j), v in sorted(data.entries.items())]
-    L.append(f'print("{RANK_LINE}" + string(rank(A)));')
-    if data.with_system:
-        n = len(data.variables)
-        L += [f"ring r = 0, (t(1..{n})), dp;", "matrix A = fetch(r0, A);",
-              f"matrix T[{len(data.columns)}][1] = "
-              + ", ".join("0" if a is None else f"t({a + 1})" for a in data.tensor) + ";",
-              "ideal I = ideal(A*T);"]
-        if data.symmetry:
-            L.append("I = I + ideal(" + ", ".join(f"t({a + 1}) - t({b + 1})" for a, b in data.symmetry) + ");")
-        for f, (rows, cols, cells) in enumerate(data.flattenings):
-            body = ", ".join(f"t({cells[(i, j)] + 1})" if (i, j) in cells else "0"
-                             for i in range(rows) for j in range(cols))
-            L += [f"matrix F{f}[{rows}][{cols}] = {body};", f"I = I + minor(F{f}, 3);"]
-        L += ["ideal J = std(I);", f'print("{DIMENSION_LINE}" + string(dim(J)));']
-    L.append("quit;")
-    return "\n".join(L) + "\n"
-
-
-def _sage(data: ExportData) -> str:
-    L = _header(data, "#")
-    pairs = ", ".join(f"({r}, {j}): QQ('{_q(v)}')" for (r, j), v in sorted(data.entries.items()))
-    L += [f"A = matrix(QQ, {data.n_rows}, {len(data.columns)}, {{{pairs}}}, sparse=True)",
-          f'print("{RANK_LINE}" + str(A.rank()))']
-    if data.with_system:
-        n = len(data.variables)
-        L += [f"R = PolynomialRing(QQ, 't', {n})", "t = R.gens()",
-              "T = vector(R, [" + ", ".join("0" if a is None else f"t[{a}]" for a in data.tensor) + "])",
-              "eqs = list(A.change_ring(R) * T)"]
-        if data.symmetry:
-            L.append("eqs += [" + ", ".join(f"t[{a}] - t[{b}]" for a, b in data.symmetry) + "]")
-        for rows, cols, cells in data.flattenings:
-            body = ", ".join("[" + ", ".join(f"t[{cells[(i, j)]}]" if (i, j) in cells else "0" for j in range(cols)) + "]"
-                             for i in range(rows))
-            L.append(f"eqs += matrix(R, [{body}]).minors(3)")
-        L.append(f'print("{DIMENSION_LINE}" + str(R.ideal(eqs).dimension()))')
-    return "\n".join(L) + "\n"
-
-
-_WRITERS = {"m2": _m2, "singular": _singular, "sage": _sage}
+            L.append(d["symmetry"].format(pairs=", ".join(f"{var(a)} - {var(b)}" for a, b in data.symmetry)))
+        for f, (height, width, cells) in enumerate(data.flattenings):
+            rows = ", ".join(d["row"].format(cells=", ".join(var(cells.get((i, j))) for j in range(width)))
+                             for i in range(height))
+            L.append(d["minors"].format(f=f, height=height, width=width, rows=rows))
+        L.append(d["dim"].format(line=DIMENSION_LINE))
+    L.append(d["end"])
+    return "\n".join(L).rstrip("\n") + "\n"
 
 
 def export_script(loaded: LoadedSpec, target: str, *, rank_only: bool = False, budget: Budget | None = None) -> str:
     """The script for ``target`` (``"m2"``, ``"singular"`` or ``"sage"``) of a loaded spec (see the
     module docstring); ``rank_only`` leaves out the identifiability system."""
-    if target not in _WRITERS:
+    if target not in DIALECTS:
         raise SpecError("--to", f"expected one of {', '.join(TARGETS)}, got {target!r}")
-    return _WRITERS[target](export_data(loaded, rank_only=rank_only, budget=budget))
+    return _write(export_data(loaded, rank_only=rank_only, budget=budget), target)
