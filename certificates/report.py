@@ -305,7 +305,7 @@ def report_content(document: Mapping, check: CheckReport | None = None) -> dict:
         network.append(("text", str(spec["description"])))
     if info["notation"] is not None:
         n = info["notation"]
-        network += [("heading", 3, "Model"), ("items", [(f"", line) for line in n.model_lines()]),
+        network += [("heading", 3, "Model"), ("items", [("", line) for line in n.model_lines()]),
                     ("heading", 3, "Parameters"), ("items", [(f"h_{k + 1}", n.layer_title(k)) for k in range(n.K)])]
     network.append(("figure", "dag", "network"))
     info["network"] = network
