@@ -72,7 +72,8 @@ class BatchRow:
 def certify_task(task: Mapping) -> dict:
     """Certify one spec (a worker's whole job; pure data in, pure data out).
 
-    ``task``: ``spec`` (a dict, or a path read here), ``label``, ``seed``, ``work``, ``seconds``,
+    ``task``: ``spec`` (a dict; the client reads the files, so a cluster's workers need none of
+    them) or ``error`` (why the file could not be read), ``label``, ``seed``, ``work``, ``seconds``,
     ``max_columns``. Returns ``{"row": dict, "certificate": text or None}``; bad input and bugs
     become the row's one-line error and exit code (2 and 3), as on the command line.
     """
@@ -82,7 +83,9 @@ def certify_task(task: Mapping) -> dict:
     row = BatchRow(spec=str(task["label"]))
     text = None
     try:
-        spec = task["spec"] if isinstance(task["spec"], Mapping) else read_spec_file(task["spec"])
+        if task.get("error"):
+            raise SpecError(task["label"], task["error"])
+        spec = task["spec"]
         budget = Budget(work=task["work"], seconds=task["seconds"], max_columns=task["max_columns"])
         result = certify(spec, seed=task["seed"], budget=budget)
         text = dumps_certificate(result.document)
@@ -153,7 +156,8 @@ class BatchResult:
             cells = [r.spec, r.kind or "-"] + ([str(r.value)] if self.manifest else []) + [str(r.rank or "-")]
             cells += [r.statuses.get(c, "-") for c in CLAIM_COLUMNS] if not r.error else [f"error: {r.error}"]
             lines.append(cells)
-        widths = [max(len(line[i]) for line in lines if i < len(line)) for i in range(len(head))]
+        full = [line for line in lines if len(line) == len(head)]  # an error row does not widen the columns
+        widths = [max(len(line[i]) for line in full) for i in range(len(head))]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
 
     def _repr_html_(self) -> str:  # notebook display: the summary table
@@ -299,7 +303,7 @@ def certify_batch(specs: Sequence[str | Path | Mapping], *, jobs: int = 1, sched
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash:
         raise SpecError("spec", f"two specs would write the same certificate {clash}; certify them in separate runs")
-    tasks = [{"spec": spec, "label": label, "seed": seed, "work": work, "seconds": seconds, "max_columns": max_columns}
+    tasks = [{**_read(spec), "label": label, "seed": seed, "work": work, "seconds": seconds, "max_columns": max_columns}
              for label, spec in items]
     outcomes = _run_dask(tasks, scheduler) if scheduler is not None else _run_local(tasks, jobs)
     rows = []
@@ -309,6 +313,16 @@ def certify_batch(specs: Sequence[str | Path | Mapping], *, jobs: int = 1, sched
         row.value = values.get(label)
         rows.append(row)
     return BatchResult(rows, [o["certificate"] for o in outcomes], manifest)
+
+
+def _read(spec: Any) -> dict:
+    """``{"spec": dict}``, read here from a file, or ``{"error": why it cannot be read}``."""
+    if isinstance(spec, Mapping):
+        return {"spec": spec}
+    try:
+        return {"spec": read_spec_file(spec)}
+    except SpecError as exc:
+        return {"error": exc.problem}
 
 
 def _certificate_name(label: str, spec: Any) -> str:

@@ -72,8 +72,10 @@ class Notation:
         """What layer k (0-based; the paper's h_{k+1}) is, in one phrase."""
         net = self.loaded.network
         if self.kind == "conv":
-            edges = ", ".join(e.name.replace("->", " -> ") for e in net.edges_by_depth[k])
-            return f"layer {k + 1} (depth-{k + 1} edges: {edges})"
+            layer = net.edges_by_depth[k]
+            edges = ", ".join(e.name.replace("->", " -> ") for e in layer[:MAX_POSITIONS * 2])
+            more = f", ... ({len(layer)} edges)" if len(layer) > MAX_POSITIONS * 2 else ""
+            return f"layer {k + 1} (depth-{k + 1} edges: {edges}{more})"
         if self.kind == "feedforward":
             l = net.L - k
             return f"layer {k + 1} = forward weights W_{l} (units of layer {l - 1} -> layer {l})"
@@ -120,7 +122,7 @@ class Notation:
         return " -> ".join([chain[0]["from"]] + [e["to"] for e in chain])
 
     def kernel_polynomials(self, h: Sequence[Sequence]) -> list[tuple[str, object]]:
-        """Each edge's kernel T_e(h) as a polynomial in z (sum of h values times z^offset),
+        """Each edge's non-zero kernel T_e(h) as a polynomial in z (sum of h values times z^offset),
         factored over Q -- the paper's way to read a collision (section 8)."""
         import sympy
 
@@ -131,7 +133,8 @@ class Notation:
                 continue
             values = h[e.depth - 1][e.offset:e.offset + len(e.support)]
             poly = sum(sympy.Rational(str(v)) * z ** s for v, s in zip(values, e.support))
-            out.append((f"{e.source} -> {e.target}", sympy.factor(poly)))
+            if poly != 0:
+                out.append((f"{e.source} -> {e.target}", sympy.factor(poly)))
         return out
 
     # ------------------------------------------------------------------ the model

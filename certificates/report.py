@@ -173,9 +173,9 @@ def _facts(spec) -> list[tuple[str, str]]:
 
 # ============================================================================ blocks
 # A report is a list of blocks, rendered by each format: ("heading", level, text),
-# ("text", str), ("items", [(label, text)]), ("table", header, rows), ("math", latex),
-# ("texmath", latex) (LaTeX only), ("figure", key, alt). Texts are plain (the certificate's); LaTeX
-# typesets their mathematics.
+# ("text", str), ("items", [(label, text)]), ("table", header, rows), ("math", latex, the formats
+# it is shown in), ("figure", key, alt). Texts are plain (the certificate's);
+# LaTeX typesets their mathematics.
 def _witness_blocks(claim: Mapping, spec: Mapping, notation: Notation | None) -> list[tuple]:
     """The witness of a claim the checker verified, labelled in the paper's notation."""
     w = claim.get("witness") or {}
@@ -222,7 +222,7 @@ def _witness_blocks(claim: Mapping, spec: Mapping, notation: Notation | None) ->
                 if "path" in w:
                     items.append(("separating path p", notation.path(w["path"])))
                 for key in ("h", "g"):
-                    for edge, poly in notation.kernel_polynomials(w[key]):
+                    for edge, poly in notation.kernel_polynomials(w[key])[:MAX_LIST]:
                         items.append((f"T_{{{edge}}}(z) of {key}", str(poly).replace("**", "^").replace("*", "·")))
             for key in ("h", "g"):
                 piece = notation.piece_of(w[key])
@@ -264,15 +264,15 @@ def _claim_blocks(claim: Mapping, info: dict) -> list[tuple]:
     if info["kind"] == "structured" and "minor" in w:
         minor = _minor_matrix(info["spec"], w)
         if minor:
-            blocks += [("text", MINOR_CAPTION), ("math", minor)]
+            blocks += [("text", MINOR_CAPTION), ("math", minor, ("md", "tex"))]
     if "h" in w and info["kind"] != "conv":
         for label in ("h", "g"):
-            blocks += [("texmath", rf"{label}_{{{k + 1}}} = {_sympy_vector(v)}") for k, v in enumerate(w[label])]
+            blocks += [("math", rf"{label}_{{{k + 1}}} = {_sympy_vector(v)}", ("tex",)) for k, v in enumerate(w[label])]
         products = _factor_products(info["spec"], w) if info["kind"] == "structured" else None
         if products:
-            blocks += [("text", ACTION_CAPTION), ("math", products)]
+            blocks += [("text", ACTION_CAPTION), ("math", products, ("md", "tex"))]
     if claim["id"] == "stable" and claim["status"] == "proved" and "value" in claim:
-        blocks += [("math", bound) for bound in _stability_bounds(claim["value"])]
+        blocks += [("math", bound, FORMATS) for bound in _stability_bounds(claim["value"])]
     if claim["id"] == "scattered" and "outputs" in w:
         blocks.append(("figure", "scatter", "Algorithm 8.1 output per leaf"))
     return blocks
@@ -355,7 +355,7 @@ def _render_md(info, figs, names) -> str:
                 L.append("|" + "---|" * len(block[1]))
                 L.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in block[2])
                 L.append("")
-            elif kind == "math":
+            elif kind == "math" and "md" in block[2]:
                 L.extend([f"$${block[1]}$$", ""])
             elif kind == "figure" and block[1] in figs and names.get(block[1]):
                 L.extend([f"![{block[2]}]({names[block[1]]})", ""])
@@ -398,7 +398,7 @@ def _render_tex(info, figs, names) -> str:
                 L.append(" & ".join(rf"\textbf{{{tex_escape(h)}}}" for h in block[1]) + r" \\ \hline")
                 L.extend(" & ".join(rf"${tex_math(c)}$" if c else "" for c in row) + r" \\" for row in block[2])
                 L.append(r"\end{tabular}\end{center}")
-            elif kind in ("math", "texmath"):
+            elif kind == "math" and "tex" in block[2]:
                 L.append(rf"\[ {block[1]} \]")
             elif kind == "figure" and block[1] in figs and names.get(block[1]):
                 width = r"0.8\linewidth" if block[1] == "dag" else r"0.7\linewidth"
@@ -459,7 +459,7 @@ def html_blocks(items, figs: Mapping[str, bytes]) -> str:
             L.append("<table><tr>" + "".join(f"<th>{H(h)}</th>" for h in block[1]) + "</tr>"
                      + "".join("<tr>" + "".join(f"<td>{H(c)}</td>" for c in row) + "</tr>" for row in block[2])
                      + "</table>")
-        elif kind == "math":
+        elif kind == "math" and "html" in block[2]:
             png = formula_png(block[1]) if figs else None
             L.append((f"<p>{_png_tag(png, block[1])}</p>" if png else "")
                      + f"<p>LaTeX: <code>{H(block[1])}</code></p>")

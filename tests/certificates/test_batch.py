@@ -72,17 +72,20 @@ def test_a_folder_with_a_bad_spec_gives_one_table_and_exit_2(tmp_path, capsys):
     for name in ("outer-product-3x2", "phase-retrieval"):
         shutil.copy(examples_dir() / "structured" / f"{name}.json", folder)
     (folder / "broken.json").write_text('{"kind": "structured", "layers": []}')
+    (folder / "garbled.json").write_text('{"kind": ')  # read by the client: its row says why
     (folder / "old.cert.json").write_text("{}")  # certificates are not specs
     out = tmp_path / "out"
     out.mkdir()
     code = main(["certify", str(folder), "--out-dir", str(out), "--summary", str(tmp_path / "s.csv"), "--jobs", "2"])
     assert code == 2
     text = capsys.readouterr().out
-    assert "error: layers: expected a non-empty list of layers" in text and "2 of 3 spec(s) certified" in text
+    assert "error: layers: expected a non-empty list of layers" in text and "2 of 4 spec(s) certified" in text
+    assert "garbled.json: malformed JSON" in text
     assert sorted(p.name for p in out.iterdir()) == ["outer-product-3x2.cert.json", "phase-retrieval.cert.json"]
     rows = list(csv.DictReader((tmp_path / "s.csv").open()))
     assert [(Path(r["spec"]).name, r["identifiable"], r["error"][:6]) for r in rows] == [
-        ("broken.json", "", "layers"), ("outer-product-3x2.json", "proved", ""), ("phase-retrieval.json", "proved", "")]
+        ("broken.json", "", "layers"), ("garbled.json", "", str(folder)[:6]), ("outer-product-3x2.json", "proved", ""),
+        ("phase-retrieval.json", "proved", "")]
 
 
 def test_batch_json_summary_and_options_that_belong_to_one_mode(tmp_path, capsys):
