@@ -106,7 +106,6 @@ def run_one(args, spec: str) -> int:
 def run_batch(args) -> int:
     """Several specs (or a folder): every certificate, one summary, one exit status."""
     from ..batch import certify_batch
-    from ..files import write_files
 
     for option, value in (("--output", args.output), ("--report", args.report), ("--format", args.format)):
         if value:
