@@ -3,7 +3,10 @@
 # `make install` (run by every target below) creates .venv and installs tensorlift into it
 # (editable, with the test tools). Before that, once, it checks for the system packages it uses:
 #   - Singular: the optional fast Gröbner backend of algebra/fibres.py (without it the sympy and
-#     python-flint routes are used, and the fibre tests run on those only);
+#     python-flint routes are used, and the fibre tests run on those only); the tests also run the
+#     Singular scripts of `tensorlift export`;
+#   - texlive-latex-base (pdflatex, ~55 MB): the tests compile LaTeX reports (without it they check
+#     the LaTeX structurally);
 #   - pythonX.Y-venv: needed to create .venv where Debian/Ubuntu split venv out of Python.
 # When one is missing it prints what it installs and why, then runs apt-get (as root only), and
 # records in .venv/.system-packages that it ran, so a failed apt-get is not retried on every
@@ -44,8 +47,12 @@ $(SYSTEM_STAMP):
 	  packages="$${packages:+$$packages }singular"; \
 	  why="$${why:+$$why; }singular, the optional fast Gröbner backend of algebra/fibres.py"; \
 	fi; \
+	if ! command -v pdflatex >/dev/null 2>&1; then \
+	  packages="$${packages:+$$packages }texlive-latex-base"; \
+	  why="$${why:+$$why; }texlive-latex-base, pdflatex to compile the LaTeX reports in the tests (optional)"; \
+	fi; \
 	if [ -z "$$packages" ]; then \
-	  echo "system packages: none missing (Singular found: $$(command -v Singular))"; \
+	  echo "system packages: none missing (Singular: $$(command -v Singular), pdflatex: $$(command -v pdflatex))"; \
 	elif ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "system packages: not installing $$packages (no apt-get; install with your package manager): $$why"; \
 	elif [ "$$(id -u)" != 0 ]; then \

@@ -16,7 +16,7 @@ from setuptools import find_namespace_packages, find_packages, setup
 
 EXAMPLES_PACKAGE = "tensorlift_examples"
 EXAMPLES_FOLDER = "examples"
-EXAMPLE_FILES = ["*.json", "*.yaml", "*.yml", "README.md"]
+EXAMPLE_FILES = ["*.json", "*.yaml", "*.yml", "*.ipynb", "README.md"]
 
 example_packages = [EXAMPLES_PACKAGE] + [
     f"{EXAMPLES_PACKAGE}.{sub}" for sub in find_namespace_packages(where=EXAMPLES_FOLDER, exclude=["__pycache__*"])]

@@ -26,7 +26,7 @@ __all__ = [
     "SEARCH_WORK", "SEARCH_SECONDS", "SEARCH_MAX_UNKNOWNS", "SEARCH_MAX_CELLS", "SEARCH_MAX_TUPLES", "SEARCH_MAX_PAIRS",
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
-    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT",
+    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT", "MAX_EXPORT_ENTRIES", "MAX_EXPORT_COORDINATES",
     "GROEBNER_CALL_SECONDS", "GROEBNER_IN_PROCESS_MAX_VARIABLES", "MACAULAY_MAX_COLUMNS", "DIFFERENCE_SET_MAX_PAIRS",
     "DIFFERENCE_SET_EXACT_SECONDS", "DIFFERENCE_SET_EXACT_MAX_KERNEL", "DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL", "DIFFERENCE_SET_GROEBNER_MAX_KERNEL",
     "DIFFERENCE_SET_MAX_MINORS", "REAL_WITNESS_MAX_PAIRS", "REAL_WITNESS_MAX_SLICES", "REAL_WITNESS_MAX_VARIABLES",
@@ -134,3 +134,9 @@ DIFFERENCE_SET_MAX_MINORS = 20_000  # 3 x 3 flattening minors formed for one sys
 REAL_WITNESS_MAX_PAIRS = 200  # pairs of model pieces searched for a real counterexample
 REAL_WITNESS_MAX_SLICES = 12  # zero-dimensional slices solved per pair before giving up
 REAL_WITNESS_MAX_VARIABLES = 40  # unknowns of one sliced incidence system
+# ============================================================================ exported scripts
+# `tensorlift export` writes A entry by entry (one line of ~20 bytes each in Singular: 10^6 entries
+# is a 20 MB script, which Singular reads in ~10 s) and one unknown per coordinate of the model's
+# span; past a few thousand unknowns the 3x3 minors of the flattenings are beyond any Groebner basis.
+MAX_EXPORT_ENTRIES = 10**6
+MAX_EXPORT_COORDINATES = 5000

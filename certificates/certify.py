@@ -83,6 +83,17 @@ class Certification:
     def name(self) -> str:
         return self.loaded.name
 
+    # notebook display (certificates.notebook): the report, with the checker's verdict
+    def _repr_html_(self) -> str:
+        from .notebook import certification_html
+
+        return certification_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from .notebook import certification_markdown
+
+        return certification_markdown(self)
+
 
 # ============================================================================ structured claims
 def _witness_kind(decision: Decision) -> str:

@@ -13,13 +13,13 @@ import sys
 
 from algebra.errors import BudgetExceeded, SpecError
 
-from .commands import certify, demo, examples, rank, report, scatter, verify
+from .commands import certify, demo, examples, export, rank, report, scatter, sweep, verify
 from .version import installed_version
 
 __all__ = ["main", "build_parser"]
 
 # Order is the order shown by --help.
-COMMANDS = [certify, verify, rank, scatter, report, examples, demo]
+COMMANDS = [certify, verify, rank, scatter, report, export, sweep, examples, demo]
 MAX_MESSAGE = 300  # characters of an error message shown on its one line
 
 

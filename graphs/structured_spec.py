@@ -339,20 +339,46 @@ def _tie_classes(tie_v: Any, where: str, counts: tuple[int, ...]) -> list[tuple[
 
 
 # ---------------------------------------------------------------------------- the writer
-def write_structured_spec(net: MultilinearMap) -> dict:
-    """The canonical ``structured`` spec of a network (:func:`structured_network` reads it back).
+def write_structured_spec(net: MultilinearMap, model: ModelCollection | None = None, *, name: str | None = None,
+                          description: str | None = None) -> dict:
+    """The canonical ``structured`` spec of a network and its model (:func:`parse_structured_spec`
+    reads it back to the same objects).
 
+    Parameters
+    ----------
+    net : MultilinearMap
+    model : ModelCollection, optional
+        Written as the spec's ``"model"`` (per-layer lists of alternative supports, ``null`` for a
+        full layer, ties as 1-based layer numbers); omitted when None or the full model.
+    name, description : str, optional
+
+    Examples
+    --------
     >>> net = structured_network({"layers": [{"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, "2/4"]]}]})
     >>> write_structured_spec(net)
     {'kind': 'structured', 'layers': [{'rows': 1, 'cols': 1, 'params': 1, 'entries': [[0, 0, 0, '1/2']]}]}
     >>> structured_network(write_structured_spec(net)) == net
     True
+    >>> tied = ModelCollection((1, 1), [[(0,)], [(0,)]], classes=[(0, 1)])
+    >>> write_structured_spec(MultilinearMap([net.layers[0]] * 2), tied, name="x")["model"]
+    {'supports': [None, None], 'tie': [[1, 2]]}
     """
-    return {
-        "kind": "structured",
-        "layers": [
-            {"rows": layer.rows, "cols": layer.cols, "params": layer.params,
-             "entries": [[p, r, c, fraction_to_str(v)] for p, r, c, v in layer.entries]}
-            for layer in net.layers
-        ],
-    }
+    spec: dict[str, Any] = {"kind": "structured"}
+    if name is not None:
+        spec["name"] = name
+    if description is not None:
+        spec["description"] = description
+    spec["layers"] = [
+        {"rows": layer.rows, "cols": layer.cols, "params": layer.params,
+         "entries": [[p, r, c, fraction_to_str(v)] for p, r, c, v in layer.entries]}
+        for layer in net.layers
+    ]
+    if model is not None and not model.is_full:
+        supports = [None if alts == (tuple(range(s)),) else [list(t) for t in alts]
+                    for alts, s in zip(model.alternatives, model.param_counts)]
+        out: dict[str, Any] = {"supports": supports}
+        ties = [[k + 1 for k in cls] for cls in model.classes if len(cls) > 1]
+        if ties:
+            out["tie"] = ties
+        spec["model"] = out
+    return spec

@@ -53,7 +53,8 @@ def sandbox(tmp_path):
     for tool in ("mkdir", "touch", "rm"):
         (bin_dir / tool).symlink_to(shutil.which(tool))
     log = tmp_path / "apt.log"
-    fake = {"apt-get": f'echo "$*" >> {log}\n[ -z "$APT_FAIL" ]', "id": 'echo "${FAKE_UID:-0}"'}
+    # pdflatex is present (the tests below are about Singular); test_missing_pdflatex_... removes it
+    fake = {"apt-get": f'echo "$*" >> {log}\n[ -z "$APT_FAIL" ]', "id": 'echo "${FAKE_UID:-0}"', "pdflatex": "exit 0"}
     for tool, body in fake.items():
         (bin_dir / tool).write_text(f"#!/bin/sh\n{body}\n")
         (bin_dir / tool).chmod(0o755)
@@ -89,6 +90,13 @@ def test_failed_apt_get_is_reported_and_not_retried_until_asked(sandbox):
     assert apt_calls(sandbox) == ["update -qq"]
     make(sandbox, "system-packages")
     assert apt_calls(sandbox)[1:] == ["update -qq", "install -y -qq --no-install-recommends singular"]
+
+
+def test_missing_pdflatex_is_installed_with_singular_saying_it_is_optional(sandbox):
+    (sandbox[1] / "pdflatex").unlink()
+    out = make(sandbox, ".venv/.system-packages")
+    assert "texlive-latex-base, pdflatex to compile the LaTeX reports in the tests (optional)" in out
+    assert apt_calls(sandbox) == ["update -qq", "install -y -qq --no-install-recommends singular texlive-latex-base"]
 
 
 def test_without_root_the_command_is_printed_not_run(sandbox):

@@ -31,6 +31,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..certify import certify_file, dumps_certificate
     from ..files import OutputFile, write_files
+    from ..checker import check_certificate
     from ..report import report_files
     from .certify import summary_lines
 
@@ -48,9 +49,10 @@ def run(args) -> int:
         result = certify_file(spec)
         stem = spec.name.rsplit(".", 1)[0]
         cert, html, md = (out_dir / f"{stem}{suffix}" for suffix in (".cert.json", ".report.html", ".report.md"))
+        check = check_certificate(result.document)  # the reports' verdict, checked once
         write_files([OutputFile(cert, dumps_certificate(result.document), "--output-dir"),
-                     *report_files(result.document, html, "html", option="--output-dir"),
-                     *report_files(result.document, md, "md", option="--output-dir")])
+                     *report_files(result.document, html, "html", option="--output-dir", check=check),
+                     *report_files(result.document, md, "md", option="--output-dir", check=check)])
         print(f"\n== {example_location(spec)}  ({result.name}, {result.loaded.kind})")
         if result.loaded.spec.get("description"):
             print(f"   {result.loaded.spec['description']}")

@@ -1,4 +1,9 @@
-"""``tensorlift report CERT --format md|tex|html``: render a certificate for a person to read."""
+"""``tensorlift report CERT --format md|tex|html``: render a certificate for a person to read.
+
+The checker runs once: its verdict is the report's (:func:`certificates.report.render` takes it).
+On standard output Markdown and LaTeX omit the figures with a note; with ``-o FILE`` they are
+written as PNG files beside the report (HTML embeds them either way).
+"""
 from __future__ import annotations
 
 import sys
@@ -32,11 +37,11 @@ def run(args) -> int:
         return 2
     document = json.loads(Path(args.certificate).read_text(encoding="utf-8"))
     fmt = report_format(args.output, args.format)
-    if args.output:
-        write_outputs(document, None, args.output, fmt, report_option="--output")  # report and figures, or nothing
+    if args.output:  # report and figures, or nothing; the check above is the report's (one check per run)
+        write_outputs(document, None, args.output, fmt, report_option="--output", check=check)
         print(f"report: {args.output}")
-    else:
-        sys.stdout.write(render(document, fmt, figures=fmt != "tex"))
+    else:  # figures cannot go to a stream: md and tex say so, html embeds them
+        sys.stdout.write(render(document, fmt, check=check))
     if check.exit_code == 1:
         print(f"warning: this certificate does NOT verify ({check.verdict}); the report says so too",
               file=sys.stderr)
