@@ -134,6 +134,7 @@ DIFFERENCE_SET_MAX_MINORS = 20_000  # 3 x 3 flattening minors formed for one sys
 REAL_WITNESS_MAX_PAIRS = 200  # pairs of model pieces searched for a real counterexample
 REAL_WITNESS_MAX_SLICES = 12  # zero-dimensional slices solved per pair before giving up
 REAL_WITNESS_MAX_VARIABLES = 40  # unknowns of one sliced incidence system
+
 # ============================================================================ exported scripts
 # `tensorlift export` writes A entry by entry (one line of ~20 bytes each in Singular: 10^6 entries
 # is a 20 MB script, which Singular reads in ~10 s) and one unknown per coordinate of the model's
