@@ -77,7 +77,8 @@ SEARCH_MAX_TUPLES = 10**7  # index tuples prod S_k the Dirac / zero-column scans
 SEARCH_MAX_PAIRS = 400  # unordered pairs of model pieces tried
 
 # ============================================================================ dimensions (Theorem 6.4)
-MAX_JOIN_WORK = 10**8  # prod S_k x sum S_k: Terracini tangent vectors (length prod S_k, ~sum S_k of them)
+MAX_JOIN_WORK = 2 * 10**7  # prod S_k x sum S_k: Terracini tangent vectors (length prod S_k, ~sum S_k of them),
+# int64 residues (8 bytes each, held twice while stacked): <= ~320 MB; 8 * 10**5 of them take 0.2 s
 MAX_JOIN_PAIRS = 2000  # pairs of pieces (L, L') whose join dimension is sampled
 MAX_JOIN_COORDINATES = 200_000  # coordinates of one join's tangent vectors
 
