@@ -783,7 +783,7 @@ def _search(net: MultilinearMap, model: ModelCollection, A: LiftingOperator | No
     """The search under a child of ``budget`` (SEARCH_WORK units, SEARCH_SECONDS s); A None: no
     Dirac and zero-column scans (A is beyond the budget)."""
     search = budget.sub(SEARCH_PHASE, work=SEARCH_WORK, seconds=SEARCH_SECONDS)
-    with search.phase(SEARCH_PHASE), search.alarm(SEARCH_PHASE):
+    with search.phase(SEARCH_PHASE, search.work), search.alarm(SEARCH_PHASE):
         return _WitnessSearch(net, model, A, seed, search, _SizeCaps(max_unknowns),
                               info if info is not None else {}).run(tries, max_pairs)
 
