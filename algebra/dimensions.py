@@ -18,8 +18,8 @@
   U = min(dim P(M^L) + dim P(M^L'), number of tensor coordinates the two pieces can reach),
   in which case it is ``proved``. ``exact=True`` computes the rank over Q instead (python-flint
   ``fmpz_mat``; then only the first bound applies) -- measured on the 80 tangent vectors of
-  length 10 000 of a K = 4, S = 10 full model (tests/benchmarks/bench_operators.py): 10 s
-  exact, 0.2 s modular. No proof needs the exact rank: a proved lower bound is all the modular
+  length 10 000 of a K = 4, S = 10 full model (the certify row of
+  tests/benchmarks/bench_operators.py): 10 s exact, 0.2 s modular. No proof needs the exact rank: a proved lower bound is all the modular
   one gives and all Theorem 6.4's condition reads as proved.
 
 Examples
@@ -48,7 +48,7 @@ import numpy as np
 from . import _qq
 from .budget import Budget
 from .errors import BudgetExceeded
-from .limits import MAX_JOIN_COORDINATES, MAX_JOIN_PAIRS
+from .limits import JOIN_BLOCK_CELLS, MAX_JOIN_COORDINATES, MAX_JOIN_PAIRS
 from .models import LinearPiece, ModelCollection
 
 __all__ = [
@@ -68,8 +68,6 @@ SAMPLE_BOUND = 10**6
 # residues fit in int64 -- of which there are pi(2^31) - pi(2^30) = 105 097 565 - 54 400 028.
 PRIME_BITS = 31
 PRIMES_IN_RANGE = 50_697_537
-# Entries of one block of tangent-vector columns handed to flint (Gram accumulation).
-_BLOCK_CELLS = 1_000_000
 
 IndexTuple = tuple[int, ...]
 
@@ -269,14 +267,14 @@ def _union_columns(a_box, b_box) -> tuple[np.ndarray, int]:
 
 def _gram_rank_mod(M: np.ndarray, p: int, budget: Budget | None) -> int:
     """rank of M M^T modulo p (≤ rank of M modulo p ≤ rank of M over Q), accumulated over
-    column blocks of :data:`_BLOCK_CELLS` entries so that no more than one block is converted."""
+    column blocks of :data:`JOIN_BLOCK_CELLS` entries so that no more than one block is converted."""
     import flint
 
     n, width = M.shape
     if n == 0 or width == 0:
         return 0
     G = flint.nmod_mat(n, n, p)
-    step = max(1, _BLOCK_CELLS // n)
+    step = max(1, JOIN_BLOCK_CELLS // n)
     for start in range(0, width, step):
         block = M[:, start:start + step]
         if budget is not None:

@@ -61,7 +61,7 @@ import numpy as np
 from .budget import Budget
 from .decision import Decision
 from .errors import BudgetExceeded, InternalError, WitnessCheckFailed
-from .limits import MAX_DENSE_CELLS
+from .limits import CHECK_BLOCK_CELLS, MAX_DENSE_CELLS
 from .rational import fraction_to_str
 
 __all__ = [
@@ -724,9 +724,6 @@ def _common_denominator(values: Iterable[Fraction]) -> int:
     return math.lcm(1, *(Fraction(v).denominator for v in values))
 
 
-# Integers of one block handed to flint by the kernel check: bounds its memory by the operator's
-# size (a few blocks of this many entries), never by the number of kernel vectors.
-_CHECK_BLOCK_CELLS = 4_000_000
 _CHECK_SEED = 0x636865636B  # "check": the minor check's own prime, not one of the rank route's
 
 
@@ -805,7 +802,7 @@ def _first_nonzero_product(vectors: Sequence[Mapping[int, int]], width: int, blo
     ``vectors``: integer vectors ({i: value}); B has ``width`` columns and ``block(U, J)`` gives
     the entries of B[U, J] row by row for index lists U, J. One exact integer
     product (flint ``fmpz_mat``) per block of vectors and columns, each of at most
-    :data:`_CHECK_BLOCK_CELLS` entries.
+    :data:`CHECK_BLOCK_CELLS` entries.
     """
     import flint
 
@@ -821,7 +818,7 @@ def _first_nonzero_product(vectors: Sequence[Mapping[int, int]], width: int, blo
             for i, x in vec.items():
                 V[t * len(U) + pos[i]] = x
         V = flint.fmpz_mat(len(vecs), len(U), V)
-        step = max(1, _CHECK_BLOCK_CELLS // len(U))
+        step = max(1, CHECK_BLOCK_CELLS // len(U))
         for j0 in range(0, width, step):
             J = list(range(j0, min(j0 + step, width)))
             prod = V * flint.fmpz_mat(len(U), len(J), block(U, J))

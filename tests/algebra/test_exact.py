@@ -416,7 +416,7 @@ def test_a_minor_singular_only_modulo_the_check_prime_is_accepted(monkeypatch):
 def test_a_wrong_kernel_vector_is_rejected_in_any_block(monkeypatch, side):
     # 300 kernel vectors checked in blocks of 256 vectors and (here) 7 entries: a wrong entry in
     # vector 280 is found, with its own number
-    monkeypatch.setattr(exact, "_CHECK_BLOCK_CELLS", 7)
+    monkeypatch.setattr(exact, "CHECK_BLOCK_CELLS", 7)
     n = 301
     if side == "right":  # 1 x 301: the right kernel has 300 vectors
         cols = {j: {0: F(j + 1, 2)} for j in range(n)}
