@@ -19,8 +19,9 @@
   in which case it is ``proved``. ``exact=True`` computes the rank over Q instead (python-flint
   ``fmpz_mat``; then only the first bound applies) -- measured on the 80 tangent vectors of
   length 10 000 of a K = 4, S = 10 full model (the certify row of
-  tests/benchmarks/bench_operators.py): 10 s exact, 0.2 s modular. No proof needs the exact rank: a proved lower bound is all the modular
-  one gives and all Theorem 6.4's condition reads as proved.
+  tests/benchmarks/bench_operators.py): 10 s exact, 0.2 s modular. No proof needs the exact
+  rank: the modular one is a proved lower bound too, and Theorem 6.4's condition reads only the
+  proved bounds as proved (the value itself is probable either way).
 
 Examples
 --------
@@ -339,7 +340,8 @@ def join_dimension(a: LinearPiece, b: LinearPiece, *, seed: int = 0, bound: int 
     rng = random.Random(seed)
     x = _sample(a, rng, bound)
     y = _sample(b, rng, bound)
-    upper = min(segre_image_dimension(a) + segre_image_dimension(b), _reachable_coordinates(a, b))
+    reached = _reachable_coordinates(a, b)
+    upper = min(segre_image_dimension(a) + segre_image_dimension(b), reached)
     if exact:
         # per tie class c, |T_c| tangent vectors of |box| / |T_c| entries, each a product of K factors
         entries = sum(len(p.classes) * math.prod(len(t) for t in p.box()) for p in (a, b))
@@ -347,7 +349,6 @@ def join_dimension(a: LinearPiece, b: LinearPiece, *, seed: int = 0, bound: int 
         r, _ = _rank_of_sparse(tangent_vectors(a, x) + tangent_vectors(b, y), max_coordinates, budget)
         prime_failure = Fraction(0)
     else:
-        reached = _reachable_coordinates(a, b)
         if max_coordinates is not None and reached > max_coordinates:
             raise BudgetExceeded(f"the tangent spaces reach {reached} > {max_coordinates} tensor coordinates",
                                  phase=_PHASE)

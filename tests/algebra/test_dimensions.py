@@ -3,11 +3,15 @@ import random
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import algebra.dimensions as dimensions
 from algebra.dimensions import (join_dimension, join_dimensions, segre_image_dimension,
                                 sigma2_dimension_formula, tangent_rank_at)
 from algebra.models import LinearPiece, ModelCollection, full_model
 from graphs.structured_spec import parse_model_spec, structured_network
+from tests.strategies import models
 
 
 def chain(K, S):
@@ -88,29 +92,11 @@ def test_reachable_coordinates_count_the_union_of_boxes():
 
 # --- the modular rank (the default) against the exact one ---------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-import algebra.dimensions as dimensions  # noqa: E402
-
-
-@st.composite
-def small_models(draw):
-    """Random linear models: K <= 4 layers, S_k <= 4, one or two supports per layer, maybe a tie."""
-    K = draw(st.integers(1, 4))
-    S = draw(st.lists(st.integers(1, 4), min_size=K, max_size=K))
-    subsets = lambda s: st.lists(st.integers(0, s - 1), min_size=1, max_size=s, unique=True).map(  # noqa: E731
-        lambda xs: tuple(sorted(xs)))
-    alternatives = [draw(st.lists(subsets(s), min_size=1, max_size=2, unique=True)) for s in S]
-    classes = []
-    if K >= 2 and S[0] == S[1] and draw(st.booleans()):
-        alternatives[1] = alternatives[0]
-        classes = [(0, 1)]
-    return ModelCollection(tuple(S), alternatives, classes)
+small_models = st.lists(st.integers(1, 4), min_size=1, max_size=4).flatmap(lambda S: models(tuple(S)))
 
 
 @settings(max_examples=60, deadline=None)
-@given(small_models(), st.integers(0, 2**16), st.sampled_from([1, 3, 10**6]))
+@given(small_models, st.integers(0, 2**16), st.sampled_from([1, 3, 10**6]))
 def test_modular_join_dimension_agrees_with_the_exact_one(model, seed, bound):
     # Same points (same seed): the rank modulo a random 31-bit prime equals the rank over Q
     # (failure < 1e-5 here), the bounds hold, and the modular failure bound is the larger one.

@@ -21,21 +21,11 @@ from algebra.models import ModelCollection
 from graphs.bundled import examples_dir
 from graphs.specs import load_spec, parse_spec
 from graphs.verdicts import spec_analysis, spec_identifiability
-from tests.strategies import networks
+from tests.strategies import models, networks
 
 
-@st.composite
-def networks_with_models(draw):
-    net = draw(networks(max_K=3, max_dim=3, max_params=3))
-    S = net.param_counts
-    subsets = lambda s: st.lists(st.integers(0, s - 1), min_size=1, max_size=s, unique=True).map(  # noqa: E731
-        lambda xs: tuple(sorted(xs)))
-    alternatives = [draw(st.lists(subsets(s), min_size=1, max_size=2, unique=True)) for s in S]
-    classes = []
-    if len(S) >= 2 and S[0] == S[1] and draw(st.booleans()):
-        alternatives[1] = alternatives[0]
-        classes = [(0, 1)]
-    return net, ModelCollection(tuple(S), alternatives, classes)
+networks_with_models = networks(max_K=3, max_dim=3, max_params=3).flatmap(
+    lambda net: st.tuples(st.just(net), models(tuple(net.param_counts))))
 
 
 def kernel_on_span_dimension(net, model, seed=0) -> int:
@@ -61,7 +51,7 @@ def kernel_on_span_dimension(net, model, seed=0) -> int:
 
 
 @settings(max_examples=60, deadline=None)
-@given(networks_with_models())
+@given(networks_with_models)
 def test_kernel_line_route_goes_on_exactly_when_the_dimension_is_one(case):
     net, model = case
     analysis = Analysis(net, model)
