@@ -282,6 +282,8 @@ def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = Non
     "flattening_layer": k (0-based), "flattening_minor": (row indices i_k, column index tuples of
     the other layers)}`` with a non-singular 3 x 3 minor of the flattening, or None.
     ``budget`` (default :meth:`Budget.default`) bounds building A (when not given) and the ranks.
+    No kernel is built unless A·B's modular rank (:func:`algebra.exact.modular_rank`) leaves room
+    for exactly a line; then one kernel vector is, so memory stays bounded by A·B.
 
     Examples
     --------
