@@ -61,7 +61,7 @@ import numpy as np
 from .budget import Budget
 from .decision import Decision
 from .errors import BudgetExceeded, InternalError, WitnessCheckFailed
-from .limits import CHECK_BLOCK_CELLS, MAX_DENSE_CELLS
+from .limits import CHECK_BLOCK_CELLS, MAX_DENSE_CELLS, RANK_BLOCK_CELLS
 from .rational import fraction_to_str
 
 __all__ = [
@@ -263,17 +263,29 @@ def _first_of_proportional(At, p: int):
     """Increasing indices of the first row of ``At`` in each class of proportional rows.
 
     Only when every entry is below p in absolute value (then no row vanishes modulo p);
-    otherwise all rows.
+    otherwise all rows. The rows are made primitive (first entry > 0) a block of
+    :data:`~algebra.limits.RANK_BLOCK_CELLS` entries at a time and only a hash of each is kept
+    (a match is re-checked on the rows themselves), so the memory added to ``At``'s is a block's.
     """
     n = At.shape[0]
-    if At.dtype == object or n == 0 or int(np.abs(At).max()) >= p:
+    if At.dtype == object or n == 0 or max(int(At.max()), -int(At.min())) >= p:
         return np.arange(n)
-    prim = At // np.gcd.reduce(At, axis=1)[:, None]  # rows are non-zero: gcd > 0
-    prim *= np.sign(prim[np.arange(n), (prim != 0).argmax(axis=1)])[:, None]  # first entry > 0
-    rows = prim.view(np.dtype((np.void, prim.dtype.itemsize * prim.shape[1]))).ravel()
-    first = np.unique(rows, return_index=True)[1]  # index of the first occurrence
-    first.sort()
-    return first
+
+    def primitive(block):
+        prim = block // np.gcd.reduce(block, axis=1)[:, None]  # rows are non-zero: gcd > 0
+        prim *= np.sign(prim[np.arange(len(prim)), (prim != 0).argmax(axis=1)])[:, None]  # first entry > 0
+        return prim
+
+    first: list[int] = []
+    seen: dict[int, list[int]] = {}  # hash of a primitive row -> the first rows of its classes
+    step = max(1, RANK_BLOCK_CELLS // At.shape[1])
+    for start in range(0, n, step):
+        for j, row in enumerate(primitive(At[start:start + step]), start):
+            bucket = seen.setdefault(hash(row.tobytes()), [])
+            if not any(np.array_equal(primitive(At[i:i + 1])[0], row) for i in bucket):
+                bucket.append(j)
+                first.append(j)
+    return np.array(first, dtype=np.intp)
 
 
 def _column_pivots(At, p: int):

@@ -75,6 +75,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Sequence, Union
 
+import numpy as np
+
 from . import _qq
 from .analysis import Analysis
 from .budget import Budget
@@ -83,6 +85,7 @@ from .dimensions import JoinDimension, join_dimensions
 from .errors import BudgetExceeded, InternalError, SpecError
 from .exact import check_rank_witness, lifting_rank_decision, matrix_rank_witness, modular_rank, rank_witness
 from .lifting import LiftingOperator, lifting_operator
+from .lifting_int import IntegerColumns
 from .limits import (MAX_JOIN_WORK, MAX_SPAN_COORDINATES, MAX_SPAN_ENTRIES, SEARCH_MAX_CELLS, SEARCH_MAX_PAIRS,
                      SEARCH_MAX_TUPLES, SEARCH_MAX_UNKNOWNS, SEARCH_SECONDS, SEARCH_WORK)
 from .models import LinearPiece, ModelCollection, full_model
@@ -673,10 +676,54 @@ class _WitnessSearch:
                 h[k] = [scale * x for x in h[k]]
             return h
 
-        # columns keyed by their primitive integer multiple with a positive entry in the first row:
-        # proportional columns share the key (integer arithmetic: no Fraction division per entry)
+        for members in self._proportional_columns(admissible):
+            if len(members) < 2:
+                continue
+            (t, lt), (t2, lt2) = members[0], members[1]
+            h, g = dirac(t), dirac(t2, Fraction(lt) / lt2)   # A e_t = c lt·v, A e_t2 = c lt2·v
+            if g is not None and self.verify(h, g):
+                return h, g
+        return None
+
+    def _proportional_columns(self, admissible) -> list[list[tuple[tuple[int, ...], Fraction | int]]]:
+        """The admissible columns of A in classes of proportional ones, in order of first
+        occurrence: per class, the (index tuple, entry in the first non-zero row) of its columns
+        (entries up to one factor common to all columns). A column charges its non-zeros + 1.
+
+        Columns are keyed by their primitive integer multiple with a positive first entry. On the
+        integer form of A (:class:`algebra.lifting_int.IntegerColumns`) only a hash of that key is
+        kept (a match is re-checked on the integers), so memory stays that of A's integers, never
+        that of its Fraction view.
+        """
+        columns = self.A.columns
+        if isinstance(columns, IntegerColumns) and columns.integers.dtype != object:
+            P = columns.integers
+
+            def primitive(j):
+                nz = np.flatnonzero(P[j])
+                values = P[j][nz]
+                return nz, values // (int(np.gcd.reduce(values)) * (1 if values[0] > 0 else -1))
+
+            buckets: dict[int, list[list]] = {}
+            classes: list[list] = []
+            for j, t in enumerate(columns.tuples):
+                nz, prim = primitive(j)
+                self.charge(len(nz) + 1)
+                if not admissible(t):
+                    continue
+                bucket = buckets.setdefault(hash((nz.tobytes(), prim.tobytes())), [])
+                lead = int(P[j][nz[0]])
+                for members in bucket:
+                    nz0, prim0 = primitive(members[0][2])
+                    if np.array_equal(nz0, nz) and np.array_equal(prim0, prim):
+                        members.append((t, lead, j))
+                        break
+                else:
+                    bucket.append([(t, lead, j)])
+                    classes.append(bucket[-1])
+            return [[(t, lead) for t, lead, _ in members] for members in classes]
         groups: dict[tuple, list[tuple[tuple[int, ...], Fraction]]] = {}
-        for t, col in self.A.columns.items():
+        for t, col in columns.items():
             self.charge(len(col) + 1)
             if not admissible(t):
                 continue
@@ -686,14 +733,7 @@ class _WitnessSearch:
             g = math.gcd(*ints) * (1 if ints[0] > 0 else -1)
             key = (tuple(rows), tuple(x // g for x in ints))
             groups.setdefault(key, []).append((t, col[rows[0]]))
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            (t, lt), (t2, lt2) = members[0], members[1]
-            h, g = dirac(t), dirac(t2, lt / lt2)   # A e_t = lt·v, A e_t2 = lt2·v
-            if g is not None and self.verify(h, g):
-                return h, g
-        return None
+        return list(groups.values())
 
     def zero_columns(self):
         """An admissible index tuple t with A e_t = 0: P(Dirac t) ∈ Ker A; shift one untied layer

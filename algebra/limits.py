@@ -26,7 +26,7 @@ __all__ = [
     "SEARCH_WORK", "SEARCH_SECONDS", "SEARCH_MAX_UNKNOWNS", "SEARCH_MAX_CELLS", "SEARCH_MAX_TUPLES", "SEARCH_MAX_PAIRS",
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
-    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT", "CHECK_BLOCK_CELLS", "JOIN_BLOCK_CELLS",
+    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT", "CHECK_BLOCK_CELLS", "RANK_BLOCK_CELLS", "JOIN_BLOCK_CELLS",
 ]
 
 # ============================================================================ spec sizes
@@ -63,6 +63,10 @@ MAX_DENSE_CELLS = 10**8
 # products): a few blocks of this many entries (~32 MB each as flint integers) bound its memory by
 # the operator's size, never by the number of kernel vectors.
 CHECK_BLOCK_CELLS = 4_000_000
+# Entries of A's integer matrix made primitive at once when the exact rank looks for proportional
+# columns (a few int64 copies of a block): on a 576 x 27 000 operator the whole matrix at once took
+# 476 MB of temporaries (peak 899 MB), blocks of this size take 3 MB.
+RANK_BLOCK_CELLS = 1_000_000
 # A restricted to the model's span, dense in exact rationals (rows x span dimension).
 MAX_SPAN_ENTRIES = 4_000_000
 MAX_SPAN_COORDINATES = 20_000  # dimension of the span of P(M) enumerated by the model-span routes

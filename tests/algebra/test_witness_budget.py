@@ -87,11 +87,11 @@ def test_ffbig2_certifies_within_20_seconds(tmp_path, capsys):
 # --- a budget of N seconds stops a phase within N + 1 s ---------------------------------------
 
 def _random_operator_spec():
-    """K = 4 layers of 8 x 8 factors with 8 parameters (A: 64 x 4096): its counterexample search
-    alone runs for more than a second when nothing stops it."""
+    """K = 4 layers of 12 x 12 factors with 10 parameters (A: 144 x 10 000): its counterexample
+    search alone runs for more than a second when nothing stops it."""
     from tests.operators import random_structured_spec
 
-    return random_structured_spec(4, 8, 8)
+    return random_structured_spec(4, 12, 10)
 
 
 @pytest.mark.parametrize("seconds", [0.2, 0.5])
