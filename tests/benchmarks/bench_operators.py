@@ -33,17 +33,18 @@ processes, stopped at 12 s:
 =========================  ================  ==============  =======  ========  =========================
 run                        before            now             sympy    Singular  Macaulay2
 =========================  ================  ==============  =======  ========  =========================
-certify K=4 m=12 S=10      19.6 s, 420 MB    3.8 s, 174 MB   > 12 s   > 12 s    > 12 s
-rank K=2 m=32 S=30         > 90 s            1.5 s, 116 MB   > 12 s   > 12 s    6.2 s (rank alone 0.5 s)
-rank K=3 m=16 S=12         14.5 s, 161 MB    0.9 s, 84 MB    > 12 s   > 12 s    > 12 s
-rank K=4 m=12 S=10         6.5 s, 286 MB     0.5 s, 131 MB   > 12 s   > 12 s    > 12 s
+certify K=4 m=12 S=10      19.6 s, 420 MB    2.4 s, 115 MB   > 12 s   > 12 s    > 12 s
+rank K=2 m=32 S=30         > 90 s, 466 MB    1.3 s, 116 MB   > 12 s   > 12 s    3.6 s (rank alone 0.5 s)
+rank K=3 m=16 S=12         14.5 s, 161 MB    0.5 s, 82 MB    > 12 s   > 12 s    > 12 s
+rank K=4 m=12 S=10         6.5 s, 286 MB     0.6 s, 101 MB   > 12 s   > 12 s    > 12 s
 =========================  ================  ==============  =======  ========  =========================
 
 Reading: Macaulay2's rank of the 1024 x 900 operator (flint inside) is faster than our whole
-process once the matrix is read; reading it is what costs Macaulay2 its 6 s. Where the time went
+process once the matrix is read; reading it is what costs Macaulay2 its 3-6 s. Where the time went
 before: the self-check's pure-Python Bareiss determinant (now a determinant modulo a prime in C),
-Fraction views of A built only to be counted, Theorem 6.4's join dimensions by an exact rank of
-big-integer tangent vectors (now modulo a prime, 10 s -> 0.3 s).
+Fraction views of A built only to be counted or scanned for proportional columns (now on A's
+integers), Theorem 6.4's join dimensions by an exact rank of big-integer tangent vectors (now
+modulo a prime, 10 s -> 0.3 s).
 """
 from __future__ import annotations
 
