@@ -18,11 +18,11 @@ from algebra.analysis import Analysis
 from algebra.identifiability import identifiability_decision, kernel_line_dimension_allows, kernel_line_route
 from algebra.lifting import lifting_operator
 from algebra.models import ModelCollection
+from algebra.network import Layer, MultilinearMap
 from graphs.bundled import examples_dir
 from graphs.specs import load_spec, parse_spec
 from graphs.verdicts import spec_analysis, spec_identifiability
 from tests.strategies import models, networks
-
 
 networks_with_models = networks(max_K=3, max_dim=3, max_params=3).flatmap(
     lambda net: st.tuples(st.just(net), models(tuple(net.param_counts))))
@@ -106,8 +106,6 @@ def test_lifting_rank_and_span_are_computed_once_per_run(monkeypatch):
     # 6-dimensional symmetric matrices, which contain the identity, so the model-span route reads
     # A·B and its modular rank (5 < 6: not injective) and the kernel-line route reads the same
     # ones (6 − 5 = 1) and proves.
-    from algebra.network import Layer, MultilinearMap
-
     rows = [[(0, 0), (1, 1)], [(1, 1), (2, 2)]] + [[(i, j)] for i in range(3) for j in range(3) if i != j]
     l1 = Layer(1, 3, 3, tuple((i, 0, i, Fraction(1)) for i in range(3)))
     l2 = Layer(3, 8, 3, tuple(sorted((j, i, c, Fraction((-1) ** n))
