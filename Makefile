@@ -80,8 +80,8 @@ test: install
 test-slow: install
 	$(PY) -m pytest -q -m slow
 
-# The benchmarks against peers: about 6 minutes (measured: 6 min 16 s on a shared 2-core machine;
-# two sympy peer runs stop at their 120 s cap).
+# The benchmarks against peers: about 3-4 minutes (measured: 3 min 21 s on a shared 2-core machine;
+# each slow peer -- sympy, Singular, Macaulay2 -- is stopped after 12-20 s and reported as a bound).
 bench: install
 	$(PY) -m pytest -q -s -p no:cacheprovider -m 'slow or not slow' -o python_files='bench_*.py' tests/benchmarks
 

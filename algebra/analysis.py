@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from .budget import Budget
 from .decision import Decision
@@ -38,6 +38,8 @@ from .models import ModelCollection, full_model
 from .network import MultilinearMap
 
 __all__ = ["Analysis"]
+
+T = TypeVar("T")
 
 
 class Analysis:
@@ -69,6 +71,7 @@ class Analysis:
         self.timings: dict[str, float] = {}
         self._lifting: LiftingOperator | BudgetExceeded | None = None
         self._rank: Decision | None = None
+        self._shared: dict[str, object] = {}
 
     @property
     def n_cols(self) -> int:
@@ -135,3 +138,26 @@ class Analysis:
                 self._rank = Decision("lifting-rank", "inconclusive", "The rank of the lifting operator A is not computed.",
                                       relies_on=("Corollary 5.2",), reason=exc.reason, seed=self.seed)
         return self._rank
+
+    def shared(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per run under ``name``: what several routes read (A restricted to the
+        model's span, its modular rank) is computed by the first and kept for the others.
+
+        Raises
+        ------
+        BudgetExceeded
+            When ``compute`` raised it (every later call raises the same exception).
+
+        >>> run = Analysis.__new__(Analysis); run._shared = {}
+        >>> run.shared("x", lambda: [1]) is run.shared("x", lambda: [2])
+        True
+        """
+        if name not in self._shared:
+            try:
+                self._shared[name] = compute()
+            except BudgetExceeded as exc:
+                self._shared[name] = exc
+        value = self._shared[name]
+        if isinstance(value, BudgetExceeded):
+            raise value
+        return value

@@ -40,11 +40,16 @@ coordinates is unique; vectors are ordered by free coordinate, entries by key).
 
 ``method="sympy"`` is an independent reference route (``DomainMatrix`` over QQ, no primes)
 used to cross-check the fast route in the tests. :func:`check_rank_witness` re-verifies any
-witness exactly with plain Python integers (Bareiss determinant, kernel products) and shares no
-code with either route.
+witness exactly without re-running either route: the minor's determinant modulo a prime of its
+own (non-zero there proves it non-zero; the exact determinant only when it is 0 there) and one
+exact integer product per block of kernel vectors, all in C (python-flint), so the producer's
+self-check of a 900 x 900 minor takes a fraction of a second instead of a pure-Python
+determinant's minutes (tests/benchmarks/bench_operators.py). :func:`bareiss_determinant`
+stays as a pure-Python exact determinant for small matrices.
 """
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass, field
@@ -56,7 +61,7 @@ import numpy as np
 from .budget import Budget
 from .decision import Decision
 from .errors import BudgetExceeded, InternalError, WitnessCheckFailed
-from .limits import MAX_DENSE_CELLS
+from .limits import CHECK_BLOCK_CELLS, MAX_DENSE_CELLS, RANK_BLOCK_CELLS
 from .rational import fraction_to_str
 
 __all__ = [
@@ -67,6 +72,7 @@ __all__ = [
     "WitnessCheckFailed",
     "rank_witness",
     "matrix_rank_witness",
+    "modular_rank",
     "check_rank_witness",
     "bareiss_determinant",
     "witness_to_json",
@@ -257,17 +263,29 @@ def _first_of_proportional(At, p: int):
     """Increasing indices of the first row of ``At`` in each class of proportional rows.
 
     Only when every entry is below p in absolute value (then no row vanishes modulo p);
-    otherwise all rows.
+    otherwise all rows. The rows are made primitive (first entry > 0) a block of
+    :data:`~algebra.limits.RANK_BLOCK_CELLS` entries at a time and only a hash of each is kept
+    (a match is re-checked on the rows themselves), so the memory added to ``At``'s is a block's.
     """
     n = At.shape[0]
-    if At.dtype == object or n == 0 or int(np.abs(At).max()) >= p:
+    if At.dtype == object or n == 0 or max(int(At.max()), -int(At.min())) >= p:
         return np.arange(n)
-    prim = At // np.gcd.reduce(At, axis=1)[:, None]  # rows are non-zero: gcd > 0
-    prim *= np.sign(prim[np.arange(n), (prim != 0).argmax(axis=1)])[:, None]  # first entry > 0
-    rows = prim.view(np.dtype((np.void, prim.dtype.itemsize * prim.shape[1]))).ravel()
-    first = np.unique(rows, return_index=True)[1]  # index of the first occurrence
-    first.sort()
-    return first
+
+    def primitive(block):
+        prim = block // np.gcd.reduce(block, axis=1)[:, None]  # rows are non-zero: gcd > 0
+        prim *= np.sign(prim[np.arange(len(prim)), (prim != 0).argmax(axis=1)])[:, None]  # first entry > 0
+        return prim
+
+    first: list[int] = []
+    seen: dict[int, list[int]] = {}  # hash of a primitive row -> the first rows of its classes
+    step = max(1, RANK_BLOCK_CELLS // At.shape[1])
+    for start in range(0, n, step):
+        for j, row in enumerate(primitive(At[start:start + step]), start):
+            bucket = seen.setdefault(hash(row.tobytes()), [])
+            if not any(np.array_equal(primitive(At[i:i + 1])[0], row) for i in bucket):
+                bucket.append(j)
+                first.append(j)
+    return np.array(first, dtype=np.intp)
 
 
 def _column_pivots(At, p: int):
@@ -468,6 +486,13 @@ def max_dense_columns(n_rows: int) -> int:
     return max(1, MAX_DENSE_CELLS // max(n_rows, 1))
 
 
+def _count_nonzero(columns: Mapping[Hashable, Mapping[int, Fraction]]) -> int:
+    from .lifting_int import IntegerColumns
+
+    # an IntegerColumns view holds non-zero columns only: counting them must not build its Fractions
+    return len(columns) if isinstance(columns, IntegerColumns) else sum(1 for col in columns.values() if col)
+
+
 def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_cols: int,
              method: str | None, seed: int, side: str | None, budget: Budget | None) -> RankWitness:
     if side not in (None, "left", "right"):
@@ -476,7 +501,7 @@ def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_
     if method is None:
         # one dispatch point: flint when installed (>= 100x faster, same exact result)
         method = "flint-modular" if _flint_available() else "sympy"
-    n_nonzero = sum(1 for col in columns.values() if col)
+    n_nonzero = _count_nonzero(columns)
     cells = n_nonzero * n_rows * min(n_nonzero, n_rows)
     if method == "sympy":
         budget.charge(cells // SYMPY_CELLS_PER_UNIT, RANK_PHASE)
@@ -600,6 +625,36 @@ def matrix_rank_witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_ro
     return _witness(columns, n_rows, n_cols, method, seed, side, budget)
 
 
+def modular_rank(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, *, seed: int = 0,
+                 budget: Budget | None = None) -> int:
+    """The rank of a sparse rational matrix modulo the first prime :func:`rank_witness` tries.
+
+    A proved **lower bound** on the rank over Q (a minor non-singular modulo p is non-singular),
+    equal to it unless p divides every maximal non-zero minor (probability < r log2(minor) /
+    2^61). No kernel is built: this is how a route learns, before any kernel, whether the rank
+    it needs is possible (the model-span and kernel-line routes of
+    :mod:`algebra.identifiability`). Same ``seed``, same prime, same pivots as
+    :func:`matrix_rank_witness`.
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> modular_rank({0: {0: F(1), 1: F(2)}, 1: {0: F(2), 1: F(4)}, 2: {1: F(1, 3)}}, 2)
+    2
+    """
+    budget = budget if budget is not None else Budget.default()
+    n_nonzero = _count_nonzero(columns)
+    if n_nonzero > max_dense_columns(n_rows):
+        raise BudgetExceeded(f"a modular rank of {n_nonzero} non-zero columns of {n_rows} rows would need a dense "
+                             f"integer matrix of more than {MAX_DENSE_CELLS} entries", phase=RANK_PHASE)
+    budget.charge(n_nonzero * n_rows * min(n_nonzero, n_rows) // FLINT_CELLS_PER_UNIT, RANK_PHASE)
+    keys, At, _ = _integer_matrix(columns, n_rows)
+    if not keys:
+        return 0
+    with budget.alarm(RANK_PHASE):
+        return len(_column_pivots(At, next(_primes(seed)))[0])
+
+
 def lifting_rank_decision(A, *, seed: int = 0, method: str | None = None,
                           budget: Budget | None = None) -> Decision:
     """The question ``lifting-rank``: rank A over Q, ``proved`` by a minor and kernel vectors.
@@ -681,14 +736,121 @@ def _common_denominator(values: Iterable[Fraction]) -> int:
     return math.lcm(1, *(Fraction(v).denominator for v in values))
 
 
+_CHECK_SEED = 0x636865636B  # "check": the minor check's own prime, not one of the rank route's
+
+
+@functools.cache
+def _check_prime() -> int:
+    """The prime of the minor check (drawn once; any prime is sound, a random one makes a
+    false alarm -- a non-singular minor singular modulo p -- improbable)."""
+    return next(_primes(_CHECK_SEED))
+
+
+class _IntegerColumnsForCheck:
+    """The non-zero columns of A as integers: A[:, j] = ``ints[j]`` / ``scale[j]``.
+
+    A lifting operator from :func:`algebra.lifting_int.lifting_operator_int` already holds
+    A = P / D with P integer (then ``ints`` is P and every scale is D, no Fraction is built);
+    any other mapping is cleared of denominators column by column here.
+    """
+
+    def __init__(self, columns: Mapping, n_rows: int):
+        from .lifting_int import IntegerColumns
+
+        if isinstance(columns, IntegerColumns):
+            if columns.integers.shape[1] != n_rows:
+                _fail(f"A's integer form has {columns.integers.shape[1]} rows, expected {n_rows}")
+            self.keys, self.ints = list(columns.tuples), columns.integers
+            self.scale = [columns.denominator] * len(self.keys)
+        else:
+            self.keys, rows, self.scale = [], [], []
+            for k, col in columns.items():
+                col = {int(r): Fraction(v) for r, v in col.items() if v}
+                if not col:
+                    continue
+                if any(not 0 <= r < n_rows for r in col):
+                    _fail(f"column {k!r} has a row index outside 0..{n_rows - 1}")
+                d = _common_denominator(col.values())
+                row = [0] * n_rows
+                for r, v in col.items():
+                    row[r] = v.numerator * (d // v.denominator)
+                self.keys.append(k)
+                rows.append(row)
+                self.scale.append(d)
+            self.ints = np.array(rows, dtype=object).reshape(len(rows), n_rows)
+        self.index = {k: j for j, k in enumerate(self.keys)}
+
+    def entries(self, rows: Sequence[int], cols: Sequence[int]) -> list[int]:
+        """A_int[rows, cols] row by row (A_int = A diag(scale)), as Python integers."""
+        return self._rows_of_transpose(cols, rows).T.ravel().tolist()
+
+    def transposed(self, cols: Sequence[int], rows: Sequence[int]) -> list[int]:
+        """A_int^T[cols, rows] row by row, as Python integers."""
+        return self._rows_of_transpose(cols, rows).ravel().tolist()
+
+    def _rows_of_transpose(self, cols: Sequence[int], rows: Sequence[int]) -> np.ndarray:
+        return self.ints[np.asarray(cols, dtype=np.intp)][:, np.asarray(rows, dtype=np.intp)]
+
+
+def _is_singular(entries: list[int], r: int) -> bool:
+    """Whether the r x r integer matrix ``entries`` (row by row) is singular.
+
+    Non-singular modulo a prime p proves it non-singular over Q (p does not divide the
+    determinant, so it is not 0); a determinant 0 modulo p -- a singular minor, or an unlucky
+    prime -- is settled by the exact determinant (flint ``fmpz_mat``).
+    """
+    import flint
+
+    if r == 0:
+        return False
+    if flint.nmod_mat(r, r, entries, _check_prime()).det() != 0:
+        return False
+    return flint.fmpz_mat(r, r, entries).det() == 0
+
+
+def _first_nonzero_product(vectors: Sequence[Mapping[int, int]], width: int, block) -> tuple[int, int, int] | None:
+    """The first (vector t, index j, value) with (Σ_i v_t[i] B[i, j]) ≠ 0, or None.
+
+    ``vectors``: integer vectors ({i: value}); B has ``width`` columns and ``block(U, J)`` gives
+    the entries of B[U, J] row by row for index lists U, J. One exact integer
+    product (flint ``fmpz_mat``) per block of vectors and columns, each of at most
+    :data:`CHECK_BLOCK_CELLS` entries.
+    """
+    import flint
+
+    chunk = 256
+    for start in range(0, len(vectors), chunk):
+        vecs = vectors[start:start + chunk]
+        U = sorted(set().union(*vecs))
+        if not U:
+            continue
+        pos = {i: n for n, i in enumerate(U)}
+        V = [0] * (len(vecs) * len(U))
+        for t, vec in enumerate(vecs):
+            for i, x in vec.items():
+                V[t * len(U) + pos[i]] = x
+        V = flint.fmpz_mat(len(vecs), len(U), V)
+        step = max(1, CHECK_BLOCK_CELLS // len(U))
+        for j0 in range(0, width, step):
+            J = list(range(j0, min(j0 + step, width)))
+            prod = V * flint.fmpz_mat(len(U), len(J), block(U, J))
+            if not prod.is_zero():
+                return next((start + t, J[j], int(prod[t, j])) for t in range(len(vecs)) for j in range(len(J))
+                            if prod[t, j] != 0)
+    return None
+
+
 def check_rank_witness(A, w: RankWitness) -> None:
     """Re-verify a rank witness exactly; raise :class:`WitnessCheckFailed` if it does not hold.
 
-    Checks, with plain Python integers (no elimination beyond one Bareiss determinant):
-    the shape; the ``rank x rank`` minor has non-zero determinant (rank >= r); the kernel has
-    ``n_rows - r`` (left) or ``nonzero_columns - r`` (right) vectors, each really in the kernel,
-    each equal to 1 at a coordinate where all the others are 0 (independence) -- so the kernel
-    dimension is at least that count and rank <= r.
+    Checks the shape; that the ``rank x rank`` minor is non-singular (rank >= r): its
+    determinant is non-zero modulo a prime, which proves it non-zero (only a determinant 0
+    modulo that prime is re-decided by the exact determinant); that the kernel has
+    ``n_rows - r`` (left) or ``nonzero_columns - r`` (right) vectors, each equal to 1 at a
+    coordinate where all the others are 0 (independence) and each really in the kernel -- one
+    exact integer product (flint ``fmpz_mat``) per block -- so the kernel dimension is at least
+    that count and rank <= r. The work is in C and its memory bounded by the operator's size;
+    the route that made the witness (:func:`rank_witness`) is not re-run.
 
     Parameters
     ----------
@@ -715,11 +877,7 @@ def check_rank_witness(A, w: RankWitness) -> None:
             _fail(f"witness shape {(w.n_rows, w.n_cols)} differs from A's {(n_rows, n_cols)}")
     else:
         columns, n_rows = A, w.n_rows
-    cols = {k: {int(r): Fraction(v) for r, v in c.items() if v} for k, c in columns.items()}
-    cols = {k: c for k, c in cols.items() if c}
-    for k, c in cols.items():
-        if any(not 0 <= r < n_rows for r in c):
-            _fail(f"column {k!r} has a row index outside 0..{n_rows - 1}")
+    cols = _IntegerColumnsForCheck(columns, n_rows)
     r = w.rank
     # --- rank >= r: the minor ---
     if not (len(w.minor_rows) == len(w.minor_cols) == r):
@@ -729,23 +887,18 @@ def check_rank_witness(A, w: RankWitness) -> None:
     if any(not isinstance(i, int) or not 0 <= i < n_rows for i in w.minor_rows):
         _fail("a minor row is out of range")
     for k in w.minor_cols:
-        if k not in cols:
+        if k not in cols.index:
             _fail(f"minor column {k!r} is a zero (or unknown) column of A")
-    sub = [[cols[k].get(i, Fraction(0)) for k in w.minor_cols] for i in w.minor_rows]
-    # scale each column to integers (changes the determinant by a non-zero factor only)
-    for j in range(r):
-        d = _common_denominator(sub[i][j] for i in range(r))
-        for i in range(r):
-            sub[i][j] = int(sub[i][j] * d)
-    if bareiss_determinant(sub) == 0:
+    # scaling the columns to integers changes the determinant by a non-zero factor only
+    if _is_singular(cols.entries(w.minor_rows, [cols.index[k] for k in w.minor_cols]), r):
         _fail("the minor is singular")
     # --- rank <= r: the kernel ---
     if w.kernel_side == "left":
         expected = n_rows - r
         valid = lambda k: isinstance(k, int) and 0 <= k < n_rows  # noqa: E731
     elif w.kernel_side == "right":
-        expected = len(cols) - r
-        valid = lambda k: k in cols  # noqa: E731
+        expected = len(cols.keys) - r
+        valid = lambda k: k in cols.index  # noqa: E731
     else:
         _fail(f"kernel_side must be 'left' or 'right', got {w.kernel_side!r}")
     if len(w.kernel) != expected:
@@ -762,32 +915,25 @@ def check_rank_witness(A, w: RankWitness) -> None:
             _fail(f"{w.kernel_side}-kernel vector {t} has no free coordinate (a 1 where all "
                   f"other vectors are 0): independence is not evident")
     if w.kernel_side == "left":
-        rows: dict[int, dict[Any, Fraction]] = {}
-        for k, c in cols.items():
-            for i, v in c.items():
-                rows.setdefault(i, {})[k] = v
-        for t, vec in enumerate(w.kernel):
-            d = _common_denominator(vec.values())
-            acc: dict[Any, Fraction] = {}
-            for i, y in vec.items():
-                yi = int(Fraction(y) * d)
-                for k, a in rows.get(i, {}).items():
-                    acc[k] = acc.get(k, 0) + yi * a
-            bad = next((k for k, s in acc.items() if s != 0), None)
-            if bad is not None:
-                _fail(f"left-kernel vector {t} is not in the left kernel (column {bad!r} gives "
-                      f"{fraction_to_str(acc[bad] / d)})")
+        # y^T A = 0  <=>  (d y)^T A_int = 0 with d the common denominator of y
+        dens = [_common_denominator(vec.values()) for vec in w.kernel]
+        ints = [{i: int(Fraction(y) * d) for i, y in vec.items() if y} for vec, d in zip(w.kernel, dens)]
+        bad = _first_nonzero_product(ints, len(cols.keys), cols.entries)
+        if bad is not None:
+            t, j, value = bad
+            _fail(f"left-kernel vector {t} is not in the left kernel (column {cols.keys[j]!r} gives "
+                  f"{fraction_to_str(Fraction(value, dens[t] * cols.scale[j]))})")
     else:
-        for t, vec in enumerate(w.kernel):
-            acc = {}
-            for k, x in vec.items():
-                x = Fraction(x)
-                for i, a in cols[k].items():
-                    acc[i] = acc.get(i, 0) + x * a
-            bad = next((i for i, s in sorted(acc.items()) if s != 0), None)
-            if bad is not None:
-                _fail(f"right-kernel vector {t} is not in the kernel (row {bad} gives "
-                      f"{fraction_to_str(acc[bad])})")
+        # A x = A_int x' with x'_j = x_j / scale_j; e x' is an integer vector for e its denominator
+        scaled = [{cols.index[k]: Fraction(x) / cols.scale[cols.index[k]] for k, x in vec.items() if x}
+                  for vec in w.kernel]
+        dens = [_common_denominator(vec.values()) for vec in scaled]
+        ints = [{j: int(x * e) for j, x in vec.items()} for vec, e in zip(scaled, dens)]
+        bad = _first_nonzero_product(ints, n_rows, cols.transposed)
+        if bad is not None:
+            t, i, value = bad
+            _fail(f"right-kernel vector {t} is not in the kernel (row {i} gives "
+                  f"{fraction_to_str(Fraction(value, dens[t]))})")
 
 
 # ---------------------------------------------------------------------------------------------

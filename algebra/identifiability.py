@@ -75,14 +75,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Sequence, Union
 
+import numpy as np
+
 from . import _qq
 from .analysis import Analysis
 from .budget import Budget
 from .decision import Decision
 from .dimensions import JoinDimension, join_dimensions
 from .errors import BudgetExceeded, InternalError, SpecError
-from .exact import check_rank_witness, lifting_rank_decision, matrix_rank_witness, rank_witness
+from .exact import check_rank_witness, lifting_rank_decision, matrix_rank_witness, modular_rank, rank_witness
 from .lifting import LiftingOperator, lifting_operator
+from .lifting_int import IntegerColumns
 from .limits import (MAX_JOIN_WORK, MAX_SPAN_COORDINATES, MAX_SPAN_ENTRIES, SEARCH_MAX_CELLS, SEARCH_MAX_PAIRS,
                      SEARCH_MAX_TUPLES, SEARCH_MAX_UNKNOWNS, SEARCH_SECONDS, SEARCH_WORK)
 from .models import LinearPiece, ModelCollection, full_model
@@ -98,6 +101,7 @@ __all__ = [
     "kernel_trivial_route",
     "model_span_route",
     "kernel_line_route",
+    "kernel_line_dimension_allows",
     "counterexample_route",
     "refutation",
     "injectivity_witness",
@@ -281,6 +285,8 @@ def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = Non
     "flattening_layer": k (0-based), "flattening_minor": (row indices i_k, column index tuples of
     the other layers)}`` with a non-singular 3 x 3 minor of the flattening, or None.
     ``budget`` (default :meth:`Budget.default`) bounds building A (when not given) and the ranks.
+    No kernel is built unless A·B's modular rank (:func:`algebra.exact.modular_rank`) leaves room
+    for exactly a line; then one kernel vector is, so memory stays bounded by A·B.
 
     Examples
     --------
@@ -302,9 +308,39 @@ def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = Non
     groups = _model_span_groups(model, max_coordinates, budget)
     if len(groups) > A.n_rows + 1:  # rank(A·B) <= rows: Ker(A·B) has dimension >= 2, not a line
         return None
+    return _kernel_line(net.K, A, _span_operator(A, groups, seed, budget), seed, budget)
+
+
+@dataclass(frozen=True)
+class _SpanOperator:
+    """A·B: A restricted to span P(M) (column j is A applied to the sum of group j's unit tensors),
+    with ``rank_lower``, its rank modulo the first prime of :func:`algebra.exact.rank_witness` -- a
+    proved lower bound on its rank over Q, computed before any kernel."""
+
+    groups: list
+    columns: dict
+    rank_lower: int
+
+    @property
+    def nonzero(self) -> dict:
+        return {j: c for j, c in self.columns.items() if c}
+
+
+def _span_operator(A: LiftingOperator, groups: list, seed: int, budget: Budget) -> _SpanOperator:
     cols = _span_columns(A, groups, budget)
-    zero = [j for j, c in cols.items() if not c]
     nonzero = {j: c for j, c in cols.items() if c}
+    return _SpanOperator(groups, cols, modular_rank(nonzero, A.n_rows, seed=seed, budget=budget))
+
+
+def _kernel_line(K: int, A: LiftingOperator, span: _SpanOperator, seed: int, budget: Budget) -> dict | None:
+    """:func:`kernel_line_witness` on A·B. dim Ker(A·B) <= #groups − ``rank_lower``: when that is
+    0, or 2 or more (then, but for an unlucky prime, Ker(A·B) is not a line), no kernel is built;
+    otherwise one right-kernel vector is."""
+    groups = span.groups
+    if len(groups) - span.rank_lower != 1:
+        return None
+    zero = [j for j, c in span.columns.items() if not c]
+    nonzero = span.nonzero
     w = matrix_rank_witness(nonzero, A.n_rows, seed=seed, side="right", budget=budget) if nonzero else None
     rank = w.rank if w else 0
     if len(groups) - rank != 1:
@@ -322,7 +358,7 @@ def kernel_line_witness(net: MultilinearMap, model: ModelCollection | None = Non
     T = {t: v for t, v in sorted(T.items()) if v}
     if A.apply(T):
         raise InternalError("kernel_line_witness: the kernel vector is not in Ker A")
-    for k in range(net.K):
+    for k in range(K):
         row_keys = sorted({t[k] for t in T})
         col_keys = sorted({t[:k] + t[k + 1:] for t in T})
         if len(row_keys) < 3 or len(col_keys) < 3:
@@ -640,10 +676,54 @@ class _WitnessSearch:
                 h[k] = [scale * x for x in h[k]]
             return h
 
-        # columns keyed by their primitive integer multiple with a positive entry in the first row:
-        # proportional columns share the key (integer arithmetic: no Fraction division per entry)
+        for members in self._proportional_columns(admissible):
+            if len(members) < 2:
+                continue
+            (t, lt), (t2, lt2) = members[0], members[1]
+            h, g = dirac(t), dirac(t2, Fraction(lt) / lt2)   # A e_t = c lt·v, A e_t2 = c lt2·v
+            if g is not None and self.verify(h, g):
+                return h, g
+        return None
+
+    def _proportional_columns(self, admissible) -> list[list[tuple[tuple[int, ...], Fraction | int]]]:
+        """The admissible columns of A in classes of proportional ones, in order of first
+        occurrence: per class, the (index tuple, entry in the first non-zero row) of its columns
+        (entries up to one factor common to all columns). A column charges its non-zeros + 1.
+
+        Columns are keyed by their primitive integer multiple with a positive first entry. On the
+        integer form of A (:class:`algebra.lifting_int.IntegerColumns`) only a hash of that key is
+        kept (a match is re-checked on the integers), so memory stays that of A's integers, never
+        that of its Fraction view.
+        """
+        columns = self.A.columns
+        if isinstance(columns, IntegerColumns) and columns.integers.dtype != object:
+            P = columns.integers
+
+            def primitive(j):
+                nz = np.flatnonzero(P[j])
+                values = P[j][nz]
+                return nz, values // (int(np.gcd.reduce(values)) * (1 if values[0] > 0 else -1))
+
+            buckets: dict[int, list[list]] = {}
+            classes: list[list] = []
+            for j, t in enumerate(columns.tuples):
+                nz, prim = primitive(j)
+                self.charge(len(nz) + 1)
+                if not admissible(t):
+                    continue
+                bucket = buckets.setdefault(hash((nz.tobytes(), prim.tobytes())), [])
+                lead = int(P[j][nz[0]])
+                for members in bucket:
+                    nz0, prim0 = primitive(members[0][2])
+                    if np.array_equal(nz0, nz) and np.array_equal(prim0, prim):
+                        members.append((t, lead, j))
+                        break
+                else:
+                    bucket.append([(t, lead, j)])
+                    classes.append(bucket[-1])
+            return [[(t, lead) for t, lead, _ in members] for members in classes]
         groups: dict[tuple, list[tuple[tuple[int, ...], Fraction]]] = {}
-        for t, col in self.A.columns.items():
+        for t, col in columns.items():
             self.charge(len(col) + 1)
             if not admissible(t):
                 continue
@@ -653,14 +733,7 @@ class _WitnessSearch:
             g = math.gcd(*ints) * (1 if ints[0] > 0 else -1)
             key = (tuple(rows), tuple(x // g for x in ints))
             groups.setdefault(key, []).append((t, col[rows[0]]))
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            (t, lt), (t2, lt2) = members[0], members[1]
-            h, g = dirac(t), dirac(t2, lt / lt2)   # A e_t = lt·v, A e_t2 = lt2·v
-            if g is not None and self.verify(h, g):
-                return h, g
-        return None
+        return list(groups.values())
 
     def zero_columns(self):
         """An admissible index tuple t with A e_t = 0: P(Dirac t) ∈ Ker A; shift one untied layer
@@ -752,7 +825,7 @@ def _search(net: MultilinearMap, model: ModelCollection, A: LiftingOperator | No
     """The search under a child of ``budget`` (SEARCH_WORK units, SEARCH_SECONDS s); A None: no
     Dirac and zero-column scans (A is beyond the budget)."""
     search = budget.sub(SEARCH_PHASE, work=SEARCH_WORK, seconds=SEARCH_SECONDS)
-    with search.phase(SEARCH_PHASE), search.alarm(SEARCH_PHASE):
+    with search.phase(SEARCH_PHASE, search.work), search.alarm(SEARCH_PHASE):
         return _WitnessSearch(net, model, A, seed, search, _SizeCaps(max_unknowns),
                               info if info is not None else {}).run(tries, max_pairs)
 
@@ -900,23 +973,58 @@ def kernel_trivial_route(analysis: Analysis, rank: Decision) -> Decision | str:
         witness={"from_claim": "lifting-rank"}, details={"route": "kernel-trivial"})
 
 
+def _span_groups(analysis: Analysis) -> list:
+    """The basis groups of span P(M) (:func:`_model_span_groups`), once per run."""
+    def compute():
+        with analysis.phase("model span") as budget:
+            return _model_span_groups(analysis.model, MAX_SPAN_COORDINATES, budget)
+    return analysis.shared("model span groups", compute)
+
+
+def _span_dimension(analysis: Analysis) -> int:
+    """dim span P(M), without enumerating it when M is one untied piece."""
+    size = _span_size(analysis.model)
+    return size if size is not None else len(_span_groups(analysis))
+
+
+def _shared_span_operator(analysis: Analysis, A: LiftingOperator) -> _SpanOperator:
+    """A·B and its modular rank (:class:`_SpanOperator`), once per run, for the routes that read it."""
+    def compute():
+        groups = _span_groups(analysis)
+        with analysis.phase("model span") as budget:
+            return _span_operator(A, groups, analysis.seed, budget)
+    return analysis.shared("model span operator", compute)
+
+
+def _rank_upper_bound(analysis: Analysis, A: LiftingOperator) -> int:
+    """rank A when the run decided it, else its number of rows: A restricted to any subspace has
+    at most this rank, so dim(Ker A ∩ V) >= dim V − this, exactly."""
+    whole = analysis.rank()
+    return whole.value if whole.status == "proved" else A.n_rows
+
+
 def model_span_route(analysis: Analysis, rank: Decision) -> Decision | None:
-    """A injective on the span of P(M) (:func:`injectivity_witness`), for a model whose span is
-    not every tensor (there the question is Ker A = {0}, :func:`kernel_trivial_route`'s)."""
+    """A injective on the span V of P(M) (:func:`injectivity_witness`), for a model whose span is
+    not every tensor (there the question is Ker A = {0}, :func:`kernel_trivial_route`'s).
+
+    Needs rank(A·B) = dim V: skipped without any kernel when rank A < dim V (exact), or when
+    A·B's modular rank is below dim V (then so is its rank over Q, but for an unlucky prime).
+    """
     A = analysis.lifting_or_none()
     if A is None or analysis.model.is_full:
         return None
-    with analysis.phase("model span") as budget:
-        groups = _model_span_groups(analysis.model, MAX_SPAN_COORDINATES, budget)
-        if len(groups) == analysis.n_cols or len(groups) > A.n_rows:
-            return None
-        cols = _span_columns(A, groups, budget)
-        if any(not c for c in cols.values()):
-            return None
-        w = matrix_rank_witness(cols, A.n_rows, seed=analysis.seed, budget=budget)
-    if w.rank < len(groups):
+    size = _span_dimension(analysis)
+    if size == analysis.n_cols or size > _rank_upper_bound(analysis, A):
         return None
-    check_rank_witness(cols, w)
+    span = _shared_span_operator(analysis, A)
+    if span.rank_lower < size:
+        return None
+    groups = span.groups
+    with analysis.phase("model span") as budget:  # rank = dim V: the right kernel is empty
+        w = matrix_rank_witness(span.nonzero, A.n_rows, seed=analysis.seed, side="right", budget=budget)
+    if w.rank < size:
+        return None
+    check_rank_witness(span.nonzero, w)
     minor_groups = [groups[j] for j in w.minor_cols]
     return Decision(
         "identifiable", "proved",
@@ -929,15 +1037,39 @@ def model_span_route(analysis: Analysis, rank: Decision) -> Decision | None:
                            "of the index tuples in the union of the pieces' support boxes")})
 
 
+def kernel_line_dimension_allows(analysis: Analysis) -> bool:
+    """Whether dim(Ker A ∩ span P(M)) = 1 is possible, decided from ranks before any kernel.
+
+    Exact rules first, from the run's rank of A (no computation): the dimension is at least
+    dim V − rank A, and equals n_cols − rank A when V is every tensor. Then the modular rank of
+    A·B (:class:`_SpanOperator`): the dimension is at most dim V − that rank, so the route
+    goes on only when this is exactly 1 (a modular rank below the rank over Q needs an unlucky
+    62-bit prime; skipping is never a claim).
+
+    >>> from algebra.network import Layer, MultilinearMap
+    >>> layer = Layer(1, 1, 2, ((0, 0, 0, Fraction(1)), (1, 0, 0, Fraction(1))))
+    >>> kernel_line_dimension_allows(Analysis(MultilinearMap((layer, layer))))  # rank 1: Ker A is 3-dim
+    False
+    """
+    A = analysis.lifting_or_none()
+    if A is None:
+        return False
+    size = _span_dimension(analysis)
+    bound = _rank_upper_bound(analysis, A)
+    if size - bound >= 2 or (size == analysis.n_cols and analysis.rank().status == "proved" and size - bound != 1):
+        return False
+    return size - _shared_span_operator(analysis, A).rank_lower == 1
+
+
 def kernel_line_route(analysis: Analysis, rank: Decision) -> Decision | None:
     """Ker A ∩ span P(M) a line spanned by a tensor of flattening rank ≥ 3
-    (:func:`kernel_line_witness`)."""
-    A = analysis.lifting_or_none()
-    size = _span_size(analysis.model)
-    if A is None or (size is not None and size > A.n_rows + 1):  # the kernel there is >= 2-dimensional
+    (:func:`kernel_line_witness`); skipped, before any kernel is built, unless
+    :func:`kernel_line_dimension_allows` it."""
+    if not kernel_line_dimension_allows(analysis):
         return None
+    A = analysis.lifting()
     with analysis.phase("kernel line") as budget:
-        line = kernel_line_witness(analysis.net, analysis.model, A, seed=analysis.seed, budget=budget)
+        line = _kernel_line(analysis.net.K, A, _shared_span_operator(analysis, A), analysis.seed, budget)
     if line is None:
         return None
     T = dict(line["kernel_vector"])

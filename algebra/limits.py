@@ -27,6 +27,7 @@ __all__ = [
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
     "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT", "MAX_EXPORT_ENTRIES", "MAX_EXPORT_COORDINATES",
+    "CHECK_BLOCK_CELLS", "RANK_BLOCK_CELLS", "JOIN_BLOCK_CELLS",
     "GROEBNER_CALL_SECONDS", "GROEBNER_IN_PROCESS_MAX_VARIABLES", "MACAULAY_MAX_COLUMNS", "DIFFERENCE_SET_MAX_PAIRS",
     "DIFFERENCE_SET_EXACT_SECONDS", "DIFFERENCE_SET_EXACT_MAX_KERNEL", "DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL", "DIFFERENCE_SET_GROEBNER_MAX_KERNEL",
     "DIFFERENCE_SET_MAX_MINORS", "REAL_WITNESS_MAX_PAIRS", "REAL_WITNESS_MAX_SLICES", "REAL_WITNESS_MAX_VARIABLES",
@@ -62,6 +63,14 @@ RANK_MAX_COLUMNS = 500_000
 # The modular rank holds A as one dense integer matrix (non-zero columns x rows): beyond this many
 # entries (~0.8 GB of machine words before flint's own copies) refuse instead of letting flint abort.
 MAX_DENSE_CELLS = 10**8
+# Integers handed to flint at once by the producer's self-check of a rank witness (its kernel
+# products): a few blocks of this many entries (~32 MB each as flint integers) bound its memory by
+# the operator's size, never by the number of kernel vectors.
+CHECK_BLOCK_CELLS = 4_000_000
+# Entries of A's integer matrix made primitive at once when the exact rank looks for proportional
+# columns (a few int64 copies of a block): on a 576 x 27 000 operator the whole matrix at once took
+# 476 MB of temporaries (peak 899 MB), blocks of this size take 3 MB.
+RANK_BLOCK_CELLS = 1_000_000
 # A restricted to the model's span, dense in exact rationals (rows x span dimension).
 MAX_SPAN_ENTRIES = 4_000_000
 MAX_SPAN_COORDINATES = 20_000  # dimension of the span of P(M) enumerated by the model-span routes
@@ -80,9 +89,13 @@ SEARCH_MAX_TUPLES = 10**7  # index tuples prod S_k the Dirac / zero-column scans
 SEARCH_MAX_PAIRS = 400  # unordered pairs of model pieces tried
 
 # ============================================================================ dimensions (Theorem 6.4)
-MAX_JOIN_WORK = 10**8  # prod S_k x sum S_k: Terracini tangent vectors (length prod S_k, ~sum S_k of them)
+MAX_JOIN_WORK = 2 * 10**7  # prod S_k x sum S_k: Terracini tangent vectors (length prod S_k, ~sum S_k of them),
+# int64 residues (8 bytes each, held twice while stacked): <= ~320 MB; 8 * 10**5 of them take 0.2 s
 MAX_JOIN_PAIRS = 2000  # pairs of pieces (L, L') whose join dimension is sampled
 MAX_JOIN_COORDINATES = 200_000  # coordinates of one join's tangent vectors
+# Tangent-vector residues converted to flint per block of the Gram accumulation (Python lists of
+# them are ~36 bytes an entry while converted): 80 x 10 000 take 0.15 s to convert.
+JOIN_BLOCK_CELLS = 1_000_000
 
 # ============================================================================ sigma_min
 # Exact enclosure of sigma_min(A)^2 from the Gram characteristic polynomial (python-flint).

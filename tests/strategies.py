@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
+from algebra.models import ModelCollection
 from algebra.network import MultilinearMap
 from graphs.structured_spec import structured_network
 
@@ -65,3 +66,17 @@ def single_entry_networks(draw, max_K: int = 4, max_dim: int = 3):
             W[i, j] = float(c) ** 2
         weights.append(W)
     return structured_network({"layers": layers}), weights
+
+
+@st.composite
+def models(draw, param_counts: tuple[int, ...]) -> ModelCollection:
+    """A random linear model for these parameter counts: one or two supports per layer, and the
+    first two layers tied (with the same supports) when their counts agree, sometimes."""
+    subsets = [st.lists(st.integers(0, s - 1), min_size=1, max_size=s, unique=True).map(lambda xs: tuple(sorted(xs)))
+               for s in param_counts]
+    alternatives = [draw(st.lists(sub, min_size=1, max_size=2, unique=True)) for sub in subsets]
+    classes = []
+    if len(param_counts) >= 2 and param_counts[0] == param_counts[1] and draw(st.booleans()):
+        alternatives[1] = alternatives[0]
+        classes = [(0, 1)]
+    return ModelCollection(tuple(param_counts), alternatives, classes)

@@ -23,7 +23,7 @@ from algebra.limits import DEFAULT_MAX_COLUMNS
 from graphs.specs import load_spec
 
 from ..files import OutputFile, check_destination, write_files
-from .options import PhasePrinter, add_budget_options, budget_from_args, positive_int
+from .options import add_budget_options, budget_from_args, positive_int, progress_sink
 
 __all__ = ["register", "run", "run_one", "run_batch", "summary_lines", "write_outputs", "report_format"]
 
@@ -37,7 +37,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
     add_budget_options(p, DEFAULT_MAX_COLUMNS)
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.add_argument("--quiet", action="store_true", help="no progress on the terminal (none with --json or when "
+                                                        "stderr is not a terminal either)")
     batch = p.add_argument_group("batch (several specs or a folder)")
     batch.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="worker processes (default 1)")
     batch.add_argument("--scheduler", metavar="ADDRESS",
@@ -85,7 +86,7 @@ def run_one(args, spec: str) -> int:
     if args.report:
         check_destination(args.report, "--report")
     loaded = load_spec(spec)
-    budget = budget_from_args(args, None if args.quiet else PhasePrinter("certify"))
+    budget = budget_from_args(args, progress_sink("certify", silent=args.quiet or args.json))
     result = certify(loaded, seed=args.seed, budget=budget)
     write_outputs(result.document, out, args.report, report_format(args.report, args.format) if args.report else None)
     if args.json:

@@ -9,7 +9,12 @@ import sys
 from algebra.budget import Budget
 from algebra.limits import DEFAULT_SECONDS, DEFAULT_WORK
 
-__all__ = ["positive_int", "positive_seconds", "add_budget_options", "budget_from_args", "PhasePrinter"]
+__all__ = ["positive_int", "positive_seconds", "add_budget_options", "budget_from_args", "PhasePrinter",
+           "progress_sink", "PROGRESS_DELAY"]
+
+# A phase is drawn once it has run this long: the phases that take more than a second show, the
+# many short ones of a small run stay silent.
+PROGRESS_DELAY = 0.5
 
 
 def positive_int(text: str) -> int:
@@ -60,16 +65,60 @@ def budget_from_args(args, progress=None) -> Budget:
 
 
 class PhasePrinter:
-    """A progress sink that names each phase on stderr as it starts (``--quiet`` drops it)."""
+    """The progress sink of ``certify`` and ``rank`` on a terminal (:class:`algebra.budget.ProgressSink`).
 
-    def __init__(self, command: str):
+    Each phase of the run's budget gets a ``tqdm`` line on ``stream``: the phase's name, the
+    elapsed time and the work units charged so far, with a bar when the phase announces a total
+    (the counterexample search: its work budget). A phase shorter than ``delay`` seconds is never
+    drawn, so only the phases that take time show. Nested phases share one line: only the
+    innermost one is drawn, and a finished phase clears its line.
+
+    Examples
+    --------
+    >>> import io
+    >>> class Terminal(io.StringIO):
+    ...     def isatty(self): return True
+    >>> out = Terminal()
+    >>> sink = PhasePrinter("certify", stream=out, delay=0)
+    >>> sink.phase_started("exact rank", None); sink.advanced(1500); sink.phase_ended("exact rank")
+    >>> "tensorlift certify: exact rank" in out.getvalue()
+    True
+    """
+
+    def __init__(self, command: str, *, stream=None, delay: float | None = None):
         self.command = command
+        self.stream = stream if stream is not None else sys.stderr
+        self.delay = PROGRESS_DELAY if delay is None else delay
+        self._bars: list = []
 
     def phase_started(self, name: str, total: int | None) -> None:
-        print(f"tensorlift {self.command}: {name} ...", file=sys.stderr, flush=True)
+        from tqdm import tqdm
+
+        bar_format = ("{desc} {percentage:3.0f}%|{bar}| {elapsed} ({n_fmt}/{total_fmt} work units)" if total
+                      else "{desc} {elapsed} ({n_fmt} work units)")
+        self._bars.append(tqdm(total=total, desc=f"tensorlift {self.command}: {name}", file=self.stream,
+                               delay=self.delay, leave=False, position=0, unit_scale=True, dynamic_ncols=True,
+                               bar_format=bar_format))
 
     def advanced(self, units: int) -> None:
-        pass
+        if self._bars:
+            self._bars[-1].update(units)
 
     def phase_ended(self, name: str) -> None:
-        pass
+        if self._bars:
+            self._bars.pop().close()
+
+
+def progress_sink(command: str, *, silent: bool = False, stream=None) -> PhasePrinter | None:
+    """The run's progress sink: a :class:`PhasePrinter` when ``stream`` (default stderr) is a
+    terminal and the run is not ``silent`` (``--json``, ``--quiet``); None -- no progress --
+    otherwise, e.g. when stderr is piped to a file.
+
+    >>> import io
+    >>> progress_sink("rank", stream=io.StringIO()) is None       # not a terminal
+    True
+    """
+    stream = stream if stream is not None else sys.stderr
+    if silent or not stream.isatty():
+        return None
+    return PhasePrinter(command, stream=stream)

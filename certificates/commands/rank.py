@@ -7,7 +7,8 @@ decided by the engine: A is built once (:class:`algebra.analysis.Analysis`) and
 :func:`algebra.exact.lifting_rank_decision` computes the rank over Q with a minor
 (rank >= r) and a kernel basis (rank <= r), which is re-checked exactly before anything is
 printed -- so the status is ``proved``. ``--max-columns``, ``--time-limit`` and ``--work`` are
-the run's one budget; reaching it is a one-line error.
+the run's one budget; reaching it is a one-line error. On a terminal the phases (lifting
+operator, exact rank, rank witness check) show their progress on stderr, unless ``--json``.
 """
 from __future__ import annotations
 
@@ -18,15 +19,17 @@ import sys
 from algebra.analysis import Analysis
 from algebra.budget import Budget
 from algebra.errors import BudgetExceeded
-from algebra.exact import check_rank_witness, lifting_rank_decision, witness_to_json
+from algebra.exact import RANK_PHASE, check_rank_witness, lifting_rank_decision, witness_to_json
 from algebra.limits import MAX_COMPILED_ENTRIES, RANK_MAX_COLUMNS
 from algebra.probes import probe_rank_exact
 from graphs.conv_structure import structural_rank
 from graphs.specs import load_spec
 
-from .options import add_budget_options, budget_from_args, positive_int
+from .options import add_budget_options, budget_from_args, positive_int, progress_sink
 
-__all__ = ["register", "run", "rank_report"]
+__all__ = ["register", "run", "rank_report", "CHECK_PHASE"]
+
+CHECK_PHASE = "rank witness check"
 
 
 def register(sub) -> None:
@@ -96,10 +99,13 @@ def rank_report(spec_path: str, *, budget: Budget | None = None, seed: int = 0, 
                            "reason": f"all {probes} probes are independent: rk A >= {probes} "
                                      f"(proved); use more probes"})
         return report
-    A = Analysis(net, seed=seed, budget=budget).lifting()
-    decision = lifting_rank_decision(A, seed=seed, budget=budget)
+    analysis = Analysis(net, seed=seed, budget=budget)
+    A = analysis.lifting()
+    with analysis.phase(RANK_PHASE) as phase_budget, phase_budget.alarm(RANK_PHASE):
+        decision = lifting_rank_decision(A, seed=seed, budget=phase_budget)
     w = decision.details["rank_witness"]
-    check_rank_witness(A, w)  # never print a proved rank that does not re-check
+    with analysis.phase(CHECK_PHASE):
+        check_rank_witness(A, w)  # never print a proved rank that does not re-check
     report.update({
         "rank": decision.value, "status": decision.status, "method": w.method, "prime": w.prime, "seed": seed,
         "nonzero_columns": len(A.columns), "kernel_side": w.kernel_side,
@@ -111,7 +117,8 @@ def rank_report(spec_path: str, *, budget: Budget | None = None, seed: int = 0, 
 
 
 def run(args) -> int:
-    report = rank_report(args.spec, budget=budget_from_args(args), seed=args.seed,
+    budget = budget_from_args(args, progress_sink("rank", silent=args.json))
+    report = rank_report(args.spec, budget=budget, seed=args.seed,
                          with_witness=args.witness, generic=args.generic, probes=args.probes)
     if args.json:
         json.dump(report, sys.stdout)

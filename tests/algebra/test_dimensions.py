@@ -3,11 +3,15 @@ import random
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import algebra.dimensions as dimensions
 from algebra.dimensions import (join_dimension, join_dimensions, segre_image_dimension,
                                 sigma2_dimension_formula, tangent_rank_at)
 from algebra.models import full_model
 from graphs.structured_spec import parse_model_spec, structured_network
+from tests.strategies import models
 
 
 def chain(K, S):
@@ -84,3 +88,45 @@ def test_reachable_coordinates_count_the_union_of_boxes():
     for a, b in itertools.product(pieces, repeat=2):
         union = set(itertools.product(*a.box())) | set(itertools.product(*b.box()))
         assert _reachable_coordinates(a, b) == len(union)
+
+
+# --- the modular rank (the default) against the exact one ---------------------------------------
+
+small_models = st.lists(st.integers(1, 4), min_size=1, max_size=4).flatmap(lambda S: models(tuple(S)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_models, st.integers(0, 2**16), st.sampled_from([1, 3, 10**6]))
+def test_modular_join_dimension_agrees_with_the_exact_one(model, seed, bound):
+    # Same points (same seed): the rank modulo a random 31-bit prime equals the rank over Q
+    # (failure < 1e-5 here), the bounds hold, and the modular failure bound is the larger one.
+    pieces = list(model.pieces())
+    for n, (a, b) in enumerate(zip(pieces, pieces[1:] + pieces[:1])):
+        fast = join_dimension(a, b, seed=seed + n, bound=bound)
+        ref = join_dimension(a, b, seed=seed + n, bound=bound, exact=True)
+        assert fast.value == ref.value
+        assert fast.lower_bound <= fast.value <= fast.upper_bound == ref.upper_bound
+        assert fast.status == ref.status or (fast.status, ref.status) == ("inconclusive", "probable")
+        assert fast.failure_bound >= ref.failure_bound
+
+
+@pytest.mark.parametrize("prime", [2, 3, 5])
+def test_modular_value_is_a_lower_bound_whatever_the_prime(monkeypatch, prime):
+    # A tiny prime divides many minors: the rank drops, but never above the exact value, so the
+    # lower bound stays proved.
+    monkeypatch.setattr(dimensions, "_random_prime", lambda rng: prime)
+    (piece,) = full_model(chain(3, 3)).pieces()
+    for seed in range(4):
+        low = join_dimension(piece, piece, seed=seed, bound=5)
+        assert low.lower_bound == low.value <= join_dimension(piece, piece, seed=seed, bound=5, exact=True).value
+
+
+def test_union_columns_number_the_union_of_boxes():
+    import itertools
+    m = parse_model_spec({"supports": [[[0, 1], [1, 2]], [[0], [0, 2]], None]}, chain(3, 3))
+    for a, b in itertools.product(list(m.pieces()), repeat=2):
+        positions, width = dimensions._union_columns(a.box(), b.box())
+        order = list(itertools.product(*a.box()))
+        order += [t for t in itertools.product(*b.box()) if t not in set(order)]
+        assert width == len(order) == dimensions._reachable_coordinates(a, b)
+        assert [order[j] for j in positions] == list(itertools.product(*b.box()))

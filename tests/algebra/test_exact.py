@@ -383,3 +383,62 @@ def test_dense_budget_refuses_instead_of_aborting(monkeypatch):
         exact.matrix_rank_witness(cols, 4)
     monkeypatch.setattr(exact, "MAX_DENSE_CELLS", 20)
     assert exact.matrix_rank_witness(cols, 4).rank == 2
+
+
+# --- the self-check runs in C (python-flint): minor modulo a prime, kernel by integer products ---
+
+
+def test_a_large_singular_minor_is_rejected():
+    # 40 x 40 of rank 39 (last column = sum of the others): singular modulo every prime, and the
+    # exact determinant confirms it
+    rng = random.Random(3)
+    n = 40
+    cols = {j: {i: F(rng.randint(-3, 3)) for i in range(n)} for j in range(n - 1)}
+    cols[n - 1] = {i: sum((cols[j][i] for j in range(n - 1)), F(0)) for i in range(n)}
+    cols = {j: {i: v for i, v in c.items() if v} for j, c in cols.items()}
+    w = matrix_rank_witness(cols, n)
+    assert w.rank == n - 1
+    bad = dataclasses.replace(w, rank=n, minor_rows=tuple(range(n)), minor_cols=tuple(range(n)), kernel=())
+    with pytest.raises(WitnessCheckFailed, match="singular"):
+        check_rank_witness(cols, bad)
+
+
+def test_a_minor_singular_only_modulo_the_check_prime_is_accepted(monkeypatch):
+    # det [[1, 1], [1, 4]] = 3: zero modulo 3 but not over Q -- the exact determinant decides
+    monkeypatch.setattr(exact, "_check_prime", lambda: 3)
+    cols = {0: {0: F(1), 1: F(1)}, 1: {0: F(1), 1: F(4)}}
+    w = matrix_rank_witness(cols, 2)
+    assert w.rank == 2
+    check_rank_witness(cols, w)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_a_wrong_kernel_vector_is_rejected_in_any_block(monkeypatch, side):
+    # 300 kernel vectors checked in blocks of 256 vectors and (here) 7 entries: a wrong entry in
+    # vector 280 is found, with its own number
+    monkeypatch.setattr(exact, "CHECK_BLOCK_CELLS", 7)
+    n = 301
+    if side == "right":  # 1 x 301: the right kernel has 300 vectors
+        cols = {j: {0: F(j + 1, 2)} for j in range(n)}
+        w = matrix_rank_witness(cols, 1, side="right")
+    else:  # 301 x 1: the left kernel has 300 vectors
+        cols = {0: {i: F(i + 1, 3) for i in range(n)}}
+        w = matrix_rank_witness(cols, n, side="left")
+    assert len(w.kernel) == 300
+    check_rank_witness(cols, w)
+    kernel = [dict(v) for v in w.kernel]
+    key = next(k for k in kernel[280] if kernel[280][k] != 1)
+    kernel[280][key] += F(1, 7)
+    with pytest.raises(WitnessCheckFailed, match=f"{side}-kernel vector 280 is not in the"):
+        check_rank_witness(cols, dataclasses.replace(w, kernel=tuple(kernel)))
+
+
+def test_the_check_of_an_integer_lifting_operator_builds_no_fractions():
+    # A from the batched integer lifting keeps A = P / D; the rank and its check read P only
+    from algebra.lifting_int import lifting_operator_int
+    from tests.operators import random_structured_spec
+
+    A = lifting_operator_int(structured_network(random_structured_spec(3, 4, 5)))
+    for side in ("left", "right"):
+        check_rank_witness(A, rank_witness(A, side=side))
+    assert A.columns._fractions is None

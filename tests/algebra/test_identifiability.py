@@ -347,3 +347,34 @@ def test_kernel_rank2_route_directly():
     found = search.kernel_rank2(piece)
     assert found is not None
     assert_independent_witness(net, *found)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 3), st.integers(1, 3), st.integers(2, 4), st.booleans(), st.integers(0, 2**16))
+def test_proportional_columns_on_the_integers_equal_those_on_the_fractions(K, n, S, circulant, seed):
+    # The Dirac scan groups A's columns on the integer form of A (no Fraction view) exactly as on
+    # its Fractions: same classes in the same order, same ratios between members, same charges.
+    import algebra.identifiability as identifiability
+    from algebra.lifting import lifting_operator_sparse
+    from algebra.lifting_int import lifting_operator_int
+    from algebra.models import full_model
+
+    rng = random.Random(seed)
+    layers = []
+    for _ in range(K):
+        if circulant:  # every parameter a multiple of a cyclic shift: many proportional columns
+            entries = [[p, i, (i + shift) % n, c] for p in range(S)
+                       for shift, c in [(rng.randrange(n), rng.choice([1, -2, 3, "1/2"]))] for i in range(n)]
+        else:
+            entries = [[p, i, j, rng.choice([1, -1, 2, "-3/4"])] for p in range(S) for i in range(n)
+                       for j in range(n) if rng.random() < 0.4]
+        layers.append({"rows": n, "cols": n, "params": S, "entries": entries})
+    net = structured_network({"layers": layers})
+    model = full_model(net)
+    found = []
+    for A in (lifting_operator_int(net), lifting_operator_sparse(net)):
+        search = identifiability._WitnessSearch(net, model, A, 0, Budget.unlimited(), identifiability._SizeCaps(None), {})
+        classes = search._proportional_columns(lambda t: True)
+        found.append(([[t for t, _ in c] for c in classes], [[Fraction(x) / c[0][1] for _, x in c] for c in classes],
+                      search.budget.used))
+    assert found[0] == found[1]

@@ -82,3 +82,37 @@ def test_ffbig2_certifies_within_20_seconds(tmp_path, capsys):
     assert claims["lifting-rank"]["status"] == "inconclusive" and "budget" in claims["lifting-rank"]["reason"]
     assert claims["identifiable"]["status"] == claims["stable"]["status"] == "refuted"
     assert main(["verify", str(tmp_path / "o.cert.json")]) == 0
+
+
+# --- a budget of N seconds stops a phase within N + 1 s ---------------------------------------
+
+def _random_operator_spec():
+    """K = 4 layers of 12 x 12 factors with 10 parameters (A: 144 x 10 000): its counterexample
+    search alone runs for more than a second when nothing stops it."""
+    from tests.operators import random_structured_spec
+
+    return random_structured_spec(4, 12, 10)
+
+
+@pytest.mark.parametrize("seconds", [0.2, 0.5])
+def test_a_run_budget_of_n_seconds_stops_within_n_plus_one(seconds):
+    from certificates.certify import certify
+
+    t0 = time.perf_counter()
+    result = certify(_random_operator_spec(), budget=Budget.default(seconds=seconds))
+    assert time.perf_counter() - t0 < seconds + 1
+    ident = next(c for c in result.claims if c.id == "identifiable")
+    assert ident.status == "inconclusive" and f"time limit of {seconds:g} s reached" in ident.reason
+
+
+def test_the_search_phase_stops_at_its_own_seconds(monkeypatch):
+    # the search's child budget (SEARCH_SECONDS) holds inside a run that has time to spare
+    import algebra.identifiability as identifiability
+    from algebra.analysis import Analysis
+    from graphs.specs import parse_spec
+
+    monkeypatch.setattr(identifiability, "SEARCH_SECONDS", 0.3)
+    analysis = Analysis(parse_spec(_random_operator_spec()).multilinear())
+    decision = identifiability_decision(analysis)
+    assert "counterexample search: time limit of 0.3 s reached" in decision.reason
+    assert analysis.timings["identifiability"] < 0.3 + 1

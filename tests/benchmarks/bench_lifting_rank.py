@@ -17,8 +17,9 @@ kernel, including its exact kernel check); the independent
 :func:`algebra.exact.check_rank_witness` separately. For comparison the Fraction-dict route:
 :func:`algebra.lifting.lifting_operator_sparse` and rank_witness on its Fractions (asserted to
 give the same A and the same witness). Peer: ``sympy.Matrix(A).rank()`` on the same matrix
-(all S^K columns, zero ones included) in a subprocess capped at 120 s; when capped the ratio is
-a lower bound (">=").
+(all S^K columns, zero ones included) in a subprocess capped at PEER_CAP = 15 s (its process is
+stopped 5 s later, set-up included, so that ``make bench`` stays under 5 minutes; the table
+below was measured with a 120 s cap); when capped the ratio is a lower bound (">=").
 
 Measured on the 2-core development machine, load ~2 from other jobs (Nov 2026, python-flint
 0.9, sympy 1.14). Times in seconds; ratio = peer / (lifting + rank_witness); "before" is the
@@ -64,7 +65,7 @@ from algebra.lifting import lifting_operator, lifting_operator_sparse
 from algebra.network import MultilinearMap
 from graphs.structured_spec import structured_network
 
-PEER_CAP = 120.0
+PEER_CAP = 15.0  # seconds of the peer's rank; its whole process gets 5 s more
 COEFFS = [1, -1, 2, -2, 3, "1/2", "-3/4"]
 
 CASES = {
@@ -118,7 +119,7 @@ def run_peer(A) -> tuple[float, bool, int | None]:
         script.write_text(PEER)
         try:
             proc = subprocess.run([sys.executable, str(script), str(path)], capture_output=True,
-                                  text=True, timeout=PEER_CAP + 30)  # + load/import time
+                                  text=True, timeout=PEER_CAP + 5)  # + load/import time
         except subprocess.TimeoutExpired:
             return PEER_CAP, True, None
     out = json.loads(proc.stdout)
