@@ -23,7 +23,7 @@ def canonicalize(doc):
     from certificates import checker
 
     try:
-        net = checker._read_network(doc["network"]["spec"])
+        net = checker._read_network(doc["network"]["spec"], checker._Budget())
     except (checker._Malformed, checker._Failed):
         return doc
     for claim in doc["claims"]:
@@ -52,14 +52,14 @@ def _stated_values(claim, net) -> dict:
 
     from certificates import checker
 
-    work = checker._Work(checker.MAX_WORK)
+    budget = checker._Budget()
     cid, status, w, value = claim["id"], claim["status"], claim["witness"], claim.get("value")
     if net.kind == "structured":
         if cid == "lifting-rank":
             return {"n_rows": net.m * net.n, "n_cols": net.n_cols, "rank": value,
-                    "n_nonzero": sum(1 for _ in net.nonzero_columns(work))}
+                    "n_nonzero": sum(1 for _ in net.nonzero_columns(budget))}
         if cid == "identifiable":
-            return {"model": bool(net.model), "n_cols": net.n_cols,
+            return {"model": net.model.present, "n_cols": net.n_cols,
                     "n_groups": len(w.get("model_span", {}).get("groups", [])),
                     "layer": w.get("kernel_line", {}).get("flattening_layer", 0) + 1}
         if cid == "stable" and status == "proved":
@@ -70,7 +70,7 @@ def _stated_values(claim, net) -> dict:
     if cid == "lifting-rank":
         return {"rank": value}
     if cid == "scattered":
-        return dict(zip(("leaf", "offset", "count"), checker._algorithm_8_1(net, work, None).collision or ()))
+        return dict(zip(("leaf", "offset", "count"), checker._algorithm_8_1(net, budget, None).collision or ()))
     if cid == "identifiable" and status == "refuted":
         h, g = (checker._params(w[x], "witness", net.params) for x in ("h", "g"))
         return {"path": [net.edges[w["path"][-1]][0]] + [net.edges[j][1] for j in reversed(w["path"])],
@@ -283,7 +283,7 @@ def feedforward_valid() -> dict:
     spec = {"kind": "feedforward", "name": "relu-2-2-1-always-on",
             "description": "2 -> 2 -> 1 ReLU network, both hidden units on for both samples",
             "widths": [2, 2, 1], "inputs": [[1, 2], [3, -1]], "activations": [[[1, 1]], [[1, 1]]]}
-    net = structured_network(checker._compile_feedforward(spec))
+    net = structured_network(checker._compile_feedforward(spec, checker._Budget()))
     rank = claim_of(lifting_rank_decision(lifting_operator(net), method="sympy")).to_dict()
     # paths input 0 -> hidden 0 -> output and input 0 -> hidden 1 -> output (dense layout:
     # W_1 parameter p = to * 2 + from; paper factor 1 = output layer W_2, factor 2 = W_1)
