@@ -18,7 +18,7 @@ from fractions import Fraction
 from .errors import SpecError
 from .limits import MAX_DIGITS
 
-__all__ = ["to_fraction", "fraction_to_str", "parse_int"]
+__all__ = ["to_fraction", "fraction_to_str", "parse_int", "count_text"]
 
 _TOO_BIG = 10**MAX_DIGITS
 _RATIONAL = re.compile(r"[+-]?([0-9]+)(?:/([0-9]+))?")  # used with fullmatch; ASCII only
@@ -77,6 +77,17 @@ def parse_int(value: object, field: str, *, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise SpecError(field, f"expected an integer >= {minimum}, got {value}")
     return value
+
+
+def count_text(n: int) -> str:
+    """An integer for a statement or a message: decimal up to 30 digits, else its bit length (the
+    independent checker writes counts the same way in its canonical texts; a decimal conversion
+    of thousands of digits is slow, and Python refuses it beyond 4300).
+
+    >>> count_text(10000), count_text(20000 ** 1000)
+    ('10000', 'a 14288-bit number')
+    """
+    return str(n) if abs(n) < 10**30 else f"a {abs(n).bit_length()}-bit number"
 
 
 def fraction_to_str(q: Fraction | int) -> str:
