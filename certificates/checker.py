@@ -929,12 +929,14 @@ def _read_model(model, sizes) -> _Model:
     for k in range(K):
         classes.setdefault(root(k), []).append(k)
     classes = sorted(classes.values())
-    for cls in classes:  # tied layers choose one support together: the same supports, or null
+    for cls in classes:  # tied layers choose one support together: the same supports, or null (= the others')
         given = [k for k in cls if allowed[k] is not None]
         for k in given[1:]:
             if _support_sets(allowed[k], sizes[k]) != _support_sets(allowed[given[0]], sizes[k]):
                 raise _Malformed(f"spec.model.supports[{k}]", f"layer {k + 1} is tied to layer {given[0] + 1} but "
                                                              "has different supports")
+        for k in cls:
+            allowed[k] = allowed[given[0]] if given else None
     return _Model(True, allowed, ties, classes)
 
 

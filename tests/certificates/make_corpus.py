@@ -212,6 +212,36 @@ def malformed() -> dict:
     return out
 
 
+DET_3_SPEC = {"kind": "structured", "name": "det-3",
+              "description": "X = [2 h_1[0] + h_1[1], h_1[0] + 2 h_1[1]]^T: A = [[2, 1], [1, 2]], det A = 3",
+              "layers": [{"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 2], [1, 0, 0, 1], [0, 1, 0, 1],
+                                                                          [1, 1, 0, 2]]}]}
+
+
+def prime_corpus() -> dict:
+    """{folder: {name: certificate}} for the prime a minor's witness names: the producer's own
+    (valid), one dividing the determinant 3, a composite (the Carmichael number 561), one
+    dividing a denominator, and one beyond 2^64 (malformed)."""
+    from certificates.certify import certify
+
+    good = certify(DET_3_SPEC).document
+
+    def with_prime(p, spec=None):
+        d = copy.deepcopy(good)
+        if spec is not None:
+            d["network"]["spec"] = spec
+            rehash(d)
+        d["claims"][0]["witness"]["minor"]["prime"] = p
+        return d
+
+    sevenths = copy.deepcopy(DET_3_SPEC)
+    sevenths["layers"][0]["entries"][0][3] = "2/7"
+    return {"valid": {"minor-with-prime": good},
+            "invalid": {"minor-prime-divides-determinant": with_prime(3), "minor-prime-composite": with_prime(561),
+                        "minor-prime-divides-a-denominator": with_prime(7, sevenths)},
+            "malformed": {"minor-prime-too-large": with_prime(2**64 + 13)}}
+
+
 def conv_certificate(spec, witness=None):
     """A conv certificate built by brute force (tests.certificates.oracle), not by the producer."""
     from fractions import Fraction
@@ -439,7 +469,11 @@ def main():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in conv_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
-    for folder, docs in (("invalid", {**invalid(), **stable_invalid()}), ("malformed", {**malformed(), **stable_malformed()})):
+    primes = prime_corpus()
+    for name, doc in primes["valid"].items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
+    for folder, docs in (("invalid", {**invalid(), **stable_invalid(), **primes["invalid"]}),
+                         ("malformed", {**malformed(), **stable_malformed(), **primes["malformed"]})):
         (HERE / folder).mkdir(exist_ok=True)
         for name, doc in docs.items():
             (HERE / folder / f"{name}.json").write_text(dumps_certificate(canonicalize(doc) if folder == "invalid" else doc))
