@@ -26,7 +26,7 @@ __all__ = [
     "SEARCH_WORK", "SEARCH_SECONDS", "SEARCH_MAX_UNKNOWNS", "SEARCH_MAX_CELLS", "SEARCH_MAX_TUPLES", "SEARCH_MAX_PAIRS",
     "MAX_JOIN_WORK", "MAX_JOIN_PAIRS", "MAX_JOIN_COORDINATES", "MAX_ENCLOSURE_GRAM_SIDE", "PROVED_GRAM_SIDE",
     "MAX_SVD_CELLS", "MAX_SVD_GRAM_SIDE", "MAX_CONV_TUPLES", "MAX_CONV_KERNEL_VECTORS", "MAX_FF_PATHS",
-    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT",
+    "MAX_SCATTER_ENTRIES", "CONV_CELLS_PER_UNIT", "MAX_COMMON_DENOMINATOR_BITS", "FRACTION_BITS_PER_UNIT",
 ]
 
 # ============================================================================ spec sizes
@@ -44,6 +44,17 @@ MAX_SAMPLES = 10**4  # feed-forward samples (one operator per sample, stacked)
 MAX_CONV_N = 2**24  # conv signal length N
 MAX_CONV_EDGES = 10**5  # conv edges
 MAX_CONV_CELLS = 2**32  # N x sum_e |S_e|: the Algorithm 8.1 dynamic programme touches this many cells
+
+# The batched integer lifting (algebra/lifting_int.py) multiplies every coefficient of a layer by
+# the layer's common denominator: beyond this many bits of distinct denominators (a few dozen
+# small ones, or one of 300 digits) the sparse Fraction route is used instead. Measured: one
+# 16 x 16 layer of 1000-digit "p/q" coefficients made that common denominator 4 million digits
+# (math.lcm alone > 60 s, uninterruptible); the Fraction route builds its A in 0.1 s.
+MAX_COMMON_DENOMINATOR_BITS = 1024
+# Exact Fraction arithmetic costs by the sizes of the numbers (their gcds): a multiply-add of
+# numbers of a and b bits (numerator and denominator) is charged 1 + (a + b)^2 / 2^19 work units
+# (measured ~350 us for two 2000-digit "p/q", ~1 us for small ones).
+FRACTION_BITS_PER_UNIT = 2**19
 
 # ============================================================================ one run's budget
 # Work units: ~1 microsecond of exact arithmetic each (algebra/budget.py). 300 s of work with a

@@ -48,6 +48,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import re
@@ -77,19 +78,21 @@ _REQUIRED_CLAIMS = {"structured": ("lifting-rank", "identifiable", "stable"),
 # The budget of one check (docs/certificate-format.md, "Work budget"). A unit is about 50 ns of
 # pure-Python arithmetic on this project's 2-core reference machine: a small-integer operation
 # with its bookkeeping costs 1-3 units, a big number is charged by its bit size (_mul_units,
-# _fraction_units), so the units stand for time whatever the digits. Past MAX_WORK the claim
-# being checked fails (exit 1); MAX_SECONDS of wall clock is the safety net on top. MAX_HELD
-# bounds what is held at once (sparse entries, ~100 bytes each, a big number counting as many
-# entries as its size) so memory stays well under 1 GB.
-MAX_WORK = 600_000_000  # ~30 s; the 144 x 10000 lifting operator of tests/benchmarks/bench_checker.py needs ~55M
+# _fraction_units), so the units stand for time whatever the digits (measured with
+# tests/certificates/hostile.py: 40-65 ns a unit in the phases that can use the whole budget).
+# Past MAX_WORK the claim being checked fails (exit 1); MAX_SECONDS of wall clock is the safety
+# net on top. MAX_HELD bounds what is held at once (sparse entries, 75-100 bytes each, a big
+# number counting as many entries as its size) so memory stays under 1 GB.
+MAX_WORK = 400_000_000  # ~20 s; the 144 x 10000 A of tests/benchmarks/bench_checker.py needs 20M, Haar J=12 68M
 MAX_SECONDS = 50.0
-MAX_HELD = 4_000_000
+MAX_HELD = 8_000_000  # the Haar packet tree J = 12, N = 2^14 holds 4M (Algorithm 8.1's level dicts)
 COLUMN_UNITS = 10  # the least one non-zero column of a structured A costs the enumeration (1 x 1 factors)
 _MAX_RATIONAL_CHARS = 4000  # one rational of the input ("p/q" with both parts: the producer writes at most 2 x 1000 digits)
 _MAX_SPAN_TUPLES = 200_000  # coordinates of a model span the checker enumerates
 _MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial the checker computes
-_MAX_COMPILED_SIZE = 2_000_000  # entries of a compiled feed-forward network, bounded before building
+_MAX_COMPILED_SIZE = 400_000  # entries of a compiled feed-forward network, bounded before building (~1 KB each held)
 _MAX_BYTES = 64 * 2**20  # a certificate file: 64 MB of JSON is ~1 GB of Python objects
+_MAX_SCALE_BITS = 4096  # a matrix's common denominator beyond this: its entries stay Fractions
 # Fixed primes of the checker's own, for a minor whose witness names none: non-singular modulo a
 # prime implies non-singular over Q, so they can only fail to show it (then: exact elimination).
 _OWN_PRIMES = (2**61 - 1, 2**62 - 57)
@@ -184,6 +187,11 @@ def _fraction_units(bits: int) -> int:
     """Work units of one Fraction operation on numbers of ``bits`` bits (their gcds dominate:
     measured ~1.2 us small, ~350 us at 13 000 bits)."""
     return 25 + (bits * bits >> 14)
+
+
+def _op_units(bits_a: int, bits_b: int, exact: bool) -> int:
+    """One multiply-add of numbers of these sizes: integers, or Fractions when ``exact``."""
+    return _fraction_units(bits_a + bits_b) if exact else _mul_units(bits_a, bits_b)
 
 
 @dataclass
@@ -399,29 +407,35 @@ def _read_document(doc) -> None:
 # ============================================================================ exact algebra
 # Generic machinery every rule may use: sparse integer matrices over one denominator, primes, the
 # one elimination routine, Berkowitz and Descartes. Each charges the budget before it computes.
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Scaled:
     """A sparse rational matrix held as integers over one positive denominator: the matrix is
     ``rows / d`` with ``rows`` = {row: {col: int}} (no zero entries, no empty rows); ``bits`` is
     the size of its largest entry, ``size`` its number of entries, ``cols`` the number of entries
-    in each column (what a product with it costs is read from them)."""
+    in each column (what a product with it costs is read from them). When a common denominator
+    would be huge (many distinct big denominators) the entries stay Fractions over d = 1:
+    ``exact`` says so, and its arithmetic is charged as Fraction arithmetic."""
 
     rows: dict
     d: int = 1
     bits: int = 0
     size: int = 0
     cols: dict = field(default_factory=dict)
+    exact: bool = False
 
 
 def _scaled(rows: dict, d: int = 1) -> _Scaled:
     rows = {r: row for r, row in ((r, {c: x for c, x in row.items() if x}) for r, row in rows.items()) if row}
     cols: dict = {}
-    bits = 0
+    bits, exact = 0, False
     for row in rows.values():
         for c, x in row.items():
             cols[c] = cols.get(c, 0) + 1
-            bits = max(bits, abs(x).bit_length())
-    return _Scaled(rows, d, bits, sum(cols.values()), cols)
+            if type(x) is int:
+                bits = max(bits, x.bit_length())
+            else:
+                bits, exact = max(bits, _bits(x)), True
+    return _Scaled(rows, d, bits, sum(cols.values()), cols, exact)
 
 
 def _held(entries: int, bits: int) -> int:
@@ -434,7 +448,7 @@ def _product_rows(a: _Scaled, b: _Scaled, budget: _Budget, phase: str) -> dict:
     a's column counts and b's rows, by the sizes of the numbers), a call's fixed cost, and what
     the result holds (at most one entry per multiply-add, per row of a and column of b)."""
     n = sum(a.cols.get(mid, 0) * len(row) for mid, row in b.rows.items())
-    budget.spend(40 + len(a.rows) + n * _mul_units(a.bits, b.bits), phase)
+    budget.spend(40 + len(a.rows) + n * _op_units(a.bits, b.bits, a.exact or b.exact), phase)
     budget.hold(_held(min(n, len(a.rows) * len(b.cols)), a.bits + b.bits + n.bit_length()), phase)
     out = {}
     brows = b.rows
@@ -456,29 +470,39 @@ def _product(a: _Scaled, b: _Scaled, budget: _Budget, phase: str) -> _Scaled:
     return _scaled(rows, a.d * b.d)
 
 
-def _lcm(values, budget: _Budget, phase: str) -> int:
-    """The least common multiple of positive integers, each gcd charged by the sizes."""
+def _lcm(values, budget: _Budget, phase: str, limit: int | None = None) -> int | None:
+    """The least common multiple of positive integers, each step charged by the sizes (a gcd and
+    a product of a big and a small number cost about their product); None once it passes
+    ``limit`` bits."""
     out = 1
     for x in values:
         if x != 1:
-            budget.spend(_fraction_units(out.bit_length() + x.bit_length()), phase)
+            budget.spend(4 * _mul_units(out.bit_length(), x.bit_length()), phase)
             out = out * x // math.gcd(out, x)
+            if limit is not None and out.bit_length() > limit:
+                return None
     return out
 
 
 def _over_one_denominator(terms, budget: _Budget, phase: str) -> tuple[dict, int]:
-    """sum_t c_t v_t for (c_t a Fraction or int, v_t = (ints, d_t)): (integers, denominator)."""
+    """sum_t c_t v_t for (c_t a Fraction or int, v_t = (entries, d_t)): (entries, denominator) --
+    integers over their lcm, or Fractions over 1 when that lcm would be huge."""
     terms = list(terms)
     budget.spend(sum(_fraction_units(_bits(c) + d.bit_length()) for c, (_, d) in terms), phase)
     terms = [(Fraction(c) / d, v) for c, (v, d) in terms]
-    L = _lcm((c.denominator for c, _ in terms), budget, phase)
+    L = _lcm((c.denominator for c, _ in terms), budget, phase, _MAX_SCALE_BITS)
     acc: dict = {}
+    grown = 0  # a bound on the size of the sums so far
     for c, v in terms:
-        k = c.numerator * (L // c.denominator)
-        budget.spend(len(v) * _mul_units(k.bit_length(), max(map(_bits, v.values()), default=0)), phase)
+        k = c if L is None else c.numerator * (L // c.denominator)
+        vbits = max(map(_bits, v.values()), default=0)
+        exact = L is None or any(type(x) is not int for x in v.values())
+        grown = (grown if exact else max(grown, _bits(k) + vbits)) + (_bits(k) + vbits if exact else 0) + 1
+        budget.spend(len(v) * (_fraction_units(grown) if exact else _mul_units(_bits(k), vbits)), phase)
+        budget.hold(_held(len(acc) + len(v), grown), phase)
         for i, x in v.items():
             acc[i] = acc.get(i, 0) + k * x
-    return {i: x for i, x in acc.items() if x}, L
+    return {i: x for i, x in acc.items() if x}, L or 1
 
 
 def is_prime(n: int) -> bool:
@@ -541,8 +565,11 @@ def _residues(v: dict, d: int, p: int, budget: _Budget, phase: str) -> dict:
 
 def _independent(vectors: list[dict], budget: _Budget, prime: int | None = None) -> bool:
     """Linear independence of sparse vectors {coordinate: value}: the checker's one elimination
-    routine. Values are residues mod ``prime`` (each row update costs 3 units an entry), or
+    routine. Values are residues mod ``prime`` (a row update costs 3 units an entry), or
     Fractions/ints for exact elimination over Q (``prime`` None; charged by the numbers' sizes).
+    Each new vector is reduced by the earlier ones whose pivot it meets, in their order (a reduced
+    vector holds no earlier pivot, so a reduction only brings in later ones): the work is the
+    row updates, never a scan of the whole basis.
 
     >>> b = _Budget()
     >>> _independent([{0: Fraction(1), 1: Fraction(2)}, {0: Fraction(2), 1: Fraction(4)}], b)
@@ -552,31 +579,37 @@ def _independent(vectors: list[dict], budget: _Budget, prime: int | None = None)
     """
     phase = "the sparse elimination" + (f" modulo {_count(prime)}" if prime else " over Q")
     basis: list[tuple] = []  # (pivot coordinate, vector with 1 at the pivot, the size of its entries)
+    position: dict = {}  # pivot coordinate -> its place in the basis
     for v in vectors:
         w, wbits = dict(v), max(map(_bits, v.values()), default=0)
-        for pc, b, bbits in basis:
+        todo = [position[c] for c in w if c in position]
+        budget.spend(5 + 2 * len(w) + 5 * len(todo), phase)
+        heapq.heapify(todo)
+        while todo:
+            pc, b, bbits = basis[heapq.heappop(todo)]
             f = w.get(pc)
-            if f:
+            if not f:
+                continue
+            if prime:
+                budget.spend(3 * len(b), phase)
+            else:
+                budget.spend(2 * len(b) * _fraction_units(wbits + bbits + _bits(f)), phase)
+                wbits = max(wbits, bbits + _bits(f)) + 1
+            for c, x in b.items():
+                y = w.get(c, 0) - f * x
                 if prime:
-                    budget.spend(3 * len(b), phase)
-                    for c, x in b.items():
-                        y = (w.get(c, 0) - f * x) % prime
-                        if y:
-                            w[c] = y
-                        else:
-                            w.pop(c, None)
-                else:
-                    budget.spend(2 * len(b) * _fraction_units(wbits + bbits + _bits(f)), phase)
-                    wbits = max(wbits, bbits + _bits(f)) + 1
-                    for c, x in b.items():
-                        y = w.get(c, 0) - f * x
-                        if y:
-                            w[c] = y
-                        else:
-                            w.pop(c, None)
+                    y %= prime
+                if not y:
+                    w.pop(c, None)
+                    continue
+                if c not in w and c in position:  # a later pivot brought in
+                    budget.spend(5, phase)
+                    heapq.heappush(todo, position[c])
+                w[c] = y
         if not w:
             return False
         pc = min(w)
+        position[pc] = len(basis)
         if prime:
             inv = pow(w[pc], -1, prime)
             basis.append((pc, {c: x * inv % prime for c, x in w.items()}, 0))
@@ -728,27 +761,32 @@ class _Structured:
                 raise _Malformed(f"{lw}.rows", f"expected {self.dims[-1]} (the cols of layer {k - 1}), got {rows}")
             self.dims.append(cols)
             self.params.append(params)
-            acc: dict = {}  # (param, row, col) -> the sum of its entries
-            for j, e in enumerate(_list(layer["entries"], f"{lw}.entries")):
+            entries = _list(layer["entries"], f"{lw}.entries")
+            budget.spend(20 * len(entries), phase)
+            by_param: dict = {}  # {param: {row: {col: the sum of its entries}}}
+            for j, e in enumerate(entries):
                 ew = f"{lw}.entries[{j}]"
                 if not isinstance(e, list) or len(e) != 4:
                     raise _Malformed(ew, "expected [param, row, col, coefficient]")
                 p, r, c = (_int(e[0], ew, 0), _int(e[1], ew, 0), _int(e[2], ew, 0))
                 if p >= params or r >= rows or c >= cols:
                     raise _Malformed(ew, "index out of range")
-                x = _rational(e[3], ew)
-                if (p, r, c) in acc:  # repeated entries are summed, as the producer does
-                    budget.spend(_fraction_units(_bits(acc[p, r, c]) + _bits(x)), phase)
-                    x += acc[p, r, c]
-                acc[p, r, c] = x
-            by_param: dict = {}
-            for (p, r, c), x in acc.items():
-                if x:
-                    by_param.setdefault(p, {}).setdefault(r, {})[c] = x
+                x = e[3] if type(e[3]) is int else _rational(e[3], ew)  # ints stay ints (memory)
+                row = by_param.setdefault(p, {}).setdefault(r, {})
+                if c in row:  # repeated entries are summed, as the producer does
+                    budget.spend(_fraction_units(_bits(row[c]) + _bits(x)), phase)
+                    x += row[c]
+                row[c] = x
             basis = {}
             for i in sorted(by_param):
-                m = by_param[i]
-                d = _lcm({x.denominator for row in m.values() for x in row.values()}, budget, phase)
+                m = {r: row for r, row in ((r, {c: x for c, x in row.items() if x}) for r, row in by_param.pop(i).items())
+                     if row}
+                if not m:  # M_k(e_i) = 0: no column of A uses parameter i
+                    continue
+                d = _lcm({x.denominator for row in m.values() for x in row.values()}, budget, phase, _MAX_SCALE_BITS)
+                if d is None:  # many distinct big denominators: the entries stay Fractions
+                    basis[i] = _scaled(m)
+                    continue
                 budget.spend(sum(_mul_units(_bits(x), d.bit_length()) for row in m.values() for x in row.values()), phase)
                 basis[i] = _scaled({r: {c: x.numerator * (d // x.denominator) for c, x in row.items()}
                                     for r, row in m.items()}, d)
@@ -758,7 +796,7 @@ class _Structured:
         for s in self.params:
             budget.spend(_mul_units(self.n_cols.bit_length(), s.bit_length()), phase)
             self.n_cols *= s
-        self.model = _read_model(spec.get("model"), self.params)
+        self.model = _read_model(spec.get("model"), self.params, budget)
 
     def _vec(self, rows: dict) -> dict:
         n = self.n
@@ -777,8 +815,8 @@ class _Structured:
         return (self._vec(prod.rows), prod.d) if prod else ({}, 1)
 
     def nonzero_columns(self, budget: _Budget):
-        """Yield (index tuple, integers, denominator, a bound on the size of the integers) for
-        every non-zero column of A, depth-first over the index prefixes whose partial product is
+        """Yield (index tuple, entries, denominator, a bound on the entries' size, whether they are
+        Fractions) for every non-zero column of A, depth-first over the index prefixes whose partial product is
         non-zero (sparse factors never visit all tuples; it holds the partial products of one
         path). The last factor's products are vectorized directly (most of the work is there)."""
         phase = "enumerating the non-zero columns of A"
@@ -786,7 +824,7 @@ class _Structured:
         if self.K == 1:
             for i, b in last.items():
                 budget.spend(40 + b.size, phase)
-                yield (i,), self._vec(b.rows), b.d, b.bits
+                yield (i,), self._vec(b.rows), b.d, b.bits, b.exact
             return
         path: list = []  # (index prefix, partial product) of the current path
         todo = [iter(self.basis[0].items())]
@@ -809,7 +847,8 @@ class _Structured:
                     vec = self._vec(_product_rows(prod, c, budget, phase))
                     if vec:
                         budget.spend(len(vec), phase)
-                        yield idx + (j,), vec, prod.d * c.d, prod.bits + c.bits + prod.size.bit_length()
+                        yield (idx + (j,), vec, prod.d * c.d, prod.bits + c.bits + prod.size.bit_length(),
+                               prod.exact or c.exact)
                 continue
             held += _held(prod.size, prod.bits)
             budget.hold(held, phase)
@@ -834,7 +873,7 @@ class _Structured:
 
 def _same_matrix(a: _Scaled, b: _Scaled, budget: _Budget) -> bool:
     """a == b as rational matrices (a.rows / a.d against b.rows / b.d)."""
-    budget.spend((a.size + b.size) * _mul_units(max(a.bits, b.bits), max(a.d, b.d).bit_length()),
+    budget.spend((a.size + b.size) * _op_units(max(a.bits, b.bits), max(a.d, b.d).bit_length(), a.exact or b.exact),
                  "comparing the witness networks")
     return (a.rows.keys() == b.rows.keys() and all(a.rows[r].keys() == b.rows[r].keys() for r in a.rows)
             and all(x * b.d == b.rows[r][c] * a.d for r, row in a.rows.items() for c, x in row.items()))
@@ -852,10 +891,11 @@ class _Model:
     ties: list
     classes: list
 
-    def allows(self, supp: set, k: int) -> bool:
+    def allows(self, supp: set, k: int, budget: _Budget) -> bool:
         """Whether a support fits layer k (sections 1.2.2, 3). Disjoint groups cover ``supp`` with
         a groups iff every index of it lies in a group and it meets at most a of them."""
         item = self.allowed[k]
+        budget.spend(2 + len(supp) + (2 * len(item) if isinstance(item, list) else 0), "the model's supports")
         if item is None:
             return True
         if isinstance(item, list):
@@ -866,7 +906,7 @@ class _Model:
         return all(i in group_of for i in supp) and len({group_of[i] for i in supp}) <= active
 
 
-def _read_model(model, sizes) -> _Model:
+def _read_model(model, sizes, budget: _Budget) -> _Model:
     """The spec's optional ``model`` (the forms graphs/structured_spec.py reads), read strictly: per
     layer ``null``/``"full"``, a non-empty list of supports (non-empty lists of distinct indices),
     ``{"sparsity": s}`` or ``{"groups": [...], "active": a}``; ``tie``: groups of 1-based layer
@@ -932,7 +972,7 @@ def _read_model(model, sizes) -> _Model:
     for cls in classes:  # tied layers choose one support together: the same supports, or null (= the others')
         given = [k for k in cls if allowed[k] is not None]
         for k in given[1:]:
-            if _support_sets(allowed[k], sizes[k]) != _support_sets(allowed[given[0]], sizes[k]):
+            if _support_sets(allowed[k], sizes[k], budget) != _support_sets(allowed[given[0]], sizes[k], budget):
                 raise _Malformed(f"spec.model.supports[{k}]", f"layer {k + 1} is tied to layer {given[0] + 1} but "
                                                              "has different supports")
         for k in cls:
@@ -940,29 +980,31 @@ def _read_model(model, sizes) -> _Model:
     return _Model(True, allowed, ties, classes)
 
 
-def _support_sets(item, size: int) -> frozenset:
+def _support_sets(item, size: int, budget: _Budget) -> frozenset:
     """The set of supports a layer's (non-null) model item allows, to compare tied layers' items
     (the producer's pieces; beyond _MAX_SPAN_TUPLES of them the spec is over this checker's budget)."""
     if isinstance(item, list):
         return frozenset(item)
-    if isinstance(item, int):
-        count, universe, pick = math.comb(size, item), range(size), item
-    else:
-        groups = sorted({frozenset(i for i, g in item[0].items() if g == j) for j in item[0].values()}, key=min)
-        count, universe, pick = math.comb(len(groups), item[1]), groups, item[1]
-    if count > _MAX_SPAN_TUPLES:
-        raise _Failed(f"spec: the supports of tied layers are too many to compare ({_count(count)}; "
-                      f"this checker's budget is {_MAX_SPAN_TUPLES})")
-    if isinstance(item, int):
-        return frozenset(frozenset(c) for c in combinations(universe, pick))
+    if isinstance(item, int):  # every s-subset of the indices
+        universe, pick = [frozenset([i]) for i in range(min(size, _MAX_SPAN_TUPLES + 1))], item
+    else:  # every union of a of the groups
+        members: dict = {}
+        for i, j in item[0].items():
+            members.setdefault(j, set()).add(i)
+        universe, pick = [frozenset(members[j]) for j in sorted(members)], item[1]
+    n, k = (size if isinstance(item, int) else len(universe)), min(pick, len(universe) - pick)
+    if n > _MAX_SPAN_TUPLES or k > 17 or math.comb(n, k) > _MAX_SPAN_TUPLES:  # (n choose k) >= 2^k for k <= n/2
+        raise _Failed(f"the supports of tied layers are too many to compare (this checker's budget is "
+                      f"{_MAX_SPAN_TUPLES} supports)")
+    budget.spend(math.comb(n, k) * (2 + pick), "comparing the supports of tied layers")
     return frozenset(frozenset().union(*c) for c in combinations(universe, pick))
 
 
-def _check_in_model(model: _Model, h, who: str) -> None:
+def _check_in_model(model: _Model, h, who: str, budget: _Budget) -> None:
     """h lies in the model collection M: per-layer supports and tied layers (sections 1.2.2, 3)."""
     for k in range(len(h)):
         supp = {i for i, x in enumerate(h[k]) if x}
-        if not model.allows(supp, k):
+        if not model.allows(supp, k, budget):
             raise _Failed(f"{who}[{k}] has support {sorted(supp)}, which the model does not allow for layer {k + 1}")
     for group in model.ties:
         if any(h[a - 1] != h[group[0] - 1] for a in group):
@@ -992,7 +1034,7 @@ def _model_box_union(model: _Model, sizes, budget: _Budget) -> tuple[set, list]:
                 raise _Failed(f"the model span is too large for this checker (budget {_MAX_SPAN_TUPLES} coordinates)")
             for values in product(range(size), repeat=len(cls)):
                 budget.spend(3 * len(cls), phase)
-                if all(model.allows(set(values), k) for k in cls):
+                if all(model.allows(set(values), k, budget) for k in cls):
                     options.append(values)
                     if len(options) > room:
                         break
@@ -1036,7 +1078,7 @@ def _compile_feedforward(spec: dict, budget: _Budget) -> dict:
     if size > _MAX_COMPILED_SIZE:  # checked before anything of that size is built
         raise _Failed(f"the compiled network has about {_count(size)} entries, which exceeds this checker's budget "
                       f"({_MAX_COMPILED_SIZE}, MAX_COMPILED_SIZE); no claim is verified")
-    budget.spend(10 * size, "compiling the feed-forward network")
+    budget.spend(20 * size, "compiling the feed-forward network")
     edges = []
     for l, ev in enumerate(edges_v):
         n_in, n_out, where = widths[l], widths[l + 1], f"spec.edges[{l}]"
@@ -1190,7 +1232,7 @@ class _Conv:
                     exact = any(type(x) is not int for x in kj.values())
                     budget.spend(len(kj) * len(kw) * (_fraction_units(sizes) if exact else _mul_units(sizes, 0)) + 1,
                                  phase)
-                    budget.hold(held + len(acc) + len(kj) * len(kw), phase)
+                    budget.hold(held + min(self.N, len(acc) + len(kj) * len(kw)), phase)  # offsets mod N
                     for o, a in kj.items():
                         for s, b in kw.items():
                             t = (o + s) % self.N
@@ -1338,9 +1380,9 @@ def _rank_by_minor_and_kernel(claim: dict, net: _Structured, ctx: _Context) -> d
         ys = [_integral(y, budget, phase) for y in vectors]
         ybits = max((abs(x).bit_length() for y in ys for x in y.values()), default=0)
         n_nonzero = 0
-        for idx, col, _, bits in net.nonzero_columns(budget):
+        for idx, col, _, bits, exact in net.nonzero_columns(budget):
             n_nonzero += 1
-            budget.spend(len(ys) * len(col) * _mul_units(ybits, bits), phase)
+            budget.spend(len(ys) * len(col) * _op_units(ybits, bits, exact), phase)
             for j, y in enumerate(ys):
                 if sum(y[i] * v for i, v in col.items() if i in y) != 0:
                     raise _Failed(f"left-kernel vector {j} is not orthogonal to column {list(idx)} of A")
@@ -1525,8 +1567,8 @@ def _not_identifiable_structured(claim: dict, net: _Structured, ctx: _Context) -
     """Definition 6.1: h, g in the model with equal products and P(h) != P(g)."""
     w = _obj(claim["witness"], "witness", ("h", "g"))
     h, g = _params(w["h"], "witness.h", net.params), _params(w["g"], "witness.g", net.params)
-    _check_in_model(net.model, h, "h")
-    _check_in_model(net.model, g, "g")
+    _check_in_model(net.model, h, "h", ctx.budget)
+    _check_in_model(net.model, g, "g", ctx.budget)
     if not _same_matrix(net.evaluate(h, ctx.budget), net.evaluate(g, ctx.budget), ctx.budget):
         raise _Failed("M_1(h_1)...M_K(h_K) != M_1(g_1)...M_K(g_K): the witness networks act differently")
     if _segre_equal(h, g, ctx.budget):
@@ -1568,9 +1610,9 @@ def _gram(net: _Structured, scale: int, budget: _Budget) -> list:
     """The integer Gram matrix B^T B of B = scale * A over the non-zero columns (its non-zero
     eigenvalues are scale^2 sigma_i^2)."""
     phase, cols = "the Gram matrix", []
-    for idx, col, d, bits in net.nonzero_columns(budget):
-        budget.spend(len(col) * (_mul_units(scale.bit_length(), bits) + _mul_units(scale.bit_length() + bits, d.bit_length())),
-                     phase)
+    for idx, col, d, bits, exact in net.nonzero_columns(budget):
+        budget.spend(len(col) * (_op_units(scale.bit_length(), bits, exact) + _op_units(scale.bit_length() + bits,
+                                                                                         d.bit_length(), exact)), phase)
         scaled = {}
         for r, x in col.items():
             scaled[r], rest = divmod(scale * x, d)

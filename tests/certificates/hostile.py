@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["FAMILIES", "FAST", "hostile", "run_checker", "certificate"]
+__all__ = ["FAMILIES", "EXPECTED", "FAST", "FAST_SIZE", "hostile", "run_checker", "certificate"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKER = ROOT / "certificates" / "checker.py"
@@ -224,6 +224,52 @@ def huge_kernel_entries(size: int) -> bytes:
     return _fits(make, size)
 
 
+def chain_kernel(size: int) -> bytes:
+    """A right kernel of many vectors e_j - e_{j+1} (not in the evident form: the checker eliminates)."""
+    def make(S):
+        layer = {"rows": 1, "cols": 1, "params": S, "entries": [[p, 0, 0, 1] for p in range(S)]}
+        vectors = [[[[j], "1"], [[j + 1], "-1"]] for j in range(S - 1)]
+        return _dump(certificate({"kind": "structured", "layers": [layer]}, [_claim("lifting-rank", "proved", {
+            "minor": {"rows": [0], "cols": [[0]]}, "kernel": {"side": "right", "vectors": vectors}}, 1,
+            witness_kind="minor", n_rows=1, n_cols=S, n_nonzero=S, rank=1)]))
+
+    return _fits(make, size)
+
+
+def tie_many_alternatives(size: int, params: int = 447) -> bytes:
+    """Two tied layers whose supports list repeats thousands of alternatives (the model span's
+    tie class tests every pair of values against every alternative)."""
+    def make(n):
+        alternatives = [[i % params] for i in range(n)]
+        layer = {"rows": 1, "cols": 1, "params": params, "entries": [[0, 0, 0, 1]]}
+        spec = {"kind": "structured", "layers": [layer, layer],
+                "model": {"supports": [alternatives, None], "tie": [[1, 2]]}}
+        witness = {"model_span": {"groups": [[[i, i]] for i in range(params)], "minor_rows": [0]}}
+        return _dump(certificate(spec, [_claim("identifiable", "proved", witness, True, witness_kind="model_span",
+                                               model=True, n_cols=params * params, n_groups=params)]))
+
+    return _fits(make, size)
+
+
+def feedforward_wide(size: int, width: int = 445) -> bytes:
+    """A dense feed-forward network just inside the checker's compile cap (400 000 entries)."""
+    spec = {"kind": "feedforward", "widths": [1, width, width, 1], "inputs": [["1"]]}
+    return _dump(certificate(spec, [_claim("lifting-rank", "proved", {
+        "minor": {"rows": [0], "cols": [[0, 0, 0]]}, "kernel": {"side": "right", "vectors": []}}, 1)]))
+
+
+def many_span_groups(size: int) -> bytes:
+    """A model_span witness with a hundred thousand groups, each a column of A to compute."""
+    def make(S):
+        layer = {"rows": 1, "cols": 1, "params": S, "entries": [[p, 0, 0, 1] for p in range(S)]}
+        spec = {"kind": "structured", "layers": [layer], "model": {"supports": [{"sparsity": 1}]}}
+        witness = {"model_span": {"groups": [[[i]] for i in range(S)], "minor_rows": [0]}}
+        return _dump(certificate(spec, [_claim("identifiable", "proved", witness, True, witness_kind="model_span",
+                                               model=True, n_cols=S, n_groups=S)]))
+
+    return _fits(make, size)
+
+
 def conv_many_offsets(size: int) -> bytes:
     """A conv chain whose offset sums never collide: Algorithm 8.1 meets 12^K offsets."""
     edges = [{"from": f"v{k + 1}", "to": f"v{k}" if k else "r", "support": [7 ** (k + 2) * i for i in range(12)]}
@@ -251,9 +297,9 @@ def huge_ints_everywhere(size: int) -> bytes:
 
 def deep_nesting(size: int) -> bytes:
     """A witness nested hundreds of thousands of levels deep."""
-    depth = max(10, (size - 400) // 2)
     spec = {"kind": "structured", "layers": [_identity_layer(1)]}
     doc = _dump(certificate(spec, [_claim("lifting-rank", "proved", {"minor": "NEST", "kernel": {}}, 1)]))
+    depth = max(10, (size - len(doc)) // 2)
     return doc.replace(b'"NEST"', b"[" * depth + b"]" * depth)
 
 
@@ -304,6 +350,10 @@ FAMILIES = {
     "deep-k-products": deep_k_products,
     "many-columns": many_columns,
     "huge-kernel-entries": huge_kernel_entries,
+    "chain-kernel": chain_kernel,
+    "tie-many-alternatives": tie_many_alternatives,
+    "feedforward-wide": feedforward_wide,
+    "many-span-groups": many_span_groups,
     "conv-many-offsets": conv_many_offsets,
     "huge-ints-everywhere": huge_ints_everywhere,
     "deep-nesting": deep_nesting,
@@ -312,10 +362,22 @@ FAMILIES = {
     "unreadable-bytes": unreadable_bytes,
     "tied-different-supports": tied_different_supports,
 }
-# The subset `make test` runs (each at a small size, a few seconds in all).
+# The exit codes a verdict may have: 0 where the hostile claim is true (the checker must verify it
+# within its budget), 1 where it is over the budget or wrong, 2 where the document is malformed.
+EXPECTED = {
+    "huge-scale": {1}, "huge-scale-side-40": {1}, "wide-gram": {1}, "wide-gram-120": {1},
+    "huge-minor-entries": {0}, "group-combinatorics": {0}, "wide-model-span": {1}, "wide-model-span-deep": {1},
+    "deep-k-true-rank": {0}, "deep-k-products": {1}, "many-columns": {1}, "huge-kernel-entries": {0},
+    "chain-kernel": {0}, "tie-many-alternatives": {1}, "feedforward-wide": {1}, "many-span-groups": {1},
+    "conv-many-offsets": {1}, "huge-ints-everywhere": {2}, "deep-nesting": {2}, "odd-unicode": {0},
+    "odd-unicode-malformed": {2}, "unreadable-bytes": {2}, "tied-different-supports": {2},
+}
+# The subset `make test` runs, each at FAST_SIZE bytes (a few seconds in all); `make test-slow`
+# runs every family at 1 MB.
 FAST = ("huge-scale", "huge-minor-entries", "group-combinatorics", "wide-model-span", "deep-k-true-rank",
-        "huge-ints-everywhere", "deep-nesting", "odd-unicode", "odd-unicode-malformed", "unreadable-bytes",
-        "tied-different-supports")
+        "chain-kernel", "huge-ints-everywhere", "deep-nesting", "odd-unicode", "odd-unicode-malformed",
+        "unreadable-bytes", "tied-different-supports")
+FAST_SIZE = 50_000
 
 
 def hostile(name: str, size: int = MAX_SIZE) -> bytes:

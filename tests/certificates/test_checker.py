@@ -457,7 +457,7 @@ def test_checker_feedforward_lifting_equals_graphs_feedforward(spec):
 
     A = lifting_operator(parse_feedforward_spec(spec).to_multilinear())
     net = _Structured(_compile_feedforward(spec, _Budget()), _Budget())
-    mine = {t: {r: Fraction(x, d) for r, x in col.items()} for t, col, d, _ in net.nonzero_columns(_Budget())}
+    mine = {t: {r: Fraction(x, d) for r, x in col.items()} for t, col, d, *_ in net.nonzero_columns(_Budget())}
     assert mine == {t: dict(c) for t, c in A.columns.items()}
 
 
@@ -617,13 +617,13 @@ def test_certify_then_verify_coefficient_spellings(coefficient, needs_other_help
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.integers(1, 5), min_size=2, max_size=3, unique=True), max_size=4))
 def test_tie_classes_match_the_producers_union_find(groups):
-    from certificates.checker import _read_model
+    from certificates.checker import _Budget, _read_model
     from graphs.structured_spec import parse_model_spec, structured_network
 
     layer = {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}
     net = structured_network({"kind": "structured", "layers": [layer] * 5})
     produced = [list(c) for c in parse_model_spec({"tie": groups}, net).classes if len(c) > 1] if groups else []
-    assert [c for c in _read_model({"tie": groups}, [1] * 5).classes if len(c) > 1] == sorted(produced)
+    assert [c for c in _read_model({"tie": groups}, [1] * 5, _Budget()).classes if len(c) > 1] == sorted(produced)
 
 
 def test_overlapping_tie_groups_are_merged_like_the_producer_does():
@@ -642,7 +642,7 @@ def test_overlapping_tie_groups_are_merged_like_the_producer_does():
     sizes = [2, 2, 2]
 
     def union(tie):
-        return _model_box_union(_read_model({"tie": tie}, sizes), sizes, _Budget())
+        return _model_box_union(_read_model({"tie": tie}, sizes, _Budget()), sizes, _Budget())
 
     assert union([[1, 2], [2, 3]]) == union([[1, 2, 3]]) == union([[3, 1], [2, 1]])
     assert union([[1, 2, 3]])[1] == [[0, 1, 2]]
