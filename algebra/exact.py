@@ -58,7 +58,7 @@ from .decision import Decision
 from .errors import BudgetExceeded, InternalError, WitnessCheckFailed
 from .limits import MAX_DENSE_CELLS
 from .modular import certifying_prime
-from .rational import count_text, fraction_to_str
+from .rational import clearing_units, count_text, fraction_to_str
 
 __all__ = [
     "RankWitness",
@@ -493,6 +493,10 @@ def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_
                 f"{n_nonzero} x {n_rows} integer matrix (> {MAX_DENSE_CELLS} entries); use the probes of "
                 "Proposition 5.3 (algebra.probes) instead", phase=RANK_PHASE)
         budget.charge(cells // FLINT_CELLS_PER_UNIT, RANK_PHASE)
+        from .lifting_int import IntegerColumns
+
+        if not isinstance(columns, IntegerColumns):  # clearing the denominators column by column: by the digits
+            budget.charge(sum(clearing_units(col.values()) for col in columns.values()), RANK_PHASE)
         keys, At, scales = _integer_matrix(columns, n_rows)
         if not keys:
             # no non-zero column: rank 0; the left kernel is every row, the right one is empty

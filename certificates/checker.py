@@ -87,7 +87,7 @@ MAX_WORK = 400_000_000  # ~20 s; the 144 x 10000 A of tests/benchmarks/bench_che
 MAX_SECONDS = 50.0
 MAX_HELD = 8_000_000  # the Haar packet tree J = 12, N = 2^14 holds 4M (Algorithm 8.1's level dicts)
 COLUMN_UNITS = 10  # the least one non-zero column of a structured A costs the enumeration (1 x 1 factors)
-_MAX_RATIONAL_CHARS = 4000  # one rational of the input ("p/q" with both parts: the producer writes at most 2 x 1000 digits)
+_MAX_DIGITS = 4300  # of an integer, a numerator or a denominator: Python's int/str limit, the producer's too
 _MAX_SPAN_TUPLES = 200_000  # coordinates of a model span the checker enumerates
 _MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial the checker computes
 _MAX_COMPILED_SIZE = 400_000  # entries of a compiled feed-forward network, bounded before building (~1 KB each held)
@@ -303,7 +303,7 @@ def _bool(x, where):
     return x
 
 
-_RATIONAL = re.compile(r"[+-]?[0-9]+(/[0-9]+)?")
+_RATIONAL = re.compile(r"[+-]?([0-9]+)(?:/([0-9]+))?")
 
 
 def _rational(x, where) -> Fraction:
@@ -313,7 +313,8 @@ def _rational(x, where) -> Fraction:
         raise _Malformed(where, "expected a rational, got a boolean")
     if isinstance(x, (int, Fraction)):
         return Fraction(x)
-    if isinstance(x, str) and len(x) <= _MAX_RATIONAL_CHARS and _RATIONAL.fullmatch(x):
+    match = _RATIONAL.fullmatch(x) if isinstance(x, str) and len(x) <= 2 * _MAX_DIGITS + 2 else None
+    if match and max(len(part or "") for part in match.groups()) <= _MAX_DIGITS:
         num, _, den = x.partition("/")
         if den and int(den) == 0:
             raise _Malformed(where, f"{x!r} has a zero denominator")
