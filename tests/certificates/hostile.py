@@ -224,6 +224,20 @@ def huge_kernel_entries(size: int) -> bytes:
     return _fits(make, size)
 
 
+def exact_elimination(size: int, digits: int = 20) -> bytes:
+    """A dense n x n minor without a prime whose determinant both of the checker's own primes
+    divide (one column scaled by their product): the checker falls back to exact elimination."""
+    def make(n):
+        rng = random.Random(n)
+        scale = (2**61 - 1) * (2**62 - 57)
+        entries = [[p, r, 0, rng.randrange(10 ** (digits - 1), 10 ** digits) * (scale if p == 0 else 1)]
+                   for p in range(n) for r in range(n)]
+        spec = {"kind": "structured", "layers": [{"rows": n, "cols": 1, "params": n, "entries": entries}]}
+        return _dump(certificate(spec, [_rank_claim(n)]))
+
+    return _fits(make, size)
+
+
 def chain_kernel(size: int) -> bytes:
     """A right kernel of many vectors e_j - e_{j+1} (not in the evident form: the checker eliminates)."""
     def make(S):
@@ -351,6 +365,7 @@ FAMILIES = {
     "many-columns": many_columns,
     "huge-kernel-entries": huge_kernel_entries,
     "chain-kernel": chain_kernel,
+    "exact-elimination": exact_elimination,
     "tie-many-alternatives": tie_many_alternatives,
     "feedforward-wide": feedforward_wide,
     "many-span-groups": many_span_groups,
@@ -368,7 +383,7 @@ EXPECTED = {
     "huge-scale": {1}, "huge-scale-side-40": {1}, "wide-gram": {1}, "wide-gram-120": {1},
     "huge-minor-entries": {0}, "group-combinatorics": {0}, "wide-model-span": {1}, "wide-model-span-deep": {1},
     "deep-k-true-rank": {0}, "deep-k-products": {1}, "many-columns": {1}, "huge-kernel-entries": {0},
-    "chain-kernel": {0}, "tie-many-alternatives": {1}, "feedforward-wide": {1}, "many-span-groups": {1},
+    "chain-kernel": {0}, "exact-elimination": {0, 1}, "tie-many-alternatives": {1}, "feedforward-wide": {1}, "many-span-groups": {1},
     "conv-many-offsets": {1}, "huge-ints-everywhere": {2}, "deep-nesting": {2}, "odd-unicode": {0},
     "odd-unicode-malformed": {2}, "unreadable-bytes": {2}, "tied-different-supports": {2},
 }
