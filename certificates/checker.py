@@ -17,11 +17,18 @@ pipeline, each stage run only if the previous one passed (:func:`_check`):
 
 To add a rule, write ``_rule(claim, net, ctx) -> dict`` (``_Malformed`` for an unreadable
 witness, ``_Failed`` for a wrong one; return the values of its text) and add its row to
-:data:`_RULES` (a new witness kind also names its key in :data:`_WITNESS_KEYS`).
+:data:`_RULES` (a new witness kind also names its key in :data:`_WITNESS_KEYS`). The generic
+machinery a rule reuses: the one budget ``ctx.budget`` (``spend`` units before working, by the
+sizes of the numbers: :func:`_mul_units`, :func:`_fraction_units`; ``hold`` before building),
+:func:`_witness_prime` (a witness's prime, checked by :func:`is_prime`), :func:`_check_minor`
+and :func:`_show_independent` (the one elimination routine, modulo a prime or over Q), sparse
+integer matrices over one denominator (:class:`_Scaled`, :func:`_product`,
+:func:`_over_one_denominator`).
 
 Exit status: 0 every re-checked claim verified; 1 a claim, the hash or the spec failed, or the
-work budget :data:`MAX_WORK` ran out (one line each on stderr); 2 not a readable certificate
-(also any unexpected internal error). One verdict line goes to stdout.
+work budget (:data:`MAX_WORK` units, :data:`MAX_HELD` held, :data:`MAX_SECONDS`) ran out (one
+line each on stderr); 2 not a readable certificate (also any unexpected internal error). One
+verdict line goes to stdout, whatever the input (unprintable characters escaped).
 
 Examples
 --------
@@ -514,35 +521,27 @@ def is_prime(n: int) -> bool:
     >>> [n for n in range(30) if is_prime(n)], is_prime(561), is_prime(2**61 - 1)  # 561: Carmichael
     ([2, 3, 5, 7, 11, 13, 17, 19, 23, 29], False, True)
     """
-    if n < 2:
-        return False
     bases = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
-    if n in bases:
-        return True
-    if any(n % b == 0 for b in bases):
-        return False
+    if n < 2 or any(n % b == 0 for b in bases):
+        return n in bases
     d, s = n - 1, 0
     while d % 2 == 0:
         d, s = d // 2, s + 1
-    for b in bases:
+    for b in bases:  # n is a strong probable prime to base b, or composite
         x = pow(b, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
+        if x not in (1, n - 1) and all((x := x * x % n) != n - 1 for _ in range(s - 1)):
             return False
     return True
 
 
-def _witness_prime(x, where: str) -> int:
-    """The prime a witness names for its minor: an integer 2 <= p < 2^64 (malformed otherwise)
-    that must be prime (``_Failed`` if composite)."""
-    p = _int(x, where, 2)
+def _witness_prime(w: dict, where: str) -> int | None:
+    """The prime a minor's witness names (``where``.prime), if any: an integer 2 <= p < 2^64
+    (malformed otherwise) that must be prime (``_Failed`` if composite)."""
+    if "prime" not in w:
+        return None
+    p = _int(w["prime"], f"{where}.prime", 2)
     if p >= 2**64:
-        raise _Malformed(where, "expected a prime below 2^64")
+        raise _Malformed(f"{where}.prime", "expected a prime below 2^64")
     if not is_prime(p):
         raise _Failed(f"the witness's prime {_count(p)} is not prime")
     return p
@@ -1321,11 +1320,6 @@ class _Context:
         return self.verified[ref]
 
 
-def _optional_prime(w: dict, where: str) -> int | None:
-    """The prime a minor's witness names (``where``.prime), if any (see :func:`_witness_prime`)."""
-    return _witness_prime(w["prime"], f"{where}.prime") if "prime" in w else None
-
-
 def _rank_witness_structured(claim: dict, net: _Structured) -> tuple:
     """(r, minor rows, minor columns, the minor's prime or None, kernel side, kernel vectors) of a
     structured rank witness."""
@@ -1349,7 +1343,7 @@ def _rank_witness_structured(claim: dict, net: _Structured) -> tuple:
                 raise _Malformed(vw, f"coordinate {e[0]!r:.60} listed twice")
             v[key] = _rational(e[1], vw)
         vectors.append({c: x for c, x in v.items() if x != 0})
-    return r, rows, cols, _optional_prime(minor, "witness.minor"), side, vectors
+    return r, rows, cols, _witness_prime(minor, "witness.minor"), side, vectors
 
 
 def _integral(v: dict, budget: _Budget, phase: str) -> dict:
@@ -1515,7 +1509,7 @@ def _identifiable_on_model_span(claim: dict, net: _Structured, ctx: _Context) ->
     times that basis is non-singular."""
     ms = _obj(_obj(claim["witness"], "witness", ("model_span",))["model_span"], "witness.model_span",
               ("groups", "minor_rows"), ("prime",))
-    prime = _optional_prime(ms, "witness.model_span")
+    prime = _witness_prime(ms, "witness.model_span")
     groups, columns = _span_groups(ms["groups"], "witness.model_span.groups", net, ctx.budget)
     _check_minor(columns, _ints(ms["minor_rows"], "witness.model_span.minor_rows"), prime, net.m * net.n, ctx.budget,
                  "the minor of A on the model span")
@@ -1529,7 +1523,7 @@ def _identifiable_by_kernel_line(claim: dict, net: _Structured, ctx: _Context) -
     every P(h) - P(g) has flattening rank <= 2."""
     kl = _obj(_obj(claim["witness"], "witness", ("kernel_line",))["kernel_line"], "witness.kernel_line",
               ("groups", "minor_rows", "minor_groups", "kernel", "flattening_layer", "flattening_minor"), ("prime",))
-    prime = _optional_prime(kl, "witness.kernel_line")
+    prime = _witness_prime(kl, "witness.kernel_line")
     groups, columns = _span_groups(kl["groups"], "witness.kernel_line.groups", net, ctx.budget)
     g = len(groups)
     rows = _ints(kl["minor_rows"], "witness.kernel_line.minor_rows")
