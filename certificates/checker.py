@@ -1893,7 +1893,7 @@ def check_certificate(text, progress=None) -> CheckReport:
     reader anticipated) is reported as malformed (exit 2), never as a traceback or as verified.
     """
     try:
-        return _check(text, _Budget(progress=_Progress(progress) if progress is not None else None))
+        return _check(text) if progress is None else _check(text, progress)
     except RecursionError:
         return CheckReport(2, "malformed: nested too deeply", ["nested too deeply"])
     except Exception as exc:  # noqa: BLE001 -- the catch-all is the point: exit 2, not a crash
@@ -1904,8 +1904,9 @@ def check_certificate(text, progress=None) -> CheckReport:
             _Progress(progress).clear()
 
 
-def _check(text, budget: _Budget) -> CheckReport:
-    """read -> hash -> spec -> each claim (see the module docstring)."""
+def _check(text, progress=None) -> CheckReport:
+    """read -> hash -> spec -> each claim (see the module docstring), under one budget."""
+    budget = _Budget(progress=_Progress(progress) if progress is not None else None)
     try:
         if not isinstance(text, dict):
             budget.spend(len(text), "reading the certificate")  # ~ what parsing it costs
