@@ -502,16 +502,21 @@ def _over_one_denominator(terms, budget: _Budget, phase: str) -> tuple[dict, int
     terms = [(Fraction(c) / d, v) for c, (v, d) in terms]
     L = _lcm((c.denominator for c, _ in terms), budget, phase, _MAX_SCALE_BITS)
     acc: dict = {}
-    grown = 0  # a bound on the size of the sums so far
+    held = 0  # the size of the sums so far
     for c, v in terms:
         k = c if L is None else c.numerator * (L // c.denominator)
         vbits = max(map(_bits, v.values()), default=0)
         exact = L is None or any(type(x) is not int for x in v.values())
-        grown = (grown if exact else max(grown, _bits(k) + vbits)) + (_bits(k) + vbits if exact else 0) + 1
-        budget.spend(len(v) * (_fraction_units(grown) if exact else _mul_units(_bits(k), vbits)), phase)
-        budget.hold(_held(len(acc) + len(v), grown), phase)
+        size = max(held, _bits(k) + vbits) + 1
+        budget.spend(len(v) * (_fraction_units(size) if exact else _mul_units(_bits(k), vbits)), phase)
+        budget.hold(_held(len(acc) + len(v), size), phase)
         for i, x in v.items():
             acc[i] = acc.get(i, 0) + k * x
+        if exact:  # Fraction sums may grow or shrink: measured, not bounded
+            budget.spend(len(acc), phase)
+            held = max(map(_bits, acc.values()), default=0)
+        else:
+            held = size
     return {i: x for i, x in acc.items() if x}, L or 1
 
 
