@@ -62,7 +62,8 @@ from .budget import Budget
 from .decision import Decision
 from .errors import BudgetExceeded, InternalError, WitnessCheckFailed
 from .limits import CHECK_BLOCK_CELLS, MAX_DENSE_CELLS, RANK_BLOCK_CELLS
-from .rational import fraction_to_str
+from .modular import certifying_prime
+from .rational import clearing_units, count_text, fraction_to_str
 
 __all__ = [
     "RankWitness",
@@ -517,6 +518,10 @@ def _witness(columns: Mapping[Hashable, Mapping[int, Fraction]], n_rows: int, n_
                 f"{n_nonzero} x {n_rows} integer matrix (> {MAX_DENSE_CELLS} entries); use the probes of "
                 "Proposition 5.3 (algebra.probes) instead", phase=RANK_PHASE)
         budget.charge(cells // FLINT_CELLS_PER_UNIT, RANK_PHASE)
+        from .lifting_int import IntegerColumns
+
+        if not isinstance(columns, IntegerColumns):  # clearing the denominators column by column: by the digits
+            budget.charge(sum(clearing_units(col.values()) for col in columns.values()), RANK_PHASE)
         keys, At, scales = _integer_matrix(columns, n_rows)
         if not keys:
             # no non-zero column: rank 0; the left kernel is every row, the right one is empty
@@ -661,7 +666,8 @@ def lifting_rank_decision(A, *, seed: int = 0, method: str | None = None,
 
     The rank of the lifting operator (Corollary 5.2) from :func:`rank_witness`. The witness has
     the certificate's shape (``docs/certificate-format.md``, witness ``minor``): ``{"minor":
-    {"rows", "cols"}, "kernel": {"side", "vectors"}}``, each kernel vector a list of
+    {"rows", "cols", "prime"}, "kernel": {"side", "vectors"}}`` (``prime``: modulo it the minor
+    is non-singular, :func:`algebra.modular.certifying_prime`), each kernel vector a list of
     ``[coordinate, Fraction]`` pairs sorted by coordinate (rows for a left kernel, index tuples
     for a right one). ``details`` hold the shape the canonical statement needs (``n_rows``,
     ``n_cols``, ``nonzero_columns``) and the :class:`RankWitness` itself.
@@ -680,18 +686,24 @@ def lifting_rank_decision(A, *, seed: int = 0, method: str | None = None,
     >>> d = lifting_rank_decision(lifting_operator(net))   # X = (h_1[0] + h_1[1]) h_2[0]
     >>> d.status, d.value, d.statement
     ('proved', 1, 'The lifting operator A (1 x 2, 2 non-zero columns) has rank 1 over Q.')
-    >>> d.witness                                          # one row: no left-kernel vector
-    {'minor': {'rows': [0], 'cols': [(0, 0)]}, 'kernel': {'side': 'left', 'vectors': []}}
+    >>> d.witness["minor"]["rows"], d.witness["minor"]["cols"], d.witness["kernel"]  # one row: no left-kernel vector
+    ([0], [(0, 0)], {'side': 'left', 'vectors': []})
+    >>> d.witness["minor"]["prime"] == d.details["rank_witness"].prime   # the rank route's prime certifies the minor
+    True
     """
     w = rank_witness(A, method=method, seed=seed, budget=budget)
     how = w.method + (f" (prime {w.prime})" if w.prime else "")
     n_nonzero = len(A.columns)
-    witness = {"minor": {"rows": list(w.minor_rows), "cols": list(w.minor_cols)},
+    minor = {"rows": list(w.minor_rows), "cols": list(w.minor_cols)}
+    if w.rank:  # the prime modulo which the checker eliminates the minor (algebra.modular)
+        minor["prime"] = certifying_prime([A.columns[t] for t in w.minor_cols], w.minor_rows, first=w.prime, seed=seed)
+    witness = {"minor": minor,
                "kernel": {"side": w.kernel_side,
                           "vectors": [[[k, vec[k]] for k in sorted(vec) if vec[k]] for vec in w.kernel]}}
     return Decision(
         "lifting-rank", "proved",
-        f"The lifting operator A ({A.n_rows} x {A.n_cols}, {n_nonzero} non-zero columns) has rank {w.rank} over Q.",
+        f"The lifting operator A ({count_text(A.n_rows)} x {count_text(A.n_cols)}, {n_nonzero} non-zero columns) "
+        f"has rank {w.rank} over Q.",
         relies_on=("Corollary 5.2",), value=w.rank, witness=witness,
         evidence={"method": how, "seed": seed}, seed=seed,
         details={"n_rows": A.n_rows, "n_cols": A.n_cols, "nonzero_columns": n_nonzero, "method": how,

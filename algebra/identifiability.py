@@ -88,9 +88,10 @@ from .lifting import LiftingOperator, lifting_operator
 from .lifting_int import IntegerColumns
 from .limits import (MAX_JOIN_WORK, MAX_SPAN_COORDINATES, MAX_SPAN_ENTRIES, SEARCH_MAX_CELLS, SEARCH_MAX_PAIRS,
                      SEARCH_MAX_TUPLES, SEARCH_MAX_UNKNOWNS, SEARCH_SECONDS, SEARCH_WORK)
+from .modular import certifying_prime
 from .models import LinearPiece, ModelCollection, full_model
 from .network import MultilinearMap
-from .rational import fraction_to_str
+from .rational import count_text, fraction_to_str
 from .segre import are_equivalent
 
 __all__ = [
@@ -946,7 +947,7 @@ def theorem_6_4(net: MultilinearMap, model=None, seed: int = 0, *, rank: int | N
     model = as_model(model, net)
     work = math.prod(net.param_counts) * sum(net.param_counts)
     if work > MAX_JOIN_WORK:
-        raise BudgetExceeded(f"Terracini join dimensions need ~{work} exact entries (prod S_k x sum S_k > "
+        raise BudgetExceeded(f"Terracini join dimensions need ~{count_text(work)} exact entries (prod S_k x sum S_k > "
                              f"{MAX_JOIN_WORK})", phase="Theorem 6.4")
     if rank is None:
         rank = lifting_rank_decision(lifting_operator(net, budget), seed=seed, budget=budget).value
@@ -964,10 +965,10 @@ def kernel_trivial_route(analysis: Analysis, rank: Decision) -> Decision | str:
     if rank.status != "proved":
         return f"the lifting rank is unknown ({rank.reason or rank.status})"
     if rank.value < n_cols:
-        return f"Ker A != {{0}} (rank A = {rank.value} < S_1...S_K = {n_cols})"
+        return f"Ker A != {{0}} (rank A = {rank.value} < S_1...S_K = {count_text(n_cols)})"
     return Decision(
         "identifiable", "proved",
-        f"Ker A = {{0}}: A has full column rank {n_cols} = S_1...S_K, so Ker A ∩ (P(M^L) − P(M^L')) = {{0}} "
+        f"Ker A = {{0}}: A has full column rank {count_text(n_cols)} = S_1...S_K, so Ker A ∩ (P(M^L) − P(M^L')) = {{0}} "
         f"for every model (Proposition 6.3).",
         relies_on=("Proposition 6.3", "Definition 6.1", "lifting-rank"), value=True,
         witness={"from_claim": "lifting-rank"}, details={"route": "kernel-trivial"})
@@ -1026,12 +1027,13 @@ def model_span_route(analysis: Analysis, rank: Decision) -> Decision | None:
         return None
     check_rank_witness(span.nonzero, w)
     minor_groups = [groups[j] for j in w.minor_cols]
+    prime = certifying_prime([span.columns[j] for j in w.minor_cols], w.minor_rows, first=w.prime, seed=analysis.seed)
     return Decision(
         "identifiable", "proved",
         f"A is injective on the span of P(M) ({len(groups)} dimensions), which contains every "
         f"P(M^L) − P(M^L'); hence (6.2) holds (Proposition 6.3).",
         relies_on=("Proposition 6.3", "Definition 6.1"), value=True,
-        witness={"model_span": {"groups": minor_groups, "minor_rows": list(w.minor_rows)}},
+        witness={"model_span": {"groups": minor_groups, "minor_rows": list(w.minor_rows), "prime": prime}},
         details={"route": "model-span", "n_groups": len(groups), "rank_witness": w,
                  "basis": ("orbit sums, under permutations of the index positions within each tie class, "
                            "of the index tuples in the union of the pieces' support boxes")})
@@ -1081,6 +1083,10 @@ def kernel_line_route(analysis: Analysis, rank: Decision) -> Decision | None:
         "minor_rows": list(rw.minor_rows) if rw else [], "minor_groups": list(rw.minor_cols) if rw else [],
         "kernel": [[j, T[g[0]]] for j, g in enumerate(groups) if T.get(g[0])],
         "flattening_layer": layer, "flattening_minor": {"rows": list(rows), "cols": list(cols)}}}
+    if rw and rw.rank:  # the prime modulo which the checker eliminates the minor of A B
+        minor = _span_columns(A, [groups[j] for j in rw.minor_cols])
+        witness["kernel_line"]["prime"] = certifying_prime(list(minor.values()), rw.minor_rows, first=rw.prime,
+                                                           seed=analysis.seed)
     return Decision(
         "identifiable", "proved",
         f"Ker A ∩ span P(M) is the line spanned by one tensor whose flattening at layer {layer + 1} has rank ≥ 3 "

@@ -26,6 +26,7 @@ from typing import Iterator, Sequence
 
 from .budget import Budget
 from .errors import InternalError
+from .limits import FRACTION_BITS_PER_UNIT, MAX_COMMON_DENOMINATOR_BITS
 from .lifting_int import lifting_operator_int
 from .lifting_operator import LIFTING_PHASE, IndexTuple, LiftingOperator, column_to_tuple, tuple_to_column
 from .network import MultilinearMap, SparseMatrix, sparse_matmul
@@ -55,8 +56,10 @@ def lifting_operator(net: MultilinearMap, budget: Budget | None = None) -> Lifti
     """Build A (Corollary 5.2) by the faster exact route for this network.
 
     Dispatches to :func:`algebra.lifting_int.lifting_operator_int` when every partial product
-    M_1(e_{i_1}) ... M_k(e_{i_k}) fits a dense block of at most ``DENSE_BLOCK_LIMIT`` entries,
-    and to :func:`lifting_operator_sparse` otherwise; both return the identical operator.
+    M_1(e_{i_1}) ... M_k(e_{i_k}) fits a dense block of at most ``DENSE_BLOCK_LIMIT`` entries
+    and every layer's common denominator stays small (at most
+    :data:`~algebra.limits.MAX_COMMON_DENOMINATOR_BITS` bits of distinct denominators), and to
+    :func:`lifting_operator_sparse` otherwise; both return the identical operator.
 
     ``budget`` (default :meth:`Budget.default`) is charged as the partial products grow; more
     than its ``max_columns`` non-zero partial products at any layer raises
@@ -73,9 +76,17 @@ def lifting_operator(net: MultilinearMap, budget: Budget | None = None) -> Lifti
     {(0,): {0: Fraction(1, 1)}, (1,): {0: Fraction(3, 1), 1: Fraction(1, 2)}}
     """
     widest_block = net.shape[0] * max(layer.cols for layer in net.layers)
-    if widest_block <= DENSE_BLOCK_LIMIT:
+    denominator_bits = max(sum(d.bit_length() for d in {v.denominator for *_, v in layer.entries})
+                           for layer in net.layers)
+    if widest_block <= DENSE_BLOCK_LIMIT and denominator_bits <= MAX_COMMON_DENOMINATOR_BITS:
         return lifting_operator_int(net, budget)
     return lifting_operator_sparse(net, budget)
+
+
+def _bits(matrix: SparseMatrix) -> int:
+    """The size in bits (numerator and denominator) of a sparse matrix's largest entry."""
+    return max((v.numerator.bit_length() + v.denominator.bit_length() for row in matrix.values() for v in row.values()),
+               default=0)
 
 
 def lifting_operator_sparse(net: MultilinearMap, budget: Budget | None = None) -> LiftingOperator:
@@ -83,8 +94,9 @@ def lifting_operator_sparse(net: MultilinearMap, budget: Budget | None = None) -
 
     Sparse propagation: keep the partial products M_1(e_{i_1}) ... M_k(e_{i_k}) that are
     non-zero and extend only those. ``budget`` (default :meth:`Budget.default`) is charged one
-    unit per multiply-add (about a microsecond with Fractions) and bounds the number of non-zero
-    partial products kept at any layer by its ``max_columns``.
+    unit per multiply-add (about a microsecond with small Fractions; more for big numbers, by
+    their sizes: :data:`~algebra.limits.FRACTION_BITS_PER_UNIT`) and bounds the number of
+    non-zero partial products kept at any layer by its ``max_columns``.
 
     >>> from algebra.network import Layer
     >>> net = MultilinearMap([Layer(1, 1, 2, [(0, 0, 0, 2)]), Layer(1, 1, 3, [(2, 0, 0, Fraction(1, 3))])])
@@ -101,9 +113,11 @@ def lifting_operator_sparse(net: MultilinearMap, budget: Budget | None = None) -
         basis = [(i, b) for i, b in enumerate(layer.basis_matrices()) if b]
         nxt: dict[IndexTuple, SparseMatrix] = {}
         basis_entries = sum(sum(len(row) for row in b.values()) for _, b in basis)
+        basis_bits = max((_bits(b) for _, b in basis), default=0)
         for prefix, prod in partial.items():  # insertion order stays lexicographic
-            # a product touches at most (rows of prod) x (entries of b) pairs
-            budget.charge(len(prod) * basis_entries + len(basis), LIFTING_PHASE)
+            # a product touches at most (rows of prod) x (entries of b) pairs, each costing by the digits
+            size = 1 + (_bits(prod) + basis_bits) ** 2 // FRACTION_BITS_PER_UNIT
+            budget.charge(len(prod) * basis_entries * size + len(basis), LIFTING_PHASE)
             for i, b in basis:
                 p = sparse_matmul(prod, b)
                 if p:

@@ -19,6 +19,7 @@ producer reads the checker's ``MAX_WORK``; see also :data:`PROVED_GRAM_SIDE`).
 from __future__ import annotations
 
 __all__ = [
+    "MAX_COMMON_DENOMINATOR_BITS", "FRACTION_BITS_PER_UNIT",
     "MAX_DIMENSION", "MAX_PARAMS", "MAX_CELLS", "MAX_ENTRIES", "MAX_LAYERS", "MAX_DIGITS",
     "MAX_NESTING", "MAX_PIECES", "MAX_SAMPLES", "MAX_CONV_N", "MAX_CONV_EDGES", "MAX_CONV_CELLS",
     "DEFAULT_WORK", "DEFAULT_SECONDS", "DEFAULT_MAX_COLUMNS", "RANK_MAX_COLUMNS",
@@ -48,6 +49,17 @@ MAX_SAMPLES = 10**4  # feed-forward samples (one operator per sample, stacked)
 MAX_CONV_N = 2**24  # conv signal length N
 MAX_CONV_EDGES = 10**5  # conv edges
 MAX_CONV_CELLS = 2**32  # N x sum_e |S_e|: the Algorithm 8.1 dynamic programme touches this many cells
+
+# The batched integer lifting (algebra/lifting_int.py) multiplies every coefficient of a layer by
+# the layer's common denominator: beyond this many bits of distinct denominators (a few dozen
+# small ones, or one of 300 digits) the sparse Fraction route is used instead. Measured: one
+# 16 x 16 layer of 1000-digit "p/q" coefficients made that common denominator 4 million digits
+# (math.lcm alone > 60 s, uninterruptible); the Fraction route builds its A in 0.1 s.
+MAX_COMMON_DENOMINATOR_BITS = 1024
+# Exact Fraction arithmetic costs by the sizes of the numbers (their gcds): a multiply-add of
+# numbers of a and b bits (numerator and denominator) is charged 1 + (a + b)^2 / 2^19 work units
+# (measured ~350 us for two 2000-digit "p/q", ~1 us for small ones).
+FRACTION_BITS_PER_UNIT = 2**19
 
 # ============================================================================ one run's budget
 # Work units: ~1 microsecond of exact arithmetic each (algebra/budget.py). 300 s of work with a

@@ -37,6 +37,7 @@ import flint
 from .budget import Budget
 from .errors import BudgetExceeded, InternalError
 from .limits import MAX_ENCLOSURE_GRAM_SIDE
+from .rational import CLEARING_BITS_PER_UNIT, clearing_units
 
 __all__ = ["SigmaEnclosure", "sigma_min_enclosure", "descartes_roots_above"]
 
@@ -228,8 +229,14 @@ def sigma_min_enclosure(A, *, n_rows: int | None = None, bits: int = 40,
     if side_bound > MAX_ENCLOSURE_GRAM_SIDE:
         raise BudgetExceeded(f"Gram matrix side {side_bound} exceeds MAX_ENCLOSURE_GRAM_SIDE = {MAX_ENCLOSURE_GRAM_SIDE} "
                              "(use algebra.singular_values.sigma_min for a numeric value)", phase=_PHASE)
-    # the Gram product and the characteristic polynomial: ~n^3 and ~n^4 big-integer operations
-    budget.charge(entries + side_bound ** 3 + side_bound ** 4 // 100, _PHASE)
+    # the Gram product and the characteristic polynomial: ~n^3 and ~n^4 big-integer operations,
+    # on integers of ~`size` bits once every column is scaled by the common denominator
+    values = [v for col in columns.values() for v in col.values()]
+    size = sum(d.bit_length() for d in {Fraction(v).denominator for v in values}) + max(
+        (Fraction(v).numerator.bit_length() for v in values), default=0)
+    growth = 1 + size * size // CLEARING_BITS_PER_UNIT
+    budget.charge(entries + clearing_units(values) + side_bound ** 3 * growth
+                  + side_bound ** 4 // 100 * (1 + (side_bound * size) ** 2 // CLEARING_BITS_PER_UNIT), _PHASE)
     with budget.alarm(_PHASE):
         G, d, side, dense = _integer_gram(columns)
         n = G.nrows()

@@ -288,6 +288,9 @@ THEOREM_7_2_BOUNDS = {
     "dp_condition": "hbar in R_*^{S x K} and u*(delta+eta) <= max(||P(hbar)||_inf, ||P(h*)||_inf)/2",
 }
 _FLOAT_MIN, _FLOAT_MAX = Fraction(sys.float_info.min), Fraction(sys.float_info.max)
+# Integers of a certificate have at most 4300 digits (Python's int/str conversion limit, which the
+# writer and every reader share): 4300 log2(10) bits, less one for safety.
+_CERTIFICATE_BITS = 14283
 
 
 def _inv_sqrt_upper(lo: Fraction) -> Fraction:
@@ -341,6 +344,10 @@ def _sigma_min_proof(A: LiftingOperator, budget: Budget) -> tuple[dict, dict, fl
         return "the exact enclosure gave no positive lower bound on sigma_min"
     if not (_FLOAT_MIN <= enc.lo and enc.hi <= _FLOAT_MAX):  # the value carries float approximations
         return "sigma_min(A)^2 lies outside the floating-point range of the certificate's approximations"
+    numbers = [*enc.charpoly, enc.scale, enc.lo.numerator, enc.lo.denominator, enc.hi.numerator, enc.hi.denominator]
+    if max(abs(int(x)).bit_length() for x in numbers) > _CERTIFICATE_BITS:
+        return ("the exact enclosure's numbers (characteristic polynomial, scale, bounds) exceed the 4300 digits "
+                "a certificate's integers may have")
     hi = _round_up_short(enc.hi, enc.hi - enc.lo)
     value = {"sigma_min_squared": {"lo": enc.lo, "hi": hi},
              "sigma_min_approx": [math.sqrt(enc.lo), math.sqrt(hi)],

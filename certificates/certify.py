@@ -45,7 +45,7 @@ from graphs.conv_decisions import decide_identifiable, decide_lifting_rank, deci
 from graphs.specs import LoadedSpec, load_spec, parse_spec
 from graphs.verdicts import spec_analysis, spec_identifiability
 
-from .checker import FORMAT, MATMUL_STEPS, MAX_WORK, VERSION, canonical_claim_text, spec_sha256
+from .checker import COLUMN_UNITS, FORMAT, MAX_WORK, VERSION, canonical_claim_text, spec_sha256
 from .claims import Claim
 from .files import OutputFile, write_files
 from .version import installed_version
@@ -148,19 +148,19 @@ def claim_of(decision: Decision, *, model: bool = False) -> Claim:
 
 def _beyond_checker_budget(rank: Decision, K: int) -> Decision | None:
     """The rank decision as the certificate presents it when the independent checker could not
-    re-check its witness within its work budget (it enumerates every non-zero column, one sparse
-    product each, see ``checker.MAX_WORK``): ``inconclusive``, since a ``proved`` claim nobody can
-    re-check is not written -- and the later questions are decided without it."""
+    re-check its witness within its work budget (it enumerates every non-zero column, at least
+    ``checker.COLUMN_UNITS`` each, see ``checker.MAX_WORK``): ``inconclusive``, since a ``proved``
+    claim nobody can re-check is not written -- and the later questions are decided without it."""
     if rank.status != "proved":
         return None
     columns = rank.details["nonzero_columns"]
-    work = columns * MATMUL_STEPS
+    work = columns * COLUMN_UNITS
     if K < 2 or work <= MAX_WORK:
         return None
     return Decision("lifting-rank", "inconclusive", "The rank of the lifting operator A is not certified.",
                     relies_on=("Corollary 5.2",), seed=rank.seed,
                     reason=f"A has {columns} non-zero columns: re-checking a rank witness would take at least "
-                           f"{work} steps, beyond the independent checker's work budget of {MAX_WORK} (checker.MAX_WORK)")
+                           f"{work} units, beyond the independent checker's work budget of {MAX_WORK} (checker.MAX_WORK)")
 
 
 def structured_claims(loaded: LoadedSpec, seed: int = 0, budget: Budget | None = None) -> tuple[list[Claim], dict]:

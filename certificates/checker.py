@@ -17,11 +17,18 @@ pipeline, each stage run only if the previous one passed (:func:`_check`):
 
 To add a rule, write ``_rule(claim, net, ctx) -> dict`` (``_Malformed`` for an unreadable
 witness, ``_Failed`` for a wrong one; return the values of its text) and add its row to
-:data:`_RULES` (a new witness kind also names its key in :data:`_WITNESS_KEYS`).
+:data:`_RULES` (a new witness kind also names its key in :data:`_WITNESS_KEYS`). The generic
+machinery a rule reuses: the one budget ``ctx.budget`` (``spend`` units before working, by the
+sizes of the numbers: :func:`_mul_units`, :func:`_fraction_units`; ``hold`` before building),
+:func:`_witness_prime` (a witness's prime, checked by :func:`is_prime`), :func:`_check_minor`
+and :func:`_show_independent` (the one elimination routine, modulo a prime or over Q), sparse
+integer matrices over one denominator (:class:`_Scaled`, :func:`_product`,
+:func:`_over_one_denominator`).
 
 Exit status: 0 every re-checked claim verified; 1 a claim, the hash or the spec failed, or the
-work budget :data:`MAX_WORK` ran out (one line each on stderr); 2 not a readable certificate
-(also any unexpected internal error). One verdict line goes to stdout.
+work budget (:data:`MAX_WORK` units, :data:`MAX_HELD` held, :data:`MAX_SECONDS`) ran out (one
+line each on stderr); 2 not a readable certificate (also any unexpected internal error). One
+verdict line goes to stdout, whatever the input (unprintable characters escaped).
 
 Examples
 --------
@@ -48,19 +55,21 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations, product
 from typing import Callable
 
 __all__ = [
-    "FORMAT", "VERSION", "MAX_WORK", "MATMUL_STEPS", "CONV_STABLE_FORMULA", "STABLE_TENSOR_BOUND",
+    "FORMAT", "VERSION", "MAX_WORK", "MAX_HELD", "MAX_SECONDS", "CONV_STABLE_FORMULA", "STABLE_TENSOR_BOUND",
     "STABLE_DP_BOUND", "STABLE_DP_CONDITION", "CheckReport", "spec_sha256", "canonical_claim_text",
-    "check_certificate", "check_file", "main",
+    "COLUMN_UNITS", "is_prime", "check_certificate", "check_file", "main",
 ]
 
 FORMAT = "tensorlift-certificate"
@@ -73,18 +82,27 @@ _REQUIRED_CLAIMS = {"structured": ("lifting-rank", "identifiable", "stable"),
                     "feedforward": ("lifting-rank", "identifiable", "stable"),
                     "conv": ("lifting-rank", "scattered", "identifiable", "stable")}
 
-# Guards against certificates built to exhaust the checker (not against honest large cases).
-_MAX_RATIONAL_CHARS = 4000
+# The budget of one check (docs/certificate-format.md, "Work budget"). A unit is about 50 ns of
+# pure-Python arithmetic on this project's 2-core reference machine: a small-integer operation
+# with its bookkeeping costs 1-3 units, a big number is charged by its bit size (_mul_units,
+# _fraction_units), so the units stand for time whatever the digits (measured with
+# tests/certificates/hostile.py: 40-65 ns a unit in the phases that can use the whole budget).
+# Past MAX_WORK the claim being checked fails (exit 1); MAX_SECONDS of wall clock is the safety
+# net on top. MAX_HELD bounds what is held at once (sparse entries, 75-100 bytes each, a big
+# number counting as many entries as its size) so memory stays under 1 GB.
+MAX_WORK = 400_000_000  # ~20 s; the 144 x 10000 A of tests/benchmarks/bench_checker.py needs 20M, Haar J=12 68M
+MAX_SECONDS = 50.0
+MAX_HELD = 8_000_000  # the Haar packet tree J = 12, N = 2^14 holds 4M (Algorithm 8.1's level dicts)
+COLUMN_UNITS = 10  # the least one non-zero column of a structured A costs the enumeration (1 x 1 factors)
+_MAX_DIGITS = 4300  # of an integer, a numerator or a denominator: Python's int/str limit, the producer's too
 _MAX_SPAN_TUPLES = 200_000  # coordinates of a model span the checker enumerates
 _MAX_GRAM_SIDE = 120  # side of the Gram matrix whose characteristic polynomial the checker computes
-_MAX_COMPILED_SIZE = 5_000_000  # entries of a compiled feed-forward network, bounded before building
-# Work budget of one check, in steps: a sparse matrix product of the structured column
-# enumeration counts MATMUL_STEPS (~20 us in Fractions), a row update of the sparse elimination
-# its length, a multiply-add of the conv leaf-kernel dynamic programme 1. Past it the claim
-# fails (exit 1) -- seconds, not minutes, on a hostile certificate. The producer reads both to
-# refuse writing a proved claim this checker could not re-check.
-MAX_WORK = 60_000_000  # ~10 s; the Haar packet tree J = 12, N = 2^14 needs 22.4M (4 s)
-MATMUL_STEPS = 100
+_MAX_COMPILED_SIZE = 400_000  # entries of a compiled feed-forward network, bounded before building (~1 KB each held)
+_MAX_BYTES = 64 * 2**20  # a certificate file: 64 MB of JSON is ~1 GB of Python objects
+_MAX_SCALE_BITS = 4096  # a matrix's common denominator beyond this: its entries stay Fractions
+# Fixed primes of the checker's own, for a minor whose witness names none: non-singular modulo a
+# prime implies non-singular over Q, so they can only fail to show it (then: exact elimination).
+_OWN_PRIMES = (2**61 - 1, 2**62 - 57)
 
 # Fixed texts a claim's value carries verbatim (anything else is malformed); the producer writes
 # them from here. Theorem 8.4's bound; Theorem 7.2 with (gamma, rho) = (1, +inf), u >= 1/sigma_min.
@@ -106,17 +124,83 @@ class _Failed(Exception):
     """A claim (or the hash/spec stage) does not check (exit 1)."""
 
 
-class _Work:
-    """The step counter of one check (see MAX_WORK)."""
+class _Budget:
+    """The one budget of a check: work units spent (:meth:`spend`, before the work is done), the
+    size of what is about to be held (:meth:`hold`), the wall clock as a safety net, and the
+    progress line on a terminal (see MAX_WORK)."""
 
-    def __init__(self, limit: int):
-        self.limit, self.used = limit, 0
+    def __init__(self, limit: int | None = None, seconds: float | None = None, progress=None):
+        self.limit = MAX_WORK if limit is None else limit
+        self.seconds = MAX_SECONDS if seconds is None else seconds
+        self.used, self.progress, self.deadline = 0, progress, time.monotonic() + self.seconds
 
-    def spend(self, n: int, what: str) -> None:
-        self.used += n
+    def spend(self, units: int, phase: str) -> None:
+        self.used += units
         if self.used > self.limit:
-            raise _Failed(f"{what} exceeds this checker's work budget ({self.limit} steps, MAX_WORK); "
+            raise _Failed(f"{phase} exceeds this checker's work budget ({self.limit} units, MAX_WORK); "
                           "the claim is not verified")
+        now = time.monotonic()
+        if now > self.deadline:
+            raise _Failed(f"{phase} exceeds this checker's time limit ({self.seconds:g} s, MAX_SECONDS); "
+                          "the claim is not verified")
+        if self.progress is not None:
+            self.progress.show(phase, self.used / self.limit, now)
+
+    def hold(self, entries: int, phase: str) -> None:
+        if entries > MAX_HELD:
+            raise _Failed(f"{phase} exceeds this checker's work budget (about {_count(entries)} entries held at "
+                          f"once; at most {MAX_HELD}, MAX_HELD); the claim is not verified")
+
+
+class _Progress:
+    """One self-overwriting line on a terminal's stderr: the claim, its phase, the time and the
+    share of the work budget spent so far (redrawn when the phase changes, else at most five
+    times a second)."""
+
+    def __init__(self, stream):
+        self.stream, self.claim, self.started, self.next, self.last = stream, "", time.monotonic(), 0.0, None
+
+    def show(self, phase: str, share: float, now: float) -> None:
+        if now >= self.next or (self.claim, phase) != self.last:
+            self.next, self.last = now + 0.2, (self.claim, phase)
+            line = f"{self.claim + ': ' if self.claim else ''}{phase} -- {now - self.started:.1f} s, {share:.0%} of the work budget"
+            _write(self.stream, "\r" + line[:150] + "\x1b[K")
+
+    def clear(self) -> None:
+        _write(self.stream, "\r\x1b[K")
+
+
+def _count(n: int) -> str:
+    """An integer for a message or a statement: decimal up to 30 digits, else its bit length
+    (a decimal conversion of thousands of digits is slow, and Python refuses it past 4300).
+
+    >>> _count(12), _count(20000 ** 1000)
+    ('12', 'a 14288-bit number')
+    """
+    return str(n) if abs(n) < 10**30 else f"a {abs(n).bit_length()}-bit number"
+
+
+def _bits(x) -> int:
+    """The size of an integer or a Fraction in bits (numerator and denominator)."""
+    return x.bit_length() if isinstance(x, int) else x.numerator.bit_length() + x.denominator.bit_length()
+
+
+def _mul_units(bits_a: int, bits_b: int) -> int:
+    """Work units of one multiply-add of integers of these sizes with its dict bookkeeping
+    (measured: ~150 ns for word-size numbers, plus ~1.5 ns per 64 x 64-bit word product)."""
+    return 3 + (bits_a * bits_b >> 17)
+
+
+def _fraction_units(bits: int) -> int:
+    """Work units of one Fraction operation on operands of ``bits`` bits (numerator and
+    denominator; their gcds dominate: measured ~1.2 us small, 48 us at 8 000 bits, 350 us at
+    27 000 bits)."""
+    return 25 + (bits * bits >> 16)
+
+
+def _op_units(bits_a: int, bits_b: int, exact: bool) -> int:
+    """One multiply-add of numbers of these sizes: integers, or Fractions when ``exact``."""
+    return _fraction_units(bits_a + bits_b) if exact else _mul_units(bits_a, bits_b)
 
 
 @dataclass
@@ -228,16 +312,18 @@ def _bool(x, where):
     return x
 
 
-_RATIONAL = re.compile(r"[+-]?[0-9]+(/[0-9]+)?")
+_RATIONAL = re.compile(r"[+-]?([0-9]+)(?:/([0-9]+))?")
 
 
 def _rational(x, where) -> Fraction:
-    """An integer or a string "p/q" (q > 0); floats are refused (not exact)."""
+    """An integer or a string "p/q" (q > 0); floats are refused (not exact). (A Fraction passes:
+    the checker's own compiled feed-forward spec holds them.)"""
     if isinstance(x, bool):
         raise _Malformed(where, "expected a rational, got a boolean")
-    if isinstance(x, int):
+    if isinstance(x, (int, Fraction)):
         return Fraction(x)
-    if isinstance(x, str) and len(x) <= _MAX_RATIONAL_CHARS and _RATIONAL.fullmatch(x):
+    match = _RATIONAL.fullmatch(x) if isinstance(x, str) and len(x) <= 2 * _MAX_DIGITS + 2 else None
+    if match and max(len(part or "") for part in match.groups()) <= _MAX_DIGITS:
         num, _, den = x.partition("/")
         if den and int(den) == 0:
             raise _Malformed(where, f"{x!r} has a zero denominator")
@@ -328,50 +414,350 @@ def _read_document(doc) -> None:
                                    f"missing {missing}")
 
 
+# ============================================================================ exact algebra
+# Generic machinery every rule may use: sparse integer matrices over one denominator, primes, the
+# one elimination routine, Berkowitz and Descartes. Each charges the budget before it computes.
+@dataclass(frozen=True, slots=True)
+class _Scaled:
+    """A sparse rational matrix held as integers over one positive denominator: the matrix is
+    ``rows / d`` with ``rows`` = {row: {col: int}} (no zero entries, no empty rows); ``bits`` is
+    the size of its largest entry, ``size`` its number of entries, ``cols`` the number of entries
+    in each column (what a product with it costs is read from them). When a common denominator
+    would be huge (many distinct big denominators) the entries stay Fractions over d = 1:
+    ``exact`` says so, and its arithmetic is charged as Fraction arithmetic."""
+
+    rows: dict
+    d: int = 1
+    bits: int = 0
+    size: int = 0
+    cols: dict = field(default_factory=dict)
+    exact: bool = False
+
+
+def _scaled(rows: dict, d: int = 1) -> _Scaled:
+    rows = {r: row for r, row in ((r, {c: x for c, x in row.items() if x}) for r, row in rows.items()) if row}
+    cols: dict = {}
+    bits, exact = 0, False
+    for row in rows.values():
+        for c, x in row.items():
+            cols[c] = cols.get(c, 0) + 1
+            if type(x) is int:
+                bits = max(bits, x.bit_length())
+            else:
+                bits, exact = max(bits, _bits(x)), True
+    return _Scaled(rows, d, bits, sum(cols.values()), cols, exact)
+
+
+def _held(entries: int, bits: int) -> int:
+    """What ``entries`` integers of ``bits`` bits weigh, in entries of ~100 bytes."""
+    return entries * (1 + bits // 800)
+
+
+def _product_rows(a: _Scaled, b: _Scaled, budget: _Budget, phase: str) -> dict:
+    """The integer rows of a b, charged before they are formed: its multiply-adds (counted from
+    a's column counts and b's rows, by the sizes of the numbers), a call's fixed cost, and what
+    the result holds (at most one entry per multiply-add, per row of a and column of b)."""
+    n = sum(a.cols.get(mid, 0) * len(row) for mid, row in b.rows.items())
+    budget.spend(40 + len(a.rows) + n * _op_units(a.bits, b.bits, a.exact or b.exact), phase)
+    budget.hold(_held(min(n, len(a.rows) * len(b.cols)), a.bits + b.bits + n.bit_length()), phase)
+    out = {}
+    brows = b.rows
+    for r, row in a.rows.items():
+        acc: dict = {}
+        for mid, v in row.items():
+            brow = brows.get(mid)
+            if brow:
+                for c, w in brow.items():
+                    acc[c] = acc.get(c, 0) + v * w
+        out[r] = acc
+    return out
+
+
+def _product(a: _Scaled, b: _Scaled, budget: _Budget, phase: str) -> _Scaled:
+    """a b (see :func:`_product_rows`)."""
+    rows = _product_rows(a, b, budget, phase)
+    budget.spend(sum(map(len, rows.values())), phase)
+    return _scaled(rows, a.d * b.d)
+
+
+def _lcm(values, budget: _Budget, phase: str, limit: int | None = None) -> int | None:
+    """The least common multiple of positive integers, each step charged by the sizes (a gcd and
+    a product of a big and a small number cost about their product); None once it passes
+    ``limit`` bits."""
+    out = 1
+    for x in values:
+        if x != 1:
+            budget.spend(4 * _mul_units(out.bit_length(), x.bit_length()), phase)
+            out = out * x // math.gcd(out, x)
+            if limit is not None and out.bit_length() > limit:
+                return None
+    return out
+
+
+def _over_one_denominator(terms, budget: _Budget, phase: str) -> tuple[dict, int]:
+    """sum_t c_t v_t for (c_t a Fraction or int, v_t = (entries, d_t)): (entries, denominator) --
+    integers over their lcm, or Fractions over 1 when that lcm would be huge."""
+    terms = list(terms)
+    budget.spend(sum(_fraction_units(_bits(c) + d.bit_length()) for c, (_, d) in terms), phase)
+    terms = [(Fraction(c) / d, v) for c, (v, d) in terms]
+    L = _lcm((c.denominator for c, _ in terms), budget, phase, _MAX_SCALE_BITS)
+    acc: dict = {}
+    held = 0  # the size of the sums so far
+    for c, v in terms:
+        k = c if L is None else c.numerator * (L // c.denominator)
+        vbits = max(map(_bits, v.values()), default=0)
+        exact = L is None or any(type(x) is not int for x in v.values())
+        size = max(held, _bits(k) + vbits) + 1
+        budget.spend(len(v) * (_fraction_units(size) if exact else _mul_units(_bits(k), vbits)), phase)
+        budget.hold(_held(len(acc) + len(v), size), phase)
+        for i, x in v.items():
+            acc[i] = acc.get(i, 0) + k * x
+        if exact:  # Fraction sums may grow or shrink: measured, not bounded
+            budget.spend(len(acc), phase)
+            held = max(map(_bits, acc.values()), default=0)
+        else:
+            held = size
+    return {i: x for i, x in acc.items() if x}, L or 1
+
+
+def is_prime(n: int) -> bool:
+    """Deterministic Miller-Rabin for 0 <= n < 2^64 (the bases 2, ..., 37 decide every such n).
+
+    >>> [n for n in range(30) if is_prime(n)], is_prime(561), is_prime(2**61 - 1)  # 561: Carmichael
+    ([2, 3, 5, 7, 11, 13, 17, 19, 23, 29], False, True)
+    """
+    bases = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+    if n < 2 or any(n % b == 0 for b in bases):
+        return n in bases
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for b in bases:  # n is a strong probable prime to base b, or composite
+        x = pow(b, d, n)
+        if x not in (1, n - 1) and all((x := x * x % n) != n - 1 for _ in range(s - 1)):
+            return False
+    return True
+
+
+def _witness_prime(w: dict, where: str) -> int | None:
+    """The prime a minor's witness names (``where``.prime), if any: an integer 2 <= p < 2^64
+    (malformed otherwise) that must be prime (``_Failed`` if composite)."""
+    if "prime" not in w:
+        return None
+    p = _int(w["prime"], f"{where}.prime", 2)
+    if p >= 2**64:
+        raise _Malformed(f"{where}.prime", "expected a prime below 2^64")
+    if not is_prime(p):
+        raise _Failed(f"the witness's prime {_count(p)} is not prime")
+    return p
+
+
+def _residues(v: dict, d: int, p: int, budget: _Budget, phase: str) -> dict:
+    """The vector v / d (values ints or Fractions) modulo p, up to a unit factor when p does not
+    divide d (a non-zero factor changes no linear dependency); an entry whose reduced
+    denominator p divides fails."""
+    unit = d % p != 0
+    budget.spend(sum(2 + (_bits(x) >> 6) if unit else _fraction_units(_bits(x) + d.bit_length()) for x in v.values()),
+                 phase)
+    out = {}
+    for c, x in v.items():
+        q = x if unit else Fraction(x, d)
+        y = q % p if type(q) is int else q.numerator * pow(q.denominator, -1, p) % p if q.denominator % p else None
+        if y is None:
+            raise _Failed(f"an entry's denominator is divisible by the prime {_count(p)}")
+        if y:
+            out[c] = y
+    return out
+
+
+def _independent(vectors: list[dict], budget: _Budget, prime: int | None = None) -> bool:
+    """Linear independence of sparse vectors {coordinate: value}: the checker's one elimination
+    routine. Values are residues mod ``prime`` (a row update costs 3 units an entry), or
+    Fractions/ints for exact elimination over Q (``prime`` None; charged by the numbers' sizes).
+    Each new vector is reduced by the earlier ones whose pivot it meets, in their order (a reduced
+    vector holds no earlier pivot, so a reduction only brings in later ones): the work is the
+    row updates, never a scan of the whole basis.
+
+    >>> b = _Budget()
+    >>> _independent([{0: Fraction(1), 1: Fraction(2)}, {0: Fraction(2), 1: Fraction(4)}], b)
+    False
+    >>> _independent([{0: 1, 1: 2}, {0: 3, 1: 1}], b, prime=5)  # det = -5
+    False
+    """
+    phase = "the sparse elimination" + (f" modulo {_count(prime)}" if prime else " over Q")
+    basis: list[tuple] = []  # (pivot coordinate, vector with 1 at the pivot, the size of its entries)
+    position: dict = {}  # pivot coordinate -> its place in the basis
+    for v in vectors:
+        w, wbits = dict(v), max(map(_bits, v.values()), default=0)
+        todo = [position[c] for c in w if c in position]
+        budget.spend(5 + 2 * len(w) + 5 * len(todo), phase)
+        heapq.heapify(todo)
+        while todo:
+            pc, b, bbits = basis[heapq.heappop(todo)]
+            f = w.get(pc)
+            if not f:
+                continue
+            if prime:
+                budget.spend(3 * len(b), phase)
+            else:  # by the sizes of the numbers: those of w are tracked as they change
+                budget.spend(2 * len(b) * _fraction_units(max(wbits, bbits + _bits(f))), phase)
+            for c, x in b.items():
+                y = w.get(c, 0) - f * x
+                if prime:
+                    y %= prime
+                elif y:
+                    wbits = max(wbits, _bits(y))
+                if not y:
+                    w.pop(c, None)
+                    continue
+                if c not in w and c in position:  # a later pivot brought in
+                    budget.spend(5, phase)
+                    heapq.heappush(todo, position[c])
+                w[c] = y
+        if not w:
+            return False
+        pc = min(w)
+        position[pc] = len(basis)
+        if prime:
+            inv = pow(w[pc], -1, prime)
+            basis.append((pc, {c: x * inv % prime for c, x in w.items()}, 0))
+        else:
+            inv = 1 / Fraction(w[pc])
+            budget.spend(len(w) * _fraction_units(2 * wbits), phase)
+            b = {c: x * inv for c, x in w.items()}
+            basis.append((pc, b, max(map(_bits, b.values()))))
+    return True
+
+
+def _show_independent(vectors: list[tuple[dict, int]], budget: _Budget, prime: int | None = None) -> bool:
+    """Whether the vectors (entries, denominator) are shown linearly independent (a square minor
+    non-singular): by elimination modulo ``prime`` (the witness's, already checked to be prime:
+    independent mod p implies independent over Q; always done when named, so a witness's prime
+    means the same everywhere). Without one: evident in the identity-on-free-coordinates form
+    (each vector alone non-zero at some coordinate), else modulo the checker's own primes and, if
+    they all fail, exactly over Q."""
+    if not prime:
+        count: dict = {}
+        for v, _ in vectors:
+            for c in v:
+                count[c] = count.get(c, 0) + 1
+        budget.spend(2 * len(count), "the sparse elimination")
+        if all(any(count[c] == 1 for c in v) for v, _ in vectors):
+            return True
+    for p in (prime,) if prime else _OWN_PRIMES:
+        if _independent([_residues(v, d, p, budget, "reducing modulo a prime") for v, d in vectors], budget, p):
+            return True
+    if prime:
+        return False
+    budget.spend(sum(_fraction_units(_bits(x) + d.bit_length()) for v, d in vectors for x in v.values()),
+                 "the sparse elimination over Q")
+    return _independent([{c: Fraction(x, d) for c, x in v.items()} for v, d in vectors], budget)
+
+
+def _segre_equal(h: list[list[Fraction]], g: list[list[Fraction]], budget: _Budget) -> bool:
+    """P(h) == P(g) for the Segre embedding (4.1), without forming the tensors: P(h) = 0 iff
+    some h_k = 0; otherwise P(h) = P(g) iff h_k = lambda_k g_k with prod lambda_k = 1."""
+    h_zero, g_zero = any(not any(hk) for hk in h), any(not any(gk) for gk in g)
+    if h_zero or g_zero:
+        return h_zero and g_zero
+    prod = Fraction(1)
+    for hk, gk in zip(h, g):
+        j = next(i for i, x in enumerate(gk) if x)
+        lam = hk[j] / gk[j]
+        budget.spend(len(hk) * _fraction_units(_bits(lam) + max(map(_bits, gk))), "comparing P(h) and P(g)")
+        if any(a != lam * b for a, b in zip(hk, gk)):
+            return False
+        budget.spend(_fraction_units(_bits(prod) + _bits(lam)), "comparing P(h) and P(g)")
+        prod *= lam
+    return prod == 1
+
+
+def _charpoly(G: list, budget: _Budget) -> list:
+    """det(x I - G) of a square integer matrix, coefficients highest degree first, by Berkowitz's
+    division-free algorithm (exact in integers, O(n^4) multiplications, charged by the sizes of
+    the numbers as they grow): step k multiplies the polynomial of the leading k x k block by the
+    Toeplitz matrix of 1, -a_kk and -R A^j C (R, C the new row and column left of / above the
+    diagonal).
+
+    >>> _charpoly([[2, 1], [1, 2]], _Budget())  # (x - 1)(x - 3)
+    [1, -4, 3]
+    """
+    if not G:
+        return [1]
+    phase = "the characteristic polynomial of the Gram matrix (Berkowitz)"
+    gbits = max(abs(x).bit_length() for row in G for x in row)
+    poly = [1, -G[0][0]]
+    for k in range(1, len(G)):
+        row, v = G[k][:k], [G[i][k] for i in range(k)]
+        toeplitz = [1, -G[k][k]]
+        for j in range(k):
+            budget.spend((k * k + k) * _mul_units(gbits, max(abs(x).bit_length() for x in v)), phase)
+            toeplitz.append(-sum(a * b for a, b in zip(row, v)))
+            if j < k - 1:
+                v = [sum(a * b for a, b in zip(G[i][:k], v)) for i in range(k)]
+        budget.spend((k + 2) ** 2 * _mul_units(max(abs(x).bit_length() for x in toeplitz),
+                                               max(abs(x).bit_length() for x in poly)), phase)
+        poly = [sum(toeplitz[i - j] * poly[j] for j in range(min(i, k) + 1)) for i in range(k + 2)]
+    return poly
+
+
+def _roots_above(q: list, c: Fraction, budget: _Budget) -> tuple:
+    """(m, v) for an integer polynomial q (highest degree first) with only real roots: m = the
+    multiplicity of the root c, v = the number of roots > c (with multiplicity).
+
+    With c = a/b and r = deg q, Q(y) = b^r q((y + a)/b) has integer coefficients with the signs
+    of those of q(x + c); Descartes' rule of signs counts the positive roots of Q / y^m exactly
+    because every root is real.
+
+    >>> b = _Budget()
+    >>> _roots_above([1, -5, 6], Fraction(2), b), _roots_above([1, -5, 6], Fraction(5, 2), b)  # (x-2)(x-3)
+    ((1, 1), (0, 1))
+    """
+    phase = "counting the eigenvalues above a bound (Descartes' rule)"
+    r = len(q) - 1
+    a, b = c.numerator, c.denominator
+    qbits, abits, bbits = max(abs(x).bit_length() for x in q), a.bit_length(), b.bit_length()
+    budget.spend((r + 1) * _mul_units(qbits, r * bbits) + r * r * _mul_units(bbits, r * bbits), phase)
+    p = [coef * b ** (r - j) for j, coef in enumerate(reversed(q))]  # lowest degree first
+    for i in range(r):  # Taylor shift y -> y + a (Horner)
+        budget.spend((r - i) * _mul_units(abits, max(abs(x).bit_length() for x in p)), phase)
+        for j in range(r - 1, i - 1, -1):
+            p[j] += a * p[j + 1]
+    m = next((j for j, x in enumerate(p) if x != 0), len(p))
+    signs = [x > 0 for x in p[m:] if x != 0]
+    return m, sum(1 for s, t in zip(signs, signs[1:]) if s != t)
+
+
 # ============================================================================ stage 3: networks
-def _read_network(spec: dict):
+def _read_network(spec: dict, budget: _Budget):
     """The network of a spec, rebuilt independently of the producer (feed-forward specs are
-    compiled to the structured network they define)."""
+    compiled to the structured network they define). It accepts and refuses the specs the
+    producer's readers (graphs/specs.py) accept and refuse, size limits apart: the checker has
+    its budget instead."""
     kind = spec.get("kind")
     if kind in ("structured", "feedforward"):
-        return _Structured(spec if kind == "structured" else _compile_feedforward(spec))
+        return _Structured(spec if kind == "structured" else _compile_feedforward(spec, budget), budget)
     if kind == "conv":
         return _Conv(spec)
     raise _Malformed("spec.kind", f"this checker re-checks 'structured', 'conv' and 'feedforward' specs, "
                                   f"got {kind!r:.40}")
 
 
-def _matmul(a: dict, b: dict) -> dict:
-    """The product of two sparse matrices {row: {col: value}} (zero entries and rows dropped)."""
-    out = {}
-    for r, row in a.items():
-        acc: dict = {}
-        for mid, v in row.items():
-            for c, w in b.get(mid, {}).items():
-                acc[c] = acc.get(c, Fraction(0)) + v * w
-        acc = {c: x for c, x in acc.items() if x != 0}
-        if acc:
-            out[r] = acc
-    return out
-
-
-def _prune(m: dict) -> dict:
-    return {r: row for r, row in ((r, {c: v for c, v in row.items() if v != 0}) for r, row in m.items()) if row}
-
-
 class _Structured:
-    """A structured network rebuilt from its spec: per layer, the non-zero basis matrices M_k(e_i)."""
+    """A structured network rebuilt from its spec: per layer, the non-zero basis matrices M_k(e_i)
+    (sparse, each as integers over its own denominator, :class:`_Scaled`)."""
 
     kind = "structured"
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict, budget: _Budget):
         _obj(spec, "spec", ("kind", "layers"), ("name", "description", "model"))
         if not _list(spec["layers"], "spec.layers"):
             raise _Malformed("spec.layers", "expected at least one layer")
+        phase = "reading the spec"
         self.dims: list[int] = []
         self.params: list[int] = []
-        # basis[k] = {i: {row: {col: Fraction}}}, the non-zero M_k(e_i) in increasing i (sparse:
-        # a huge "params" with few entries costs nothing)
+        # basis[k] = {i: _Scaled M_k(e_i)} for the non-zero M_k(e_i), in increasing i (sparse: a
+        # huge "params" with few entries costs nothing)
         self.basis: list[dict] = []
         for k, layer in enumerate(spec["layers"]):
             lw = f"spec.layers[{k}]"
@@ -383,191 +769,301 @@ class _Structured:
                 raise _Malformed(f"{lw}.rows", f"expected {self.dims[-1]} (the cols of layer {k - 1}), got {rows}")
             self.dims.append(cols)
             self.params.append(params)
-            basis: dict = {}
-            for j, e in enumerate(_list(layer["entries"], f"{lw}.entries")):
+            entries = _list(layer["entries"], f"{lw}.entries")
+            budget.spend(20 * len(entries), phase)
+            by_param: dict = {}  # {param: {row: {col: the sum of its entries}}}
+            for j, e in enumerate(entries):
                 ew = f"{lw}.entries[{j}]"
                 if not isinstance(e, list) or len(e) != 4:
                     raise _Malformed(ew, "expected [param, row, col, coefficient]")
                 p, r, c = (_int(e[0], ew, 0), _int(e[1], ew, 0), _int(e[2], ew, 0))
                 if p >= params or r >= rows or c >= cols:
                     raise _Malformed(ew, "index out of range")
-                row = basis.setdefault(p, {}).setdefault(r, {})
-                row[c] = row.get(c, Fraction(0)) + _rational(e[3], ew)
-            pruned = {i: _prune(basis[i]) for i in sorted(basis)}
-            self.basis.append({i: b for i, b in pruned.items() if b})
+                x = e[3] if type(e[3]) is int else _rational(e[3], ew)  # ints stay ints (memory)
+                row = by_param.setdefault(p, {}).setdefault(r, {})
+                if c in row:  # repeated entries are summed, as the producer does
+                    budget.spend(_fraction_units(_bits(row[c]) + _bits(x)), phase)
+                    x += row[c]
+                row[c] = x
+            basis = {}
+            for i in sorted(by_param):
+                m = {r: row for r, row in ((r, {c: x for c, x in row.items() if x}) for r, row in by_param.pop(i).items())
+                     if row}
+                if not m:  # M_k(e_i) = 0: no column of A uses parameter i
+                    continue
+                d = _lcm({x.denominator for row in m.values() for x in row.values()}, budget, phase, _MAX_SCALE_BITS)
+                if d is None:  # many distinct big denominators: the entries stay Fractions
+                    basis[i] = _scaled(m)
+                    continue
+                budget.spend(sum(_mul_units(_bits(x), d.bit_length()) for row in m.values() for x in row.values()), phase)
+                basis[i] = _scaled({r: {c: x.numerator * (d // x.denominator) for c, x in row.items()}
+                                    for r, row in m.items()}, d)
+            self.basis.append(basis)
         self.K, self.m, self.n = len(self.params), self.dims[0], self.dims[-1]
-        self.n_cols = math.prod(self.params)  # S_1 ... S_K, the columns of A
-        self.model = _read_model(spec.get("model"), self.params)
+        self.n_cols = 1  # S_1 ... S_K, the columns of A
+        for s in self.params:
+            budget.spend(_mul_units(self.n_cols.bit_length(), s.bit_length()), phase)
+            self.n_cols *= s
+        self.model = _read_model(spec.get("model"), self.params, budget)
 
-    def _vec(self, prod: dict) -> dict:
-        return {r * self.n + c: v for r, row in prod.items() for c, v in row.items()}
+    def _vec(self, rows: dict) -> dict:
+        n = self.n
+        return {r * n + c: v for r, row in rows.items() for c, v in row.items() if v}
 
-    def column(self, idx: tuple, work: _Work) -> dict:
-        """Column idx of A (Corollary 5.2): vec(M_1(e_{i_1}) ... M_K(e_{i_K})), row-major."""
-        prod = self.basis[0].get(idx[0], {})
-        work.spend(self.K * MATMUL_STEPS, "computing the columns of A")
+    def column(self, idx: tuple, budget: _Budget) -> tuple[dict, int]:
+        """Column idx of A (Corollary 5.2): vec(M_1(e_{i_1}) ... M_K(e_{i_K})), row-major, as
+        (integers, denominator); ({}, 1) for a zero column."""
+        prod = self.basis[0].get(idx[0])
         for k in range(1, self.K):
-            if not prod:
-                return {}
-            prod = _matmul(prod, self.basis[k].get(idx[k], {}))
-        return self._vec(prod)
+            b = self.basis[k].get(idx[k])
+            if prod is None or b is None or not prod.rows:
+                return {}, 1
+            prod = _product(prod, b, budget, "computing the columns of A")
+        budget.spend(prod.size if prod else 1, "computing the columns of A")
+        return (self._vec(prod.rows), prod.d) if prod else ({}, 1)
 
-    def nonzero_columns(self, work: _Work):
-        """Yield (index tuple, column) for every non-zero column of A, depth-first over the index
-        prefixes whose partial product is non-zero (sparse factors never visit all tuples)."""
-        stack = [((i,), b) for i, b in reversed(list(self.basis[0].items()))]
-        while stack:
-            idx, prod = stack.pop()
-            if len(idx) == self.K:
-                yield idx, self._vec(prod)
+    def nonzero_columns(self, budget: _Budget):
+        """Yield (index tuple, entries, denominator, a bound on the entries' size, whether they are
+        Fractions) for every non-zero column of A, depth-first over the index prefixes whose partial product is
+        non-zero (sparse factors never visit all tuples; it holds the partial products of one
+        path). The last factor's products are vectorized directly (most of the work is there)."""
+        phase = "enumerating the non-zero columns of A"
+        last = self.basis[-1]
+        if self.K == 1:
+            for i, b in last.items():
+                budget.spend(40 + b.size, phase)
+                yield (i,), self._vec(b.rows), b.d, b.bits, b.exact
+            return
+        path: list = []  # (index prefix, partial product) of the current path
+        todo = [iter(self.basis[0].items())]
+        held = 0
+        while todo:
+            item = next(todo[-1], None)
+            if item is None:
+                todo.pop()
+                if path:
+                    held -= _held(path[-1][1].size, path[-1][1].bits)
+                    path.pop()
                 continue
-            work.spend(len(self.basis[len(idx)]) * MATMUL_STEPS, "enumerating the non-zero columns of A")
-            nxt = [(idx + (i,), p) for i, b in self.basis[len(idx)].items() for p in [_matmul(prod, b)] if p]
-            stack.extend(reversed(nxt))
+            i, b = item
+            prod = _product(path[-1][1], b, budget, phase) if path else b
+            if not prod.rows:
+                continue
+            idx = (path[-1][0] if path else ()) + (i,)
+            if len(idx) == self.K - 1:
+                for j, c in last.items():
+                    vec = self._vec(_product_rows(prod, c, budget, phase))
+                    if vec:
+                        budget.spend(len(vec), phase)
+                        yield (idx + (j,), vec, prod.d * c.d, prod.bits + c.bits + prod.size.bit_length(),
+                               prod.exact or c.exact)
+                continue
+            held += _held(prod.size, prod.bits)
+            budget.hold(held, phase)
+            path.append((idx, prod))
+            todo.append(iter(self.basis[len(idx)].items()))
 
-    def evaluate(self, h, work: _Work) -> dict:
-        """M_1(h_1) ... M_K(h_K) exactly, as {row: {col: value}}."""
+    def evaluate(self, h, budget: _Budget) -> _Scaled:
+        """M_1(h_1) ... M_K(h_K) exactly."""
+        phase = "evaluating the witness's network"
         prod = None
         for k in range(self.K):
+            flat = [(h[k][i], ({(r, c): x for r, row in b.rows.items() for c, x in row.items()}, b.d))
+                    for i, b in self.basis[k].items() if h[k][i]]
+            entries, d = _over_one_denominator(flat, budget, phase)
             mk: dict = {}
-            for i, b in self.basis[k].items():
-                if h[k][i]:
-                    for r, row in b.items():
-                        acc = mk.setdefault(r, {})
-                        for c, v in row.items():
-                            acc[c] = acc.get(c, Fraction(0)) + v * h[k][i]
-            mk = _prune(mk)
-            if prod is not None:  # charge the sparse product's multiply-adds before doing them
-                work.spend(1 + sum(len(mk.get(mid, ())) for row in prod.values() for mid in row),
-                           "evaluating the witness's network")
-            prod = mk if prod is None else _matmul(prod, mk)
+            for (r, c), x in entries.items():
+                mk.setdefault(r, {})[c] = x
+            mk = _scaled(mk, d)
+            prod = mk if prod is None else _product(prod, mk, budget, phase)
         return prod
 
 
-def _read_model(model, sizes) -> dict | None:
-    """The spec's optional ``model`` (the forms graphs/structured_spec.py reads), read strictly: per layer
-    ``null``/``"full"``, a non-empty list of supports (non-empty lists of distinct indices),
+def _same_matrix(a: _Scaled, b: _Scaled, budget: _Budget) -> bool:
+    """a == b as rational matrices (a.rows / a.d against b.rows / b.d)."""
+    budget.spend((a.size + b.size) * _op_units(max(a.bits, b.bits), max(a.d, b.d).bit_length(), a.exact or b.exact),
+                 "comparing the witness networks")
+    return (a.rows.keys() == b.rows.keys() and all(a.rows[r].keys() == b.rows[r].keys() for r in a.rows)
+            and all(x * b.d == b.rows[r][c] * a.d for r, row in a.rows.items() for c, x in row.items()))
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The spec's optional ``model``, read: ``present`` (the spec states one: the canonical text
+    names it), per layer what its support may be (``None`` any; a list of frozensets; an int s,
+    at most s indices; or ({index: group}, a): covered by at most a of the disjoint groups),
+    the spec's ``tie`` groups (1-based) and the tie classes (0-based, merged)."""
+
+    present: bool
+    allowed: list
+    ties: list
+    classes: list
+
+    def allows(self, supp: set, k: int, budget: _Budget) -> bool:
+        """Whether a support fits layer k (sections 1.2.2, 3). Disjoint groups cover ``supp`` with
+        a groups iff every index of it lies in a group and it meets at most a of them."""
+        item = self.allowed[k]
+        budget.spend(2 + len(supp) + (2 * len(item) if isinstance(item, list) else 0), "the model's supports")
+        if item is None:
+            return True
+        if isinstance(item, list):
+            return any(supp <= a for a in item)
+        if isinstance(item, int):
+            return len(supp) <= item
+        group_of, active = item
+        return all(i in group_of for i in supp) and len({group_of[i] for i in supp}) <= active
+
+
+def _read_model(model, sizes, budget: _Budget) -> _Model:
+    """The spec's optional ``model`` (the forms graphs/structured_spec.py reads), read strictly: per
+    layer ``null``/``"full"``, a non-empty list of supports (non-empty lists of distinct indices),
     ``{"sparsity": s}`` or ``{"groups": [...], "active": a}``; ``tie``: groups of 1-based layer
-    numbers (overlapping groups are merged, as the producer does); ``description``: free text."""
-    if model is None:
-        return None
+    numbers (overlapping groups are merged, as the producer does), tied layers with the same
+    supports (or null on all but one); ``description``: text."""
+    K = len(sizes)
+    if model is None or model == {}:
+        return _Model(False, [None] * K, [], [[k] for k in range(K)])
     _obj(model, "spec.model", optional=("supports", "tie", "description"))
     if "description" in model:
         _str(model["description"], "spec.model.description", nonempty=False)
-    K, supports = len(sizes), model.get("supports")
+    supports = model.get("supports")
     if supports is not None and (not isinstance(supports, list) or len(supports) != K):
         raise _Malformed("spec.model.supports", f"expected a list with one item per layer ({K})")
-    for k, item in enumerate(supports or []):
+    allowed: list = []
+    for k, item in enumerate(supports or [None] * K):
         where, size = f"spec.model.supports[{k}]", sizes[k]
 
         def support(x, w):
             idx = _ints(x, w)
             if not idx or len(set(idx)) != len(idx) or max(idx) >= size:
                 raise _Malformed(w, f"expected a non-empty support of distinct indices in 0..{size - 1}")
-            return idx
+            return frozenset(idx)
 
         if item is None or item == "full":
-            continue
-        if isinstance(item, list):
-            if not item:
-                raise _Malformed(where, "expected at least one alternative support")
-            for j, a in enumerate(item):
-                support(a, f"{where}[{j}]")
+            allowed.append(None)
+        elif isinstance(item, list) and item:
+            allowed.append([support(a, f"{where}[{j}]") for j, a in enumerate(item)])
         elif isinstance(item, dict) and set(item) == {"sparsity"}:
             if not 1 <= _int(item["sparsity"], f"{where}.sparsity") <= size:
                 raise _Malformed(f"{where}.sparsity", f"expected 1..{size}")
+            allowed.append(item["sparsity"])
         elif isinstance(item, dict) and set(item) == {"groups", "active"}:
             groups = [support(g, f"{where}.groups[{j}]") for j, g in enumerate(_list(item["groups"], f"{where}.groups"))]
-            if not groups or len({i for g in groups for i in g}) != sum(len(g) for g in groups):
+            group_of = {i: j for j, g in enumerate(groups) for i in g}
+            if not groups or len(group_of) != sum(len(g) for g in groups):
                 raise _Malformed(f"{where}.groups", "expected a non-empty list of disjoint groups")
             if not 1 <= _int(item["active"], f"{where}.active") <= len(groups):
                 raise _Malformed(f"{where}.active", f"expected 1..{len(groups)}")
+            allowed.append((group_of, item["active"]))
         else:
-            raise _Malformed(where, "expected null, \"full\", a list of supports, {\"sparsity\": s} or "
+            raise _Malformed(where, "expected null, \"full\", a non-empty list of supports, {\"sparsity\": s} or "
                                     "{\"groups\": [...], \"active\": a}")
-    for g, group in enumerate(_list(model.get("tie") or [], "spec.model.tie")):
-        layers = _ints(group, f"spec.model.tie[{g}]", 1)
-        if len(layers) < 2 or len(set(layers)) != len(layers) or max(layers) > K:
-            raise _Malformed(f"spec.model.tie[{g}]", f"expected at least two distinct 1-based layer numbers in 1..{K}")
-        if len({sizes[x - 1] for x in layers}) != 1:
-            raise _Malformed(f"spec.model.tie[{g}]", "tied layers need equal params")
-    return model
-
-
-def _support_allowed(supp: set, item, k: int) -> bool:
-    """Whether a layer-k support fits the model's (already read) item for that layer."""
-    if item is None or item == "full":
-        return True
-    if isinstance(item, list):
-        return any(supp <= set(a) for a in item)
-    if "sparsity" in item:
-        return len(supp) <= item["sparsity"]
-    groups = [set(gr) for gr in item["groups"]]  # supp must be covered by at most `active` groups
-    need = [i for i, gr in enumerate(groups) if gr & supp]
-    sizes = range(min(item["active"], len(need)) + 1)
-    if sum(math.comb(len(need), a) for a in sizes) > _MAX_SPAN_TUPLES:
-        raise _Failed(f"model.supports[{k}]: too many group choices for this checker")
-    return any(supp <= set().union(*(groups[i] for i in combo)) for a in sizes for combo in combinations(need, a))
-
-
-def _tie_classes(model, K: int) -> list[list[int]]:
-    """The tie classes (0-based layers, sorted), overlapping groups merged by union-find exactly
-    as graphs/structured_spec.parse_model_spec does."""
-    parent = list(range(K))
+    ties = [_ints(group, f"spec.model.tie[{g}]", 1) for g, group in enumerate(_list(model.get("tie", []), "spec.model.tie"))]
+    parent = list(range(K))  # union-find, as graphs/structured_spec.parse_model_spec merges groups
 
     def root(k):
         while parent[k] != k:
             k = parent[k]
         return k
 
-    for group in (model or {}).get("tie") or []:
-        for x in group[1:]:
-            parent[root(x - 1)] = root(group[0] - 1)
+    for g, layers in enumerate(ties):
+        if len(layers) < 2 or len(set(layers)) != len(layers) or max(layers) > K:
+            raise _Malformed(f"spec.model.tie[{g}]", f"expected at least two distinct 1-based layer numbers in 1..{K}")
+        if len({sizes[x - 1] for x in layers}) != 1:
+            raise _Malformed(f"spec.model.tie[{g}]", "tied layers need equal params")
+        for x in layers[1:]:
+            parent[root(x - 1)] = root(layers[0] - 1)
     classes: dict = {}
     for k in range(K):
         classes.setdefault(root(k), []).append(k)
-    return sorted(classes.values())
+    classes = sorted(classes.values())
+    for cls in classes:  # tied layers choose one support together: the same supports, or null (= the others')
+        given = [k for k in cls if allowed[k] is not None]
+        for k in given[1:]:
+            if _support_sets(allowed[k], sizes[k], budget) != _support_sets(allowed[given[0]], sizes[k], budget):
+                raise _Malformed(f"spec.model.supports[{k}]", f"layer {k + 1} is tied to layer {given[0] + 1} but "
+                                                             "has different supports")
+        for k in cls:
+            allowed[k] = allowed[given[0]] if given else None
+    return _Model(True, allowed, ties, classes)
 
 
-def _check_in_model(model, h, who: str) -> None:
+def _support_sets(item, size: int, budget: _Budget) -> frozenset:
+    """The set of supports a layer's (non-null) model item allows, to compare tied layers' items
+    (the producer's pieces; beyond _MAX_SPAN_TUPLES of them the spec is over this checker's budget)."""
+    if isinstance(item, list):
+        return frozenset(item)
+    if isinstance(item, int):  # every s-subset of the indices
+        universe, pick = [frozenset([i]) for i in range(min(size, _MAX_SPAN_TUPLES + 1))], item
+    else:  # every union of a of the groups
+        members: dict = {}
+        for i, j in item[0].items():
+            members.setdefault(j, set()).add(i)
+        universe, pick = [frozenset(members[j]) for j in sorted(members)], item[1]
+    n, k = (size if isinstance(item, int) else len(universe)), min(pick, len(universe) - pick)
+    if n > _MAX_SPAN_TUPLES or k > 17 or math.comb(n, k) > _MAX_SPAN_TUPLES:  # (n choose k) >= 2^k for k <= n/2
+        raise _Failed(f"the supports of tied layers are too many to compare (this checker's budget is "
+                      f"{_MAX_SPAN_TUPLES} supports)")
+    budget.spend(math.comb(n, k) * (2 + pick), "comparing the supports of tied layers")
+    return frozenset(frozenset().union(*c) for c in combinations(universe, pick))
+
+
+def _check_in_model(model: _Model, h, who: str, budget: _Budget) -> None:
     """h lies in the model collection M: per-layer supports and tied layers (sections 1.2.2, 3)."""
-    for k, item in enumerate((model or {}).get("supports") or []):
+    for k in range(len(h)):
         supp = {i for i, x in enumerate(h[k]) if x}
-        if not _support_allowed(supp, item, k):
+        if not model.allows(supp, k, budget):
             raise _Failed(f"{who}[{k}] has support {sorted(supp)}, which the model does not allow for layer {k + 1}")
-    for group in (model or {}).get("tie") or []:
+    for group in model.ties:
         if any(h[a - 1] != h[group[0] - 1] for a in group):
             raise _Failed(f"{who} violates the tie {group} (tied layers must be equal)")
 
 
-def _model_box_union(model, sizes) -> tuple[set, list]:
+def _model_box_union(model: _Model, sizes, budget: _Budget) -> tuple[set, list]:
     """The index tuples of span(U_L P(M^L)) -- the union of the boxes of the model's pieces --
     and the tie classes of more than one layer. The layers of a tie class choose one support
     together and carry equal values, so a class contributes the tuples of its positions whose set
-    of values fits an allowed support of each of its layers; classes choose independently."""
-    K = len(sizes)
-    supports = (model or {}).get("supports") or [None] * K
-    classes = _tie_classes(model, K)
-    per_class = []
-    for cls in classes:
-        if sizes[cls[0]] ** len(cls) > _MAX_SPAN_TUPLES:
-            raise _Failed(f"the model span is too large for this checker (budget {_MAX_SPAN_TUPLES} coordinates)")
-        per_class.append([values for values in product(range(sizes[cls[0]]), repeat=len(cls))
-                          if all(_support_allowed(set(values), supports[k], k) for k in cls)])
-    total = math.prod(len(options) for options in per_class)
-    if total > _MAX_SPAN_TUPLES:
-        raise _Failed(f"the model span has {total} > {_MAX_SPAN_TUPLES} coordinates (checker budget)")
+    of values fits an allowed support of each of its layers; classes choose independently. Every
+    class has at least one option, so the count only grows: it is compared with the cap class by
+    class, each class building at most what the cap leaves it."""
+    phase = "enumerating the model span"
+    per_class, total = [], 1
+    for cls in model.classes:
+        room = _MAX_SPAN_TUPLES // total
+        size = sizes[cls[0]]
+        if len(cls) == 1:  # an untied layer: the indices of an allowed support
+            item = model.allowed[cls[0]]
+            values = (range(size) if item is None or isinstance(item, int) else
+                      sorted(set().union(*item)) if isinstance(item, list) else sorted(item[0]))
+            options = [(v,) for v in values[:room + 1]]
+        else:
+            options = []
+            if size > room or size ** len(cls) > 64 * _MAX_SPAN_TUPLES:
+                raise _Failed(f"the model span is too large for this checker (budget {_MAX_SPAN_TUPLES} coordinates)")
+            for values in product(range(size), repeat=len(cls)):
+                budget.spend(3 * len(cls), phase)
+                if all(model.allows(set(values), k, budget) for k in cls):
+                    options.append(values)
+                    if len(options) > room:
+                        break
+        budget.spend(len(options), phase)
+        total *= len(options)
+        if total > _MAX_SPAN_TUPLES:
+            raise _Failed(f"the model span has more than {_MAX_SPAN_TUPLES} coordinates (checker budget)")
+        per_class.append(options)
+    budget.hold(_held(total * len(sizes), 0), phase)
+    budget.spend(total * len(sizes), phase)
     out = set()
     for choice in product(*per_class):
-        t = [0] * K
-        for cls, values in zip(classes, choice):
+        t = [0] * len(sizes)
+        for cls, values in zip(model.classes, choice):
             for k, v in zip(cls, values):
                 t[k] = v
         out.add(tuple(t))
-    return out, [c for c in classes if len(c) > 1]
+    return out, [c for c in model.classes if len(c) > 1]
 
 
-def _compile_feedforward(spec: dict) -> dict:
+def _compile_feedforward(spec: dict, budget: _Budget) -> dict:
     """The structured spec of a ``feedforward`` spec (sections 1.2.2, 6 and 9), rebuilt here.
 
     Forward weight layer l (1..L) maps the units of layer l-1 to layer l; its parameter p is the
@@ -588,8 +1084,9 @@ def _compile_feedforward(spec: dict) -> dict:
     size = (n_samples + 1) * (sum(widths) + sum(len(e) if isinstance(e, list) else widths[l] * widths[l + 1]
                                                 for l, e in enumerate(edges_v)))
     if size > _MAX_COMPILED_SIZE:  # checked before anything of that size is built
-        raise _Failed(f"the compiled network has about {size} entries, which exceeds this checker's budget "
+        raise _Failed(f"the compiled network has about {_count(size)} entries, which exceeds this checker's budget "
                       f"({_MAX_COMPILED_SIZE}, MAX_COMPILED_SIZE); no claim is verified")
+    budget.spend(20 * size, "compiling the feed-forward network")
     edges = []
     for l, ev in enumerate(edges_v):
         n_in, n_out, where = widths[l], widths[l + 1], f"spec.edges[{l}]"
@@ -632,16 +1129,12 @@ def _compile_feedforward(spec: dict) -> dict:
         l = L + 1 - k  # forward weight layer held by paper factor k
         n_in, n_out = widths[l - 1], widths[l]
         first, last = k == 1, k == L  # M_1 is shared by the samples, M_L folds the inputs in
-        entries = [[p, b if first else s * n_out + b, s if last else s * n_in + a, _frac_str(xs[s][a]) if last else 1]
+        entries = [[p, b if first else s * n_out + b, s if last else s * n_in + a, xs[s][a] if last else 1]
                    for p, (a, b) in enumerate(edges[l - 1]) for s in range(n)
                    if (first or masks[s][l - 1][b]) and (not last or xs[s][a])]
         layers.append({"rows": n_out if first else n * n_out, "cols": n if last else n * n_in,
                        "params": len(edges[l - 1]), "entries": entries})
     return {"kind": "structured", "layers": layers}
-
-
-def _frac_str(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
 class _Conv:
@@ -651,6 +1144,8 @@ class _Conv:
 
     def __init__(self, spec: dict):
         _obj(spec, "spec", ("kind", "N", "root", "edges"), ("name", "description", "boundary"))
+        if "name" in spec:
+            _str(spec["name"], "spec.name", nonempty=False)
         self.N = _int(spec["N"], "spec.N", 1)
         if spec.get("boundary", "circular") != "circular":
             raise _Malformed("spec.boundary", "only 'circular' is defined")
@@ -661,7 +1156,7 @@ class _Conv:
         pairs: set = set()
         for j, e in enumerate(_list(spec["edges"], "spec.edges")):
             ew = f"spec.edges[{j}]"
-            _obj(e, ew, ("from", "to", "support"), ("name",))
+            _obj(e, ew, ("from", "to", "support"))
             u, v = _str(e["from"], f"{ew}.from"), _str(e["to"], f"{ew}.to")
             sup = _ints(e["support"], f"{ew}.support")
             if not sup or len(set(sup)) != len(sup) or max(sup) >= self.N:
@@ -723,22 +1218,29 @@ class _Conv:
         """The indicator of edge j's support (Algorithm 8.1)."""
         return {o: 1 for o in self.edges[j][2]}
 
-    def leaf_stream(self, kernel_of, work: _Work):
+    def leaf_stream(self, kernel_of, budget: _Budget):
         """Yield (leaf f, kernel of X^f): the sum over the paths from f to the root of the circular
         convolutions of the edge kernels (8.2), as a sparse {offset: value}. Dynamic programming
         from the root (K_root = delta_0, K_v = sum over edges v->w of T_e * K_w) level by level,
-        keeping two levels and yielding the leaves (all at distance K) instead of storing them."""
+        keeping two levels and yielding the leaves (all at distance K) instead of storing them.
+        A multiply-add costs 3 units (integers) or a Fraction's, by the sizes of the numbers."""
+        phase = "Algorithm 8.1 (the leaf kernels)"
         by_dist: dict = {}
         for v, d in self.dist.items():
             by_dist.setdefault(d, []).append(v)
         memo: dict = {self.root: {0: 1}}
         for d in range(1, self.K + 1):
             level: dict = {}
+            held = sum(len(x) for x in memo.values())
             for v in sorted(by_dist.get(d, [])):
                 acc: dict = {}
                 for j in self.out_edges[v]:
                     kw, kj = memo[self.edges[j][1]], kernel_of(j)
-                    work.spend(len(kj) * len(kw) + 1, "Algorithm 8.1 (the leaf kernels)")
+                    sizes = max(map(_bits, kj.values()), default=0) + max(map(_bits, kw.values()), default=0)
+                    exact = any(type(x) is not int for x in kj.values())
+                    budget.spend(len(kj) * len(kw) * (_fraction_units(sizes) if exact else _mul_units(sizes, 0)) + 1,
+                                 phase)
+                    budget.hold(held + min(self.N, len(acc) + len(kj) * len(kw)), phase)  # offsets mod N
                     for o, a in kj.items():
                         for s, b in kw.items():
                             t = (o + s) % self.N
@@ -748,11 +1250,12 @@ class _Conv:
                     yield v, kv
                 else:
                     level[v] = kv
+                    held += len(kv)
             memo = level
 
-    def leaf_kernels(self, kernel_of, work: _Work) -> dict:
+    def leaf_kernels(self, kernel_of, budget: _Budget) -> dict:
         """{leaf: kernel of X^f} -- see :meth:`leaf_stream`."""
-        return dict(self.leaf_stream(kernel_of, work))
+        return dict(self.leaf_stream(kernel_of, budget))
 
     def check_path(self, path: list[int]) -> None:
         """``path`` (edge indices, depth 1 first) is a leaf-root path (``_Failed`` if not)."""
@@ -780,10 +1283,10 @@ class _Scatter:
     mismatch: str | None
 
 
-def _algorithm_8_1(net: _Conv, work: _Work, given: dict | None) -> _Scatter:
+def _algorithm_8_1(net: _Conv, budget: _Budget, given: dict | None) -> _Scatter:
     """y_f = M_1(1)...M_K(1) delta_f for every leaf, streamed (Algorithm 8.1)."""
     classes, scattered, collision, mismatch = {}, True, None, None
-    for f, y in net.leaf_stream(net.indicator, work):
+    for f, y in net.leaf_stream(net.indicator, budget):
         classes[f] = len(y)
         scattered = scattered and all(c == 1 for c in y.values())
         top = max(y.values(), default=0)
@@ -794,141 +1297,20 @@ def _algorithm_8_1(net: _Conv, work: _Work, given: dict | None) -> _Scatter:
     return _Scatter(classes, scattered, collision, mismatch)
 
 
-# ============================================================================ exact algebra
-def _independent(vectors: list[dict], work: _Work | None = None, prime: int | None = None) -> bool:
-    """Linear independence of sparse vectors {coordinate: Fraction}: the checker's one
-    elimination routine (minors of A, kernel vectors, the flattening minor of a kernel tensor).
-
-    The identity-on-free-coordinates form (each vector alone non-zero at some coordinate) makes
-    independence evident; otherwise sparse exact elimination, each row update charged its length
-    to ``work``. With ``prime`` (a prime p dividing no denominator) it eliminates mod p:
-    independent mod p implies independent over Q (a rational dependency, cleared of denominators
-    and made primitive, stays one mod p).
-
-    >>> _independent([{0: Fraction(1), 1: Fraction(2)}, {0: Fraction(2), 1: Fraction(4)}])
-    False
-    >>> _independent([{0: Fraction(1), 1: Fraction(2)}, {0: Fraction(3), 1: Fraction(1)}], prime=5)
-    False
-    """
-    if prime is not None:
-        if any(x.denominator % prime == 0 for v in vectors for x in v.values()):
-            raise _Failed(f"an entry's denominator is divisible by the prime {prime}")
-        vectors = [{c: y for c, x in v.items() for y in [x.numerator * pow(x.denominator, -1, prime) % prime] if y}
-                   for v in vectors]
-    count: dict = {}
-    for v in vectors:
-        for c in v:
-            count[c] = count.get(c, 0) + 1
-    if all(any(count[c] == 1 for c in v) for v in vectors):
-        return True
-    reduce = (lambda x: x) if prime is None else (lambda x: x % prime)
-    inverse = (lambda x: 1 / x) if prime is None else (lambda x: pow(x, -1, prime))
-    basis: list[tuple] = []  # (pivot coordinate, reduced vector with 1 at the pivot)
-    for v in vectors:
-        w = dict(v)
-        for pc, b in basis:
-            f = w.get(pc)
-            if f:
-                if work is not None:
-                    work.spend(len(b), "the sparse elimination")
-                for c, x in b.items():
-                    y = reduce(w.get(c, 0) - f * x)
-                    if y:
-                        w[c] = y
-                    else:
-                        w.pop(c, None)
-        if not w:
-            return False
-        pc = min(w)
-        inv = inverse(w[pc])
-        basis.append((pc, {c: reduce(x * inv) for c, x in w.items()}))
-    return True
-
-
-def _nonsingular(columns: list[dict], rows: list, work: _Work | None = None) -> bool:
-    """Whether the square minor ``rows`` x (sparse ``columns``) is non-singular (its cost is its
-    non-zeros, not its square)."""
-    keep = set(rows)
-    if work is not None:
-        work.spend(sum(len(c) for c in columns), "the minor")
-    return _independent([{i: v for i, v in c.items() if i in keep and v != 0} for c in columns], work)
-
-
-def _segre_equal(h: list[list[Fraction]], g: list[list[Fraction]]) -> bool:
-    """P(h) == P(g) for the Segre embedding (4.1), without forming the tensors: P(h) = 0 iff
-    some h_k = 0; otherwise P(h) = P(g) iff h_k = lambda_k g_k with prod lambda_k = 1."""
-    h_zero, g_zero = any(not any(hk) for hk in h), any(not any(gk) for gk in g)
-    if h_zero or g_zero:
-        return h_zero and g_zero
-    prod = Fraction(1)
-    for hk, gk in zip(h, g):
-        j = next(i for i, x in enumerate(gk) if x)
-        lam = hk[j] / gk[j]
-        if any(a != lam * b for a, b in zip(hk, gk)):
-            return False
-        prod *= lam
-    return prod == 1
-
-
-def _charpoly(G: list) -> list:
-    """det(x I - G) of a square integer matrix, coefficients highest degree first, by Berkowitz's
-    division-free algorithm (exact in integers, O(n^4)): step k multiplies the polynomial of the
-    leading k x k block by the Toeplitz matrix of 1, -a_kk and -R A^j C (R, C the new row and
-    column left of / above the diagonal).
-
-    >>> _charpoly([[2, 1], [1, 2]])  # (x - 1)(x - 3)
-    [1, -4, 3]
-    """
-    if not G:
-        return [1]
-    poly = [1, -G[0][0]]
-    for k in range(1, len(G)):
-        row, v = G[k][:k], [G[i][k] for i in range(k)]
-        toeplitz = [1, -G[k][k]]
-        for j in range(k):
-            toeplitz.append(-sum(a * b for a, b in zip(row, v)))
-            if j < k - 1:
-                v = [sum(a * b for a, b in zip(G[i][:k], v)) for i in range(k)]
-        poly = [sum(toeplitz[i - j] * poly[j] for j in range(min(i, k) + 1)) for i in range(k + 2)]
-    return poly
-
-
-def _roots_above(q: list, c: Fraction) -> tuple:
-    """(m, v) for an integer polynomial q (highest degree first) with only real roots: m = the
-    multiplicity of the root c, v = the number of roots > c (with multiplicity).
-
-    With c = a/b and r = deg q, Q(y) = b^r q((y + a)/b) has integer coefficients with the signs
-    of those of q(x + c); Descartes' rule of signs counts the positive roots of Q / y^m exactly
-    because every root is real.
-
-    >>> _roots_above([1, -5, 6], Fraction(2)), _roots_above([1, -5, 6], Fraction(5, 2))  # (x-2)(x-3)
-    ((1, 1), (0, 1))
-    """
-    r = len(q) - 1
-    a, b = c.numerator, c.denominator
-    p = [coef * b ** (r - j) for j, coef in enumerate(reversed(q))]  # lowest degree first
-    for i in range(r):  # Taylor shift y -> y + a (Horner)
-        for j in range(r - 1, i - 1, -1):
-            p[j] += a * p[j + 1]
-    m = next((j for j, x in enumerate(p) if x != 0), len(p))
-    signs = [x > 0 for x in p[m:] if x != 0]
-    return m, sum(1 for s, t in zip(signs, signs[1:]) if s != t)
-
-
 # ============================================================================ stage 4: the rules
 @dataclass
 class _Context:
-    """What the claims of one check share: the work budget, the claims verified so far (a
+    """What the claims of one check share: the one budget, the claims verified so far (a
     ``from_claim`` witness rests on one of them) and the last Algorithm 8.1 pass."""
 
-    work: _Work
+    budget: _Budget
     verified: dict = field(default_factory=dict)
     scatter: _Scatter | None = None
 
     def algorithm_8_1(self, net: _Conv, given: dict | None = None) -> _Scatter:
         """The last pass, or a new one when there is none or outputs are to be compared."""
         if given is not None or self.scatter is None:
-            self.scatter = _algorithm_8_1(net, self.work, given)
+            self.scatter = _algorithm_8_1(net, self.budget, given)
         return self.scatter
 
     def rests_on(self, claim: dict, expected: str, status: str) -> dict:
@@ -944,10 +1326,11 @@ class _Context:
 
 
 def _rank_witness_structured(claim: dict, net: _Structured) -> tuple:
-    """(r, minor rows, minor columns, kernel side, kernel vectors) of a structured rank witness."""
+    """(r, minor rows, minor columns, the minor's prime or None, kernel side, kernel vectors) of a
+    structured rank witness."""
     w = _obj(claim["witness"], "witness", ("minor", "kernel"))
     r = _int(claim.get("value"), "value", 0)
-    minor = _obj(w["minor"], "witness.minor", ("rows", "cols"))
+    minor = _obj(w["minor"], "witness.minor", ("rows", "cols"), ("prime",))
     rows = _ints(minor["rows"], "witness.minor.rows")
     cols = [_index_tuple(x, "witness.minor.cols", net.params) for x in _list(minor["cols"], "witness.minor.cols")]
     kern = _obj(w["kernel"], "witness.kernel", ("side", "vectors"))
@@ -962,54 +1345,64 @@ def _rank_witness_structured(claim: dict, net: _Structured) -> tuple:
                 raise _Malformed(vw, "expected entries [coordinate, rational]")
             key = _int(e[0], vw, 0) if side == "left" else _index_tuple(e[0], vw, net.params)
             if key in v:
-                raise _Malformed(vw, f"coordinate {e[0]!r} listed twice")
+                raise _Malformed(vw, f"coordinate {e[0]!r:.60} listed twice")
             v[key] = _rational(e[1], vw)
         vectors.append({c: x for c, x in v.items() if x != 0})
-    return r, rows, cols, side, vectors
+    return r, rows, cols, _witness_prime(minor, "witness.minor"), side, vectors
+
+
+def _integral(v: dict, budget: _Budget, phase: str) -> dict:
+    """A rational vector scaled to integers (by the lcm of its denominators)."""
+    L = _lcm({x.denominator for x in v.values()}, budget, phase)
+    budget.spend(len(v) * _mul_units(max(map(_bits, v.values()), default=0), L.bit_length()), phase)
+    return {c: x.numerator * (L // x.denominator) for c, x in v.items()}
 
 
 def _rank_by_minor_and_kernel(claim: dict, net: _Structured, ctx: _Context) -> dict:
     """rank A = r: an r x r non-singular minor (>=) and enough independent kernel vectors (<=)."""
-    r, rows, cols, side, vectors = _rank_witness_structured(claim, net)
-    n_rows = net.m * net.n
+    r, rows, cols, prime, side, vectors = _rank_witness_structured(claim, net)
+    budget, n_rows = ctx.budget, net.m * net.n
     if len(rows) != r or len(cols) != r:
         raise _Failed(f"the minor has {len(rows)} rows but the claimed rank is {r}" if len(rows) != r
                       else f"the minor has {len(cols)} columns but the claimed rank is {r}")
     if len(set(rows)) != r or len(set(cols)) != r:
         raise _Failed("the minor repeats a row or a column")
     if any(x >= n_rows for x in rows):
-        raise _Failed(f"a minor row is out of range 0..{n_rows - 1}")
-    if r and not _nonsingular([net.column(t, ctx.work) for t in cols], rows, ctx.work):
-        raise _Failed("the minor named by the witness is singular")
+        raise _Failed(f"a minor row is out of range 0..{_count(n_rows - 1)}")
+    _check_minor([net.column(t, budget) for t in cols], rows, prime, n_rows, budget, "the minor named by the witness")
     if any(not v for v in vectors):
         raise _Failed("a kernel vector is zero")
-    if not _independent(vectors, ctx.work):
+    if not _show_independent([(v, 1) for v in vectors], budget):
         raise _Failed("the kernel vectors are linearly dependent")
-    if side == "left":  # y^T A = 0 on every non-zero column
+    if side == "left":  # y^T A = 0 on every non-zero column (a column's scaling changes nothing)
         if any(x >= n_rows for v in vectors for x in v):
             raise _Failed("a left-kernel coordinate is out of range")
         if n_rows - len(vectors) != r:
-            raise _Failed(f"{len(vectors)} left-kernel vectors give rank <= {n_rows - len(vectors)}, not {r}")
+            raise _Failed(f"{len(vectors)} left-kernel vectors give rank <= {_count(n_rows - len(vectors))}, not {r}")
+        phase = "testing the left-kernel vectors"
+        ys = [_integral(y, budget, phase) for y in vectors]
+        ybits = max((abs(x).bit_length() for y in ys for x in y.values()), default=0)
         n_nonzero = 0
-        for idx, col in net.nonzero_columns(ctx.work):
+        for idx, col, _, bits, exact in net.nonzero_columns(budget):
             n_nonzero += 1
-            ctx.work.spend(len(vectors) * len(col), "testing the left-kernel vectors")
-            for j, y in enumerate(vectors):
-                if sum((y[i] * v for i, v in col.items() if i in y), Fraction(0)) != 0:
+            budget.spend(len(ys) * len(col) * _op_units(ybits, bits, exact), phase)
+            for j, y in enumerate(ys):
+                if sum(y[i] * v for i, v in col.items() if i in y) != 0:
                     raise _Failed(f"left-kernel vector {j} is not orthogonal to column {list(idx)} of A")
     else:  # A v = 0, v on the non-zero columns (the zero columns are in the kernel anyway)
-        nonzero = {idx for idx, _ in net.nonzero_columns(ctx.work)}
-        n_nonzero = len(nonzero)
+        phase, cache, held = "testing the right-kernel vectors", {}, 0
         for j, v in enumerate(vectors):
-            outside = [t for t in v if t not in nonzero]
-            if outside:
-                raise _Failed(f"kernel vector {j} uses the zero column {list(outside[0])} of A")
-            image: dict = {}
+            terms = []
             for t, x in v.items():
-                for i, a in net.column(t, ctx.work).items():
-                    image[i] = image.get(i, Fraction(0)) + a * x
-            if any(image.values()):
+                column = cache.get(t) or net.column(t, budget)
+                if not column[0]:
+                    raise _Failed(f"kernel vector {j} uses the zero column {list(t)} of A")
+                if t not in cache and held + len(column[0]) <= MAX_HELD // 4:  # columns used again are kept
+                    cache[t], held = column, held + len(column[0])
+                terms.append((x, column))
+            if _over_one_denominator(terms, budget, phase)[0]:
                 raise _Failed(f"kernel vector {j}: A v != 0")
+        n_nonzero = sum(1 for _ in net.nonzero_columns(budget))
         if n_nonzero - len(vectors) != r:
             raise _Failed(f"{n_nonzero} non-zero columns minus {len(vectors)} kernel vectors is not {r}")
     return {"n_rows": n_rows, "n_cols": net.n_cols, "n_nonzero": n_nonzero, "rank": r}
@@ -1065,21 +1458,21 @@ def _identifiable_by_full_rank(claim: dict, net: _Structured, ctx: _Context) -> 
     """Proposition 6.3 with Ker A = {0}: the verified lifting rank is S_1...S_K."""
     rank = ctx.rests_on(claim, "lifting-rank", "proved")["value"]
     if rank != net.n_cols:
-        raise _Failed(f"Ker A = {{0}} needs rank A = S_1...S_K = {net.n_cols}, the lifting rank is {rank}")
-    return {"model": bool(net.model), "n_cols": net.n_cols}
+        raise _Failed(f"Ker A = {{0}} needs rank A = S_1...S_K = {_count(net.n_cols)}, the lifting rank is {rank}")
+    return {"model": net.model.present, "n_cols": net.n_cols}
 
 
-def _span_groups(raw, where: str, net: _Structured, work: _Work) -> tuple[list, list]:
+def _span_groups(raw, where: str, net: _Structured, budget: _Budget) -> tuple[list, list]:
     """A basis of the model span: disjoint groups of index tuples, each inside one orbit of the
     tie symmetries, covering every coordinate of span(U_L P(M^L)); returns the groups and the
-    columns of A B (column j = the sum of A's columns over group j)."""
+    columns of A B (column j = the sum of A's columns over group j, as (integers, denominator))."""
     groups = []
     for j, grp in enumerate(_list(raw, where)):
         grp = [_index_tuple(t, f"{where}[{j}]", net.params) for t in _list(grp, f"{where}[{j}]")]
         if not grp:
             raise _Malformed(f"{where}[{j}]", "empty group")
         groups.append(grp)
-    span, tied = _model_box_union(net.model, net.params)
+    span, tied = _model_box_union(net.model, net.params, budget)
 
     def orbit_key(t):
         t = list(t)
@@ -1097,21 +1490,22 @@ def _span_groups(raw, where: str, net: _Structured, work: _Work) -> tuple[list, 
             raise _Failed(f"group {j} mixes index tuples of different tie orbits")
     if span - seen:
         raise _Failed(f"the groups miss the model coordinate {list(min(span - seen))}")
-    columns = []
-    for grp in groups:
-        acc: dict = {}
-        for t in grp:
-            for r, v in net.column(t, work).items():
-                acc[r] = acc.get(r, Fraction(0)) + v
-        columns.append({r: v for r, v in acc.items() if v != 0})
+    columns = [_over_one_denominator([(1, net.column(t, budget)) for t in grp], budget, "the columns of A B")
+               for grp in groups]
     return groups, columns
 
 
-def _check_minor(columns: list, rows: list, net: _Structured, work: _Work) -> None:
-    if len(rows) != len(columns) or len(set(rows)) != len(rows) or any(r >= net.m * net.n for r in rows):
+def _check_minor(columns: list, rows: list, prime: int | None, n_rows: int, budget: _Budget, what: str) -> None:
+    """The square minor ``rows`` x ``columns`` (each (integers, denominator); rows < ``n_rows``) is
+    non-singular: modulo the witness's ``prime``, else see :func:`_show_independent` (its cost is
+    its non-zeros, not its square). ``_Failed`` naming ``what`` if not shown."""
+    if len(rows) != len(columns) or len(set(rows)) != len(rows) or any(r >= n_rows for r in rows):
         raise _Failed(f"the minor needs {len(columns)} distinct rows in range")
-    if columns and not _nonsingular(columns, rows, work):
-        raise _Failed("the minor of A on the model span is singular")
+    keep = set(rows)
+    budget.spend(sum(len(c) for c, _ in columns), "the minor")
+    minor = [({i: x for i, x in c.items() if i in keep}, d) for c, d in columns]
+    if columns and not _show_independent(minor, budget, prime):
+        raise _Failed(f"{what} is singular" + (f" modulo the witness's prime {_count(prime)}" if prime else ""))
 
 
 def _identifiable_on_model_span(claim: dict, net: _Structured, ctx: _Context) -> dict:
@@ -1119,10 +1513,12 @@ def _identifiable_on_model_span(claim: dict, net: _Structured, ctx: _Context) ->
     groups' 0/1 vectors span it (every P(h) is constant on tie orbits) and a square minor of A
     times that basis is non-singular."""
     ms = _obj(_obj(claim["witness"], "witness", ("model_span",))["model_span"], "witness.model_span",
-              ("groups", "minor_rows"))
-    groups, columns = _span_groups(ms["groups"], "witness.model_span.groups", net, ctx.work)
-    _check_minor(columns, _ints(ms["minor_rows"], "witness.model_span.minor_rows"), net, ctx.work)
-    return {"model": bool(net.model), "n_cols": net.n_cols, "n_groups": len(groups)}
+              ("groups", "minor_rows"), ("prime",))
+    prime = _witness_prime(ms, "witness.model_span")
+    groups, columns = _span_groups(ms["groups"], "witness.model_span.groups", net, ctx.budget)
+    _check_minor(columns, _ints(ms["minor_rows"], "witness.model_span.minor_rows"), prime, net.m * net.n, ctx.budget,
+                 "the minor of A on the model span")
+    return {"model": net.model.present, "n_cols": net.n_cols, "n_groups": len(groups)}
 
 
 def _identifiable_by_kernel_line(claim: dict, net: _Structured, ctx: _Context) -> dict:
@@ -1131,14 +1527,15 @@ def _identifiable_by_kernel_line(claim: dict, net: _Structured, ctx: _Context) -
     it exact; a non-singular 3 x 3 minor of T's flattening at one layer gives it rank >= 3, while
     every P(h) - P(g) has flattening rank <= 2."""
     kl = _obj(_obj(claim["witness"], "witness", ("kernel_line",))["kernel_line"], "witness.kernel_line",
-              ("groups", "minor_rows", "minor_groups", "kernel", "flattening_layer", "flattening_minor"))
-    groups, columns = _span_groups(kl["groups"], "witness.kernel_line.groups", net, ctx.work)
+              ("groups", "minor_rows", "minor_groups", "kernel", "flattening_layer", "flattening_minor"), ("prime",))
+    prime = _witness_prime(kl, "witness.kernel_line")
+    groups, columns = _span_groups(kl["groups"], "witness.kernel_line.groups", net, ctx.budget)
     g = len(groups)
     rows = _ints(kl["minor_rows"], "witness.kernel_line.minor_rows")
     chosen = _ints(kl["minor_groups"], "witness.kernel_line.minor_groups")
     if len(chosen) != g - 1 or len(set(chosen)) != len(chosen) or any(j >= g for j in chosen):
         raise _Failed(f"the minor must use {g - 1} distinct groups")
-    _check_minor([columns[j] for j in chosen], rows, net, ctx.work)
+    _check_minor([columns[j] for j in chosen], rows, prime, net.m * net.n, ctx.budget, "the minor of A on the model span")
     c: dict = {}
     for e in _list(kl["kernel"], "witness.kernel_line.kernel"):
         if not isinstance(e, list) or len(e) != 2:
@@ -1150,11 +1547,7 @@ def _identifiable_by_kernel_line(claim: dict, net: _Structured, ctx: _Context) -
     c = {j: x for j, x in c.items() if x != 0}
     if not c:
         raise _Failed("the kernel vector is zero")
-    image: dict = {}
-    for j, x in c.items():
-        for r, v in columns[j].items():
-            image[r] = image.get(r, Fraction(0)) + v * x
-    if any(image.values()):
+    if _over_one_denominator([(x, columns[j]) for j, x in c.items()], ctx.budget, "testing the kernel vector")[0]:
         raise _Failed("A B c != 0: the kernel vector is not in the kernel")
     T = {t: x for j, x in c.items() for t in groups[j]}
     k = _int(kl["flattening_layer"], "witness.kernel_line.flattening_layer", 0)
@@ -1167,23 +1560,23 @@ def _identifiable_by_kernel_line(claim: dict, net: _Structured, ctx: _Context) -
               for t in _list(fm["cols"], "witness.kernel_line.flattening_minor.cols")]
     if len(f_rows) != 3 or len(f_cols) != 3 or len(set(f_rows)) != 3 or len(set(f_cols)) != 3:
         raise _Failed("the flattening minor must be 3 x 3 with distinct rows and columns")
-    minor = [{i: x for i in f_rows for x in [T.get(col[:k] + (i,) + col[k:], 0)] if x} for col in f_cols]
-    if not _independent(minor):
+    minor = [({i: x for i in f_rows for x in [T.get(col[:k] + (i,) + col[k:], 0)] if x}, 1) for col in f_cols]
+    if not _show_independent(minor, ctx.budget):
         raise _Failed("the flattening minor of the kernel tensor is singular")
-    return {"model": bool(net.model), "n_cols": net.n_cols, "layer": k + 1}
+    return {"model": net.model.present, "n_cols": net.n_cols, "layer": k + 1}
 
 
 def _not_identifiable_structured(claim: dict, net: _Structured, ctx: _Context) -> dict:
     """Definition 6.1: h, g in the model with equal products and P(h) != P(g)."""
     w = _obj(claim["witness"], "witness", ("h", "g"))
     h, g = _params(w["h"], "witness.h", net.params), _params(w["g"], "witness.g", net.params)
-    _check_in_model(net.model, h, "h")
-    _check_in_model(net.model, g, "g")
-    if net.evaluate(h, ctx.work) != net.evaluate(g, ctx.work):
+    _check_in_model(net.model, h, "h", ctx.budget)
+    _check_in_model(net.model, g, "g", ctx.budget)
+    if not _same_matrix(net.evaluate(h, ctx.budget), net.evaluate(g, ctx.budget), ctx.budget):
         raise _Failed("M_1(h_1)...M_K(h_K) != M_1(g_1)...M_K(g_K): the witness networks act differently")
-    if _segre_equal(h, g):
+    if _segre_equal(h, g, ctx.budget):
         raise _Failed("P(h) = P(g): the witness parameters are equivalent")
-    return {"model": bool(net.model), "n_cols": net.n_cols}
+    return {"model": net.model.present, "n_cols": net.n_cols}
 
 
 def _identifiable_by_scattering(claim: dict, net: _Conv, ctx: _Context) -> dict:
@@ -1200,11 +1593,11 @@ def _not_identifiable_conv(claim: dict, net: _Conv, ctx: _Context) -> dict:
     if any(j >= len(net.edges) for j in path):
         raise _Malformed("witness.path", "edge index out of range")
     net.check_path(path)
-    if net.leaf_kernels(lambda j: net.kernel(h, j), ctx.work) != net.leaf_kernels(lambda j: net.kernel(g, j), ctx.work):
+    if net.leaf_kernels(lambda j: net.kernel(h, j), ctx.budget) != net.leaf_kernels(lambda j: net.kernel(g, j), ctx.budget):
         raise _Failed("the networks of h and g act differently (some leaf kernel differs)")
     on_path = [[[p[net.slot[j][0]][net.slot[j][1] + i] for i in range(len(net.edges[j][2]))] for j in path]
                for p in (h, g)]
-    if _segre_equal(*on_path):
+    if _segre_equal(*on_path, ctx.budget):
         raise _Failed("P(h^p) = P(g^p) on the witness path: it does not separate {h} from {g}")
     return {"path": [net.edges[path[-1]][0]] + [net.edges[j][1] for j in reversed(path)],
             "all_kernels_nonzero": all(net.kernel(p, j) for p in (h, g) for j in range(len(net.edges)))}
@@ -1216,17 +1609,23 @@ def _not_stable(claim: dict, net, ctx: _Context) -> dict:
     return {}
 
 
-def _gram(net: _Structured, scale: int, work: _Work) -> list:
+def _gram(net: _Structured, scale: int, budget: _Budget) -> list:
     """The integer Gram matrix B^T B of B = scale * A over the non-zero columns (its non-zero
     eigenvalues are scale^2 sigma_i^2)."""
-    cols = []
-    for idx, col in net.nonzero_columns(work):
-        scaled = {r: v * scale for r, v in col.items()}
-        if any(x.denominator != 1 for x in scaled.values()):
-            raise _Failed(f"scale {scale} does not make column {list(idx)} of A integral")
-        cols.append({r: x.numerator for r, x in scaled.items()})
+    phase, cols = "the Gram matrix", []
+    for idx, col, d, bits, exact in net.nonzero_columns(budget):
+        budget.spend(len(col) * (_op_units(scale.bit_length(), bits, exact) + _op_units(scale.bit_length() + bits,
+                                                                                         d.bit_length(), exact)), phase)
+        scaled = {}
+        for r, x in col.items():
+            scaled[r], rest = divmod(scale * x, d)
+            if rest:
+                raise _Failed(f"scale {_count(scale)} does not make column {list(idx)} of A integral")
+        cols.append(scaled)
         if len(cols) > _MAX_GRAM_SIDE:
             raise _Failed(f"the Gram matrix side exceeds this checker's budget of {_MAX_GRAM_SIDE}")
+    bits = max((abs(x).bit_length() for c in cols for x in c.values()), default=0)
+    budget.spend(len(cols) * sum(len(u) for u in cols) * _mul_units(bits, bits), phase)
     return [[sum(x * v.get(i, 0) for i, x in u.items()) for v in cols] for u in cols]
 
 
@@ -1274,20 +1673,21 @@ def _stable_by_sigma_min(claim: dict, net: _Structured, ctx: _Context) -> dict:
     for x, end in zip(approx, (lo, hi)):
         if abs(x - math.sqrt(end)) > 1e-9 * math.sqrt(end):
             raise _Failed(f"sigma_min_approx {x} is not sqrt({end}) = {math.sqrt(end)}")
-    G = _gram(net, scale, ctx.work)
-    n, chi = len(G), _charpoly(G)
+    G = _gram(net, scale, ctx.budget)
+    n, chi = len(G), _charpoly(G, ctx.budget)
     if hint != chi:
         raise _Failed(f"the witness's characteristic polynomial differs from det(x I - G) of the {n} x {n} "
-                      f"Gram matrix AtA of {scale} A")
+                      f"Gram matrix AtA of {_count(scale)} A")
     nullity = next(j for j, c in enumerate(reversed(chi)) if c != 0)
     if nullity != n - r:
         raise _Failed(f"the Gram matrix has the eigenvalue 0 with multiplicity {nullity}, not n - rank A = {n - r}")
     q = chi[: n - nullity + 1]  # chi / x^(n - r): the roots scale^2 sigma_i^2
-    m, above = _roots_above(q, lo * scale * scale)
+    ctx.budget.spend(2 * _fraction_units(_bits(lo) + _bits(hi) + 2 * scale.bit_length()), "scaling the bounds")
+    m, above = _roots_above(q, lo * scale * scale, ctx.budget)
     if m + above != r:
         raise _Failed(f"{r - m - above} non-zero eigenvalue(s) of the Gram matrix lie below scale^2 lo: "
                       f"sigma_min^2 < lo = {lo}")
-    if _roots_above(q, hi * scale * scale)[1] == r:
+    if _roots_above(q, hi * scale * scale, ctx.budget)[1] == r:
         raise _Failed(f"every non-zero eigenvalue of the Gram matrix exceeds scale^2 hi: sigma_min^2 > hi = {hi}")
     return {"lo": lo, "hi": hi, "u": u}
 
@@ -1307,7 +1707,7 @@ def _stable_by_theorem_8_4(claim: dict, net: _Conv, ctx: _Context) -> dict:
     if one_path:
         if value["proposition_8_3"] != {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}:
             raise _Malformed("value.proposition_8_3", 'expected {"gamma": "1", "rho": "inf", "sigma_min": "sqrt(N)"}')
-        n_paths = sum(y.get(0, 0) for _, y in net.leaf_stream(lambda j: {0: 1}, ctx.work))
+        n_paths = sum(y.get(0, 0) for _, y in net.leaf_stream(lambda j: {0: 1}, ctx.budget))
         if n_paths != 1:
             raise _Failed(f"Proposition 8.3 needs exactly one leaf-root path, the network has {n_paths}")
     return {"K": net.K, "S_prime": s_prime, "N": net.N, "one_path": one_path}
@@ -1420,7 +1820,8 @@ def canonical_claim_text(kind: str, claim_id: str, status: str, witness_kind: st
     'The lifting operator A has rank 3: the number of distinct (leaf, offset-sum) classes of valid paths.'
     """
     rule = _RULES[(kind, claim_id, status, witness_kind)]
-    v, relies_on = dict(values), rule.relies_on
+    relies_on = rule.relies_on  # integers as _count writes them: never thousands of decimal digits
+    v = {k: _count(x) if isinstance(x, int) and not isinstance(x, bool) else x for k, x in values.items()}
     if "model" in v:
         v["model"] = "the model of the spec" if v["model"] else "the full model R^{S_1} x ... x R^{S_K}"
     if "lo" in v:
@@ -1439,6 +1840,10 @@ def canonical_claim_text(kind: str, claim_id: str, status: str, witness_kind: st
                          f"sigma_min(A) = sqrt({v['N']})." if one else "")
         relies_on = relies_on + (("Proposition 8.3",) if one else ())
     return rule.statement.format(**v), list(rule.assumptions), list(relies_on)
+
+
+def _frac_str(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
 _RANK_WITNESS = {"structured": _rank_witness_structured, "conv": _rank_witness_conv}
@@ -1485,28 +1890,37 @@ def _compare_words(claim: dict, key: tuple, words: tuple) -> None:
 
 
 # ============================================================================ the pipeline
-def check_certificate(text) -> CheckReport:
-    """Check a certificate given as JSON text/bytes (or an already-parsed dict).
+def check_certificate(text, progress=None) -> CheckReport:
+    """Check a certificate given as JSON text/bytes (or an already-parsed dict); ``progress``: a
+    text stream (a terminal) to draw the progress line on, or None.
 
     Never raises on bad input: an unexpected exception inside the checker (a shape of input no
     reader anticipated) is reported as malformed (exit 2), never as a traceback or as verified.
     """
     try:
-        return _check(text)
+        return _check(text) if progress is None else _check(text, progress)
     except RecursionError:
         return CheckReport(2, "malformed: nested too deeply", ["nested too deeply"])
     except Exception as exc:  # noqa: BLE001 -- the catch-all is the point: exit 2, not a crash
         line = f"internal error while checking: {type(exc).__name__}: {str(exc)[:200]}"
         return CheckReport(2, f"malformed: {line}", [line])
+    finally:
+        if progress is not None:
+            _Progress(progress).clear()
 
 
-def _check(text) -> CheckReport:
-    """read -> hash -> spec -> each claim (see the module docstring)."""
+def _check(text, progress=None) -> CheckReport:
+    """read -> hash -> spec -> each claim (see the module docstring), under one budget."""
+    budget = _Budget(progress=_Progress(progress) if progress is not None else None)
     try:
+        if not isinstance(text, dict):
+            budget.spend(len(text), "reading the certificate")  # ~ what parsing it costs
         doc = text if isinstance(text, dict) else _read_json(text)
         _read_document(doc)
     except _Malformed as exc:
         return CheckReport(2, f"malformed: {exc}", [str(exc)])
+    except _Failed as exc:
+        return CheckReport(1, f"FAILED: {exc}", [f"read: {exc}"])
     claims, spec, report = doc["claims"], doc["network"]["spec"], CheckReport(0, "")
     try:
         digest = spec_sha256(spec)
@@ -1518,12 +1932,14 @@ def _check(text) -> CheckReport:
     net = None
     if not report.failures and any(c["status"] in _RECHECKED for c in claims):  # the spec, when needed
         try:
-            net = _read_network(spec)
+            if budget.progress is not None:
+                budget.progress.claim = "spec"
+            net = _read_network(spec, budget)
         except _Malformed as exc:
             return CheckReport(2, f"malformed: {exc}", [str(exc)])
         except _Failed as exc:  # over the checker's budget: nothing can be verified
             report.failures.append(f"spec: {exc}")
-    ctx = _Context(_Work(MAX_WORK))
+    ctx = _Context(budget)
     for claim in claims:
         cid, status = claim["id"], claim["status"]
         if status not in _RECHECKED:
@@ -1532,6 +1948,8 @@ def _check(text) -> CheckReport:
         report.claims[cid] = "failed"
         if net is None:
             continue
+        if budget.progress is not None:
+            budget.progress.claim = cid
         try:
             _compare_words(claim, *_verify(claim, net, ctx))  # "verified" covers the words too
             ctx.verified[cid], report.claims[cid] = claim, "verified"
@@ -1540,7 +1958,7 @@ def _check(text) -> CheckReport:
         except _Failed as exc:
             report.failures.append(f"{cid}: {exc}")
         except (ValueError, ZeroDivisionError, RecursionError, MemoryError, OverflowError) as exc:
-            report.failures.append(f"{cid}: could not be checked ({type(exc).__name__}: {exc})")
+            report.failures.append(f"{cid}: could not be checked ({type(exc).__name__}: {str(exc)[:200]})")
     n_checked = sum(1 for v in report.claims.values() if v in ("verified", "failed"))
     n_verified = sum(1 for v in report.claims.values() if v == "verified")
     if report.failures:
@@ -1553,32 +1971,47 @@ def _check(text) -> CheckReport:
     return report
 
 
-def check_file(path) -> CheckReport:
-    """Read and check a certificate file (an unreadable file gives exit code 2)."""
+def check_file(path, progress=None) -> CheckReport:
+    """Read and check a certificate file (an unreadable file gives exit code 2; one larger than
+    _MAX_BYTES, exit 1: over this checker's budget)."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = fh.read(_MAX_BYTES + 1)
     except OSError as exc:
         return CheckReport(2, f"malformed: cannot read {path}: {exc.strerror or exc}")
-    return check_certificate(data)
+    if len(data) > _MAX_BYTES:
+        line = f"read: the file exceeds this checker's work budget ({_MAX_BYTES} bytes); nothing is verified"
+        return CheckReport(1, "FAILED: 1 problem(s); the certificate was not read", [line])
+    return check_certificate(data, progress)
+
+
+def _write(stream, text: str) -> None:
+    """Write any string: what the stream's encoding cannot hold (a lone surrogate of a hostile
+    claim id, say) is written as a backslash escape instead of raising."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    stream.flush()
 
 
 def main(argv=None) -> int:
-    """``python certificates/checker.py CERT``: the verdict on stdout, diagnostics on stderr."""
+    """``python certificates/checker.py CERT``: the verdict on stdout, diagnostics on stderr (and a
+    progress line there while checking, when stderr is a terminal). Every path ends in one
+    verdict line and exit status 0, 1 or 2."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
-        print("usage: checker.py CERTIFICATE.json", file=sys.stderr)
+        _write(sys.stderr, "usage: checker.py CERTIFICATE.json\n")
+        _write(sys.stdout, "malformed: no certificate given\n")
         return 2
     try:
-        report = check_file(argv[0])
+        report = check_file(argv[0], sys.stderr if sys.stderr.isatty() else None)
     except Exception as exc:  # noqa: BLE001 -- check_certificate already catches; belt and braces
-        report = CheckReport(2, f"malformed: internal error while checking: {type(exc).__name__}: {exc}")
+        report = CheckReport(2, f"malformed: internal error while checking: {type(exc).__name__}: {str(exc)[:200]}")
     for line in report.failures:
-        print(line, file=sys.stderr)
+        _write(sys.stderr, line + "\n")
     for cid, state in report.claims.items():
         if state.startswith("not re-checked"):
-            print(f"{cid}: {state}", file=sys.stderr)
-    print(report.verdict)
+            _write(sys.stderr, f"{cid}: {state}\n")
+    _write(sys.stdout, report.verdict + "\n")
     return report.exit_code
 
 

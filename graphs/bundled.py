@@ -7,7 +7,6 @@ Every command that lists, certifies or regenerates the examples asks :func:`exam
 """
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
 

@@ -147,7 +147,7 @@ def parse_feedforward_spec(spec: Mapping) -> FeedforwardNetwork:
                 if not isinstance(mk, list) or len(mk) != widths[l]:
                     raise SpecError(where, f"expected {widths[l]} values 0/1 (hidden layer {l} has {widths[l]} units)")
                 for u, bit in enumerate(mk):
-                    if isinstance(bit, bool) or bit not in (0, 1):
+                    if isinstance(bit, bool) or not isinstance(bit, int) or bit not in (0, 1):
                         raise SpecError(f"{where}[{u}]", f"expected 0 or 1, got {bit!r}")
                 per.append(tuple(mk))
             masks_l.append(tuple(per))

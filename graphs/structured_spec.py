@@ -220,6 +220,8 @@ def parse_model_spec(spec_model: Any, net: MultilinearMap, *, field: str = "mode
     unknown = set(spec_model) - MODEL_FIELDS
     if unknown:
         raise SpecError(field, f"unknown field(s) {sorted(unknown)}; expected 'supports' and/or 'tie'")
+    if not isinstance(spec_model.get("description", ""), str):
+        raise SpecError(f"{field}.description", f"expected a string, got {spec_model['description']!r:.60}")
     K = net.K
     counts = tuple(net.param_counts)
 
@@ -233,11 +235,12 @@ def parse_model_spec(spec_model: Any, net: MultilinearMap, *, field: str = "mode
     alternatives = [_layer_supports(v, f"{field}.supports[{k}]", counts[k], max_pieces) for k, v in enumerate(sup_list)]
     classes = _tie_classes(spec_model.get("tie", []), f"{field}.tie", counts)
 
-    # Tied layers choose one support together: they must agree (null = "whatever the others say").
+    # Tied layers choose one support together: they must agree (null = "whatever the others say"),
+    # as sets of supports -- the checker (certificates/checker.py) reads the spec the same way.
     for cls in classes:
         given = [k for k in cls if sup_list[k] is not None and sup_list[k] != "full"]
         for k in given[1:]:
-            if alternatives[k] != alternatives[given[0]]:
+            if set(alternatives[k]) != set(alternatives[given[0]]):
                 raise SpecError(f"{field}.supports[{k}]", f"layer {k + 1} is tied to layer {given[0] + 1} but has "
                                                           "different supports")
         if given:

@@ -23,7 +23,7 @@ def canonicalize(doc):
     from certificates import checker
 
     try:
-        net = checker._read_network(doc["network"]["spec"])
+        net = checker._read_network(doc["network"]["spec"], checker._Budget())
     except (checker._Malformed, checker._Failed):
         return doc
     for claim in doc["claims"]:
@@ -52,14 +52,14 @@ def _stated_values(claim, net) -> dict:
 
     from certificates import checker
 
-    work = checker._Work(checker.MAX_WORK)
+    budget = checker._Budget()
     cid, status, w, value = claim["id"], claim["status"], claim["witness"], claim.get("value")
     if net.kind == "structured":
         if cid == "lifting-rank":
             return {"n_rows": net.m * net.n, "n_cols": net.n_cols, "rank": value,
-                    "n_nonzero": sum(1 for _ in net.nonzero_columns(work))}
+                    "n_nonzero": sum(1 for _ in net.nonzero_columns(budget))}
         if cid == "identifiable":
-            return {"model": bool(net.model), "n_cols": net.n_cols,
+            return {"model": net.model.present, "n_cols": net.n_cols,
                     "n_groups": len(w.get("model_span", {}).get("groups", [])),
                     "layer": w.get("kernel_line", {}).get("flattening_layer", 0) + 1}
         if cid == "stable" and status == "proved":
@@ -70,7 +70,7 @@ def _stated_values(claim, net) -> dict:
     if cid == "lifting-rank":
         return {"rank": value}
     if cid == "scattered":
-        return dict(zip(("leaf", "offset", "count"), checker._algorithm_8_1(net, work, None).collision or ()))
+        return dict(zip(("leaf", "offset", "count"), checker._algorithm_8_1(net, budget, None).collision or ()))
     if cid == "identifiable" and status == "refuted":
         h, g = (checker._params(w[x], "witness", net.params) for x in ("h", "g"))
         return {"path": [net.edges[w["path"][-1]][0]] + [net.edges[j][1] for j in reversed(w["path"])],
@@ -212,6 +212,36 @@ def malformed() -> dict:
     return out
 
 
+DET_3_SPEC = {"kind": "structured", "name": "det-3",
+              "description": "X = [2 h_1[0] + h_1[1], h_1[0] + 2 h_1[1]]^T: A = [[2, 1], [1, 2]], det A = 3",
+              "layers": [{"rows": 2, "cols": 1, "params": 2, "entries": [[0, 0, 0, 2], [1, 0, 0, 1], [0, 1, 0, 1],
+                                                                          [1, 1, 0, 2]]}]}
+
+
+def prime_corpus() -> dict:
+    """{folder: {name: certificate}} for the prime a minor's witness names: the producer's own
+    (valid), one dividing the determinant 3, a composite (the Carmichael number 561), one
+    dividing a denominator, and one beyond 2^64 (malformed)."""
+    from certificates.certify import certify
+
+    good = certify(DET_3_SPEC).document
+
+    def with_prime(p, spec=None):
+        d = copy.deepcopy(good)
+        if spec is not None:
+            d["network"]["spec"] = spec
+            rehash(d)
+        d["claims"][0]["witness"]["minor"]["prime"] = p
+        return d
+
+    sevenths = copy.deepcopy(DET_3_SPEC)
+    sevenths["layers"][0]["entries"][0][3] = "2/7"
+    return {"valid": {"minor-with-prime": good},
+            "invalid": {"minor-prime-divides-determinant": with_prime(3), "minor-prime-composite": with_prime(561),
+                        "minor-prime-divides-a-denominator": with_prime(7, sevenths)},
+            "malformed": {"minor-prime-too-large": with_prime(2**64 + 13)}}
+
+
 def conv_certificate(spec, witness=None):
     """A conv certificate built by brute force (tests.certificates.oracle), not by the producer."""
     from fractions import Fraction
@@ -283,7 +313,7 @@ def feedforward_valid() -> dict:
     spec = {"kind": "feedforward", "name": "relu-2-2-1-always-on",
             "description": "2 -> 2 -> 1 ReLU network, both hidden units on for both samples",
             "widths": [2, 2, 1], "inputs": [[1, 2], [3, -1]], "activations": [[[1, 1]], [[1, 1]]]}
-    net = structured_network(checker._compile_feedforward(spec))
+    net = structured_network(checker._compile_feedforward(spec, checker._Budget()))
     rank = claim_of(lifting_rank_decision(lifting_operator(net), method="sympy")).to_dict()
     # paths input 0 -> hidden 0 -> output and input 0 -> hidden 1 -> output (dense layout:
     # W_1 parameter p = to * 2 + from; paper factor 1 = output layer W_2, factor 2 = W_1)
@@ -439,7 +469,11 @@ def main():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in conv_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
-    for folder, docs in (("invalid", {**invalid(), **stable_invalid()}), ("malformed", {**malformed(), **stable_malformed()})):
+    primes = prime_corpus()
+    for name, doc in primes["valid"].items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
+    for folder, docs in (("invalid", {**invalid(), **stable_invalid(), **primes["invalid"]}),
+                         ("malformed", {**malformed(), **stable_malformed(), **primes["malformed"]})):
         (HERE / folder).mkdir(exist_ok=True)
         for name, doc in docs.items():
             (HERE / folder / f"{name}.json").write_text(dumps_certificate(canonicalize(doc) if folder == "invalid" else doc))

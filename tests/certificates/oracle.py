@@ -32,12 +32,25 @@ def _q(x) -> Fraction:
     return Fraction(x)
 
 
+def _prime_certifies(p, minor) -> bool:
+    """A witness's optional prime: a prime below 2^64 dividing no denominator of the (sympy)
+    minor, modulo which the minor is non-singular (sympy's isprime and determinant)."""
+    if isinstance(p, bool) or not isinstance(p, int) or not 2 <= p < 2**64 or not sympy.isprime(p):
+        return False
+    if any(sympy.Rational(x).q % p == 0 for x in minor):
+        return False
+    reduced = minor.applyfunc(lambda x: sympy.Rational(x).p * pow(int(sympy.Rational(x).q), -1, p) % p)
+    return int(reduced.det()) % p != 0
+
+
 def _rank_true(claim, A, n_rows) -> bool:
     if claim["status"] != "proved" or set(claim) - {"id", "status", "statement", "relies_on", "value", "witness", "evidence"}:
         return False
     r = claim["value"]
     w = claim["witness"]
-    if set(w) != {"minor", "kernel"} or set(w["minor"]) != {"rows", "cols"} or set(w["kernel"]) != {"side", "vectors"}:
+    if set(w) != {"minor", "kernel"} or set(w["kernel"]) != {"side", "vectors"}:
+        return False
+    if set(w["minor"]) not in ({"rows", "cols"}, {"rows", "cols", "prime"}):
         return False
     full = A.to_sympy(full=True)
     if full.rank() != r:
@@ -51,6 +64,8 @@ def _rank_true(claim, A, n_rows) -> bool:
     if any(len(c) != len(A.param_counts) or any(not 0 <= i < s for i, s in zip(c, A.param_counts)) for c in cols):
         return False
     if r and full.extract(rows, [A.column_index(c) for c in cols]).det() == 0:
+        return False
+    if "prime" in w["minor"] and not _prime_certifies(w["minor"]["prime"], full.extract(rows, [A.column_index(c) for c in cols])):
         return False
     side, vecs = w["kernel"]["side"], w["kernel"]["vectors"]
     dense = []
@@ -127,7 +142,7 @@ def _AB(A, groups):
 
 
 def _model_span_true(ms, model, net, A) -> bool:
-    if set(ms) != {"groups", "minor_rows"}:
+    if set(ms) not in ({"groups", "minor_rows"}, {"groups", "minor_rows", "prime"}):
         return False
     groups = _groups_true(ms["groups"], model, net)
     if groups is None:
@@ -136,12 +151,15 @@ def _model_span_true(ms, model, net, A) -> bool:
     if len(rows) != len(groups) or len(set(rows)) != len(rows) or any(not 0 <= r < A.n_rows for r in rows):
         return False
     AB = _AB(A, groups)
-    return AB.rank() == len(groups) and AB.extract(rows, list(range(len(groups)))).det() != 0
+    minor = AB.extract(rows, list(range(len(groups))))
+    if "prime" in ms and not _prime_certifies(ms["prime"], minor):
+        return False
+    return AB.rank() == len(groups) and minor.det() != 0
 
 
 def _kernel_line_true(kl, model, net, A) -> bool:
     keys = {"groups", "minor_rows", "minor_groups", "kernel", "flattening_layer", "flattening_minor"}
-    if set(kl) != keys:
+    if set(kl) not in (keys, keys | {"prime"}):
         return False
     groups = _groups_true(kl["groups"], model, net)
     if groups is None:
@@ -153,6 +171,8 @@ def _kernel_line_true(kl, model, net, A) -> bool:
             or any(not 0 <= r < A.n_rows for r in rows) or any(not 0 <= j < g for j in chosen)):
         return False
     if g > 1 and AB.extract(rows, chosen).det() == 0:
+        return False
+    if "prime" in kl and not _prime_certifies(kl["prime"], AB.extract(rows, chosen)):
         return False
     c = sympy.zeros(g, 1)
     seen = set()

@@ -301,7 +301,7 @@ def test_no_proved_rank_claim_beyond_the_checkers_work_budget(monkeypatch):
         {"rows": 1, "cols": 1, "params": 30, "entries": [[p, 0, 0, 1] for p in range(30)]},
         {"rows": 1, "cols": 1, "params": 30, "entries": [[p, 0, 0, 1] for p in range(30)]}]}
     assert certify(spec).document["claims"][0]["status"] == "proved"
-    monkeypatch.setattr(certify_module, "MAX_WORK", 899 * certify_module.MATMUL_STEPS)  # 900 columns
+    monkeypatch.setattr(certify_module, "MAX_WORK", 899 * certify_module.COLUMN_UNITS)  # 900 columns
     doc = certify(spec).document
     rank = doc["claims"][0]
     assert rank["status"] == "inconclusive" and "work budget" in rank["reason"]
@@ -337,7 +337,7 @@ def test_a_kernel_proof_never_rests_on_a_rank_claim_the_checker_cannot_recheck(m
     # claim cites an unverifiable one
     import certificates.certify as certify_module
 
-    monkeypatch.setattr(certify_module, "MAX_WORK", 5 * certify_module.MATMUL_STEPS)
+    monkeypatch.setattr(certify_module, "MAX_WORK", 5 * certify_module.COLUMN_UNITS)
     doc = certify_file(ROOT / "examples/structured/outer-product-3x2.json").document
     claims = {c["id"]: c for c in doc["claims"]}
     assert claims["lifting-rank"]["status"] == "inconclusive"

@@ -40,7 +40,7 @@ def _key(doc, claim):
 def test_every_claim_of_the_corpus_has_exactly_one_rule_that_reads_it():
     seen = set()
     for name, doc in _docs():
-        net = checker._read_network(doc["network"]["spec"])
+        net = checker._read_network(doc["network"]["spec"], checker._Budget())
         for claim in doc["claims"]:
             if claim["status"] not in ("proved", "refuted"):
                 continue
@@ -51,7 +51,7 @@ def test_every_claim_of_the_corpus_has_exactly_one_rule_that_reads_it():
             for other, rule in checker._RULES.items():
                 if other[:3] == key[:3] and other != key:
                     with pytest.raises(checker._Malformed):
-                        rule.check(copy.deepcopy(claim), net, checker._Context(checker._Work(checker.MAX_WORK)))
+                        rule.check(copy.deepcopy(claim), net, checker._Context(checker._Budget()))
     assert seen == set(checker._RULES), f"rules no certificate exercises: {set(checker._RULES) - seen}"
 
 
@@ -65,8 +65,8 @@ def test_the_canonical_texts_are_the_golden_certificates_texts():
 
 
 def _values(doc, claim):
-    net = checker._read_network(doc["network"]["spec"])
-    ctx = checker._Context(checker._Work(checker.MAX_WORK))
+    net = checker._read_network(doc["network"]["spec"], checker._Budget())
+    ctx = checker._Context(checker._Budget())
     for c in doc["claims"]:
         if c["status"] in ("proved", "refuted"):
             values = checker._RULES[_key(doc, c)].check(c, net, ctx)
@@ -119,9 +119,9 @@ def test_a_structured_stable_claim_with_a_conv_witness_is_malformed():
 def test_checking_leaves_the_network_as_it_was_built():
     # shared results (verified claims, the Algorithm 8.1 pass) live in the context, not on the net
     for name, doc in _docs():
-        net = checker._read_network(doc["network"]["spec"])
+        net = checker._read_network(doc["network"]["spec"], checker._Budget())
         before = {k: copy.deepcopy(v) for k, v in vars(net).items()}
-        ctx = checker._Context(checker._Work(checker.MAX_WORK))
+        ctx = checker._Context(checker._Budget())
         for claim in doc["claims"]:
             if claim["status"] in ("proved", "refuted"):
                 checker._compare_words(claim, *checker._verify(claim, net, ctx))
@@ -132,13 +132,13 @@ def test_checking_leaves_the_network_as_it_was_built():
 def test_one_algorithm_8_1_pass_serves_the_rank_and_the_collision():
     doc = json.loads((HERE / "valid" / "conv-paper-unscattered.json").read_text())
     doc["claims"][1]["witness"] = {"recompute": True}  # no outputs to compare: reuse the rank's pass
-    net = checker._read_network(doc["network"]["spec"])
-    ctx = checker._Context(checker._Work(checker.MAX_WORK))
+    net = checker._read_network(doc["network"]["spec"], checker._Budget())
+    ctx = checker._Context(checker._Budget())
     checker._verify(doc["claims"][0], net, ctx)
     ctx.verified["lifting-rank"] = doc["claims"][0]
-    used, first_pass = ctx.work.used, ctx.scatter
+    used, first_pass = ctx.budget.used, ctx.scatter
     _, (statement, _, _) = checker._verify(doc["claims"][1], net, ctx)
-    assert ctx.work.used == used and ctx.scatter is first_pass
+    assert ctx.budget.used == used and ctx.scatter is first_pass
     leaf, offset, count = first_pass.collision
     assert f"(leaf {leaf}, offset {offset}: {count} path/offset choices collide)" in statement
 
@@ -154,14 +154,23 @@ square = st.integers(1, 6).flatmap(
     lambda n: st.lists(st.lists(st.integers(-3, 3), min_size=n, max_size=n), min_size=n, max_size=n))
 
 
+def _minor_is_shown_nonsingular(columns, rows, prime=None) -> bool:
+    """The checker's minor check (checker._check_minor) as a yes/no."""
+    try:
+        checker._check_minor([(c, 1) for c in columns], rows, prime, 10 ** 7, checker._Budget(), "the minor")
+    except checker._Failed:
+        return False
+    return True
+
+
 @settings(max_examples=300, deadline=None)
 @given(square)
 def test_the_sparse_elimination_agrees_with_the_determinant(matrix):
     det = flint.fmpz_mat(matrix).det()
     rows = [7 * i + 3 for i in range(len(matrix))]  # arbitrary labels, plus an entry outside the minor
     columns = [{**c, 10 ** 6: Fraction(5)} for c in _columns(matrix, rows)]
-    assert checker._nonsingular(columns, rows) == (det != 0)
-    assert checker._independent(_columns(matrix, rows)) == (det != 0)
+    assert _minor_is_shown_nonsingular(columns, rows) == (det != 0)  # the checker's own primes, then exact
+    assert checker._independent(_columns(matrix, rows), checker._Budget()) == (det != 0)  # exact over Q
 
 
 @settings(max_examples=200, deadline=None)
@@ -178,32 +187,53 @@ def test_the_sparse_elimination_rejects_singular_matrices(matrix, data):
             for i, x in columns[c].items():
                 combo[i] = combo.get(i, 0) + coefficients[c] * x
     columns[j] = {i: x for i, x in combo.items() if x}
-    assert not checker._independent(columns)
-    assert not checker._nonsingular(columns, list(range(n)))
+    assert not checker._independent(columns, checker._Budget())
+    assert not _minor_is_shown_nonsingular(columns, list(range(n)))
+    assert not _minor_is_shown_nonsingular(columns, list(range(n)), prime=2 ** 61 - 1)
 
 
 @settings(max_examples=200, deadline=None)
 @given(square, st.sampled_from([2, 3, 5, 7, 2 ** 31 - 1]))
 def test_the_elimination_mod_p_is_the_determinant_mod_p(matrix, p):
     det = int(flint.fmpz_mat(matrix).det())
-    independent_mod_p = checker._independent(_columns(matrix, list(range(len(matrix)))), prime=p)
+    residues = [{i: int(x) % p for i, x in c.items() if int(x) % p} for c in _columns(matrix, list(range(len(matrix))))]
+    independent_mod_p = checker._independent(residues, checker._Budget(), prime=p)
     assert independent_mod_p == (det % p != 0)
+    assert _minor_is_shown_nonsingular(_columns(matrix, list(range(len(matrix)))), list(range(len(matrix))), p) \
+        == (det % p != 0)
     if independent_mod_p:  # non-singular mod p implies non-singular over Q
-        assert checker._independent(_columns(matrix, list(range(len(matrix)))))
+        assert checker._independent(_columns(matrix, list(range(len(matrix)))), checker._Budget())
 
 
-def test_the_elimination_mod_p_refuses_a_denominator_divisible_by_p():
+def test_the_reduction_mod_p_refuses_a_denominator_divisible_by_p():
     with pytest.raises(checker._Failed, match="divisible by the prime 3"):
-        checker._independent([{0: Fraction(1, 3)}], prime=3)
+        checker._residues({0: Fraction(1, 3)}, 1, 3, checker._Budget(), "reducing")
+    with pytest.raises(checker._Failed, match="divisible by the prime 3"):  # a column's own denominator
+        checker._residues({0: 1, 1: 3}, 3, 3, checker._Budget(), "reducing")
+    assert checker._residues({0: 1, 1: 3}, 3, 5, checker._Budget(), "reducing") == {0: 1, 1: 3}  # up to the unit 1/3
 
 
 def test_the_elimination_charges_its_row_updates():
-    work = checker._Work(10 ** 6)
     dense = [{i: Fraction(i + j + 1) ** 2 for i in range(8)} for j in range(8)]
-    checker._independent(dense, work)
-    assert work.used > 0
-    with pytest.raises(checker._Failed, match="work budget"):
-        checker._independent(dense, checker._Work(5))
+    for prime in (None, 2 ** 61 - 1):
+        vectors = dense if prime is None else [{i: int(x) % prime for i, x in v.items()} for v in dense]
+        budget = checker._Budget()
+        checker._independent(vectors, budget, prime)
+        assert budget.used > 0
+        with pytest.raises(checker._Failed, match="work budget"):
+            checker._independent(vectors, checker._Budget(limit=5), prime)
+
+
+def test_big_numbers_cost_more_than_small_ones():
+    # the same elimination over Q with 1000-digit entries is charged far more (the digits count)
+    small = [{i: Fraction((i + 2) ** (j + 1)) for i in range(6)} for j in range(6)]
+    big = [{i: x * 10 ** 1000 + 1 for i, x in v.items()} for v in small]
+    used = []
+    for vectors in (small, big):
+        budget = checker._Budget()
+        checker._independent(vectors, budget)
+        used.append(budget.used)
+    assert used[1] > 50 * used[0]
 
 
 # --------------------------------------------------------------------------- the conv reader

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import algebra.stability as stability
 import certificates.checker as checker
 from certificates.certify import certify, certify_file
-from certificates.checker import _charpoly, _roots_above, check_certificate
+from certificates.checker import _Budget, _charpoly, _roots_above, check_certificate
 
 from .make_corpus import STABLE_IRRATIONAL_SPEC, canonicalize
 from .oracle import structured_certificate_is_true
@@ -184,7 +184,7 @@ def test_random_injective_single_layer_certificates_verify_and_are_true(n, extra
                                                    min_size=n, max_size=n)))
 def test_berkowitz_matches_flint(G):
     expected = [1] if not G else [int(c) for c in reversed(flint.fmpz_mat(G).charpoly().coeffs())]
-    assert _charpoly(G) == expected
+    assert _charpoly(G, _Budget()) == expected
 
 
 @settings(max_examples=80, deadline=None)
@@ -194,6 +194,6 @@ def test_descartes_counts_real_rooted_polynomials_exactly(roots, c):
     x = sympy.Symbol("x")
     expr = sympy.prod([(x - sympy.Rational(r.numerator, r.denominator)) for r in roots])
     _, poly = sympy.Poly(expr, x).clear_denoms()
-    m, above = _roots_above([int(a) for a in poly.all_coeffs()], c)
+    m, above = _roots_above([int(a) for a in poly.all_coeffs()], c, _Budget())
     assert m == roots.count(c)
     assert above == sum(1 for r in roots if r > c)
