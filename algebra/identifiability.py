@@ -91,7 +91,9 @@ from .limits import (MAX_JOIN_WORK, MAX_SPAN_COORDINATES, MAX_SPAN_ENTRIES, SEAR
 from .modular import certifying_prime
 from .models import LinearPiece, ModelCollection, full_model
 from .network import MultilinearMap
+from .nonlinear import nonlinear_identifiability
 from .rational import count_text, fraction_to_str
+from .real_witness import is_rational_witness
 from .segre import are_equivalent
 
 __all__ = [
@@ -102,6 +104,7 @@ __all__ = [
     "kernel_trivial_route",
     "model_span_route",
     "kernel_line_route",
+    "nonlinear_route",
     "kernel_line_dimension_allows",
     "counterexample_route",
     "refutation",
@@ -1135,7 +1138,26 @@ def counterexample_route(analysis: Analysis, rank: Decision) -> Decision | str:
     return refutation(analysis, *found, f"the exact kernel search at {where}")
 
 
-ROUTES: tuple[Route, ...] = (kernel_trivial_route, model_span_route, kernel_line_route, counterexample_route)
+def nonlinear_route(analysis: Analysis, rank: Decision) -> Decision | str | None:
+    """Where the linear routes stop (:mod:`algebra.nonlinear`): a proof that no tensor of Ker A ∩ W
+    other than 0 has every flattening of rank ≤ 2 (a Macaulay certificate of an empty projective
+    variety over C, hence over R), else a real counterexample h, g -- rational, or with
+    coordinates in Q(α) for a real root α of an integer polynomial (Proposition 6.3)."""
+    A = analysis.lifting_or_none()
+    if A is None:
+        return None
+    with analysis.phase("non-linear routes") as budget:
+        outcome = nonlinear_identifiability(analysis.net, analysis.model, A, budget, analysis.seed)
+    if not isinstance(outcome, Decision):
+        return outcome.reason
+    if outcome.status == "refuted" and is_rational_witness(outcome.witness):
+        return refutation(analysis, outcome.witness["h"], outcome.witness["g"],
+                          "slicing the incidence variety and solving exactly")
+    return outcome
+
+
+ROUTES: tuple[Route, ...] = (kernel_trivial_route, model_span_route, kernel_line_route, counterexample_route,
+                             nonlinear_route)
 
 
 # ---------------------------------------------------------------------------- the decision
@@ -1226,10 +1248,14 @@ def _complete(analysis: Analysis, rank: Decision, decision: Decision | None, rea
                              f"2 S' = {2 * s_prime} > rk(A) = {rank.value} (Theorem 6.5's 'in particular' clause), but "
                              f"no witness was found; that clause needs the two linear spaces to span 2 S' dimensions")
     if decision is not None:
-        if decision.status == "refuted" and not any(any(r) for r in net.evaluate(decision.witness["h"])):
+        if decision.status == "refuted" and is_rational_witness(decision.witness) and \
+                not any(any(r) for r in net.evaluate(decision.witness["h"])):
             notes.append("both products are 0")
+        assumptions = identifiability_assumptions(model.describe())
+        if "field" in decision.assumptions:  # a non-linear route states its own field (C for emptiness, R for α)
+            assumptions["field"] = decision.assumptions["field"]
         return decision.with_(details={**details, **decision.details}, notes=(*decision.notes, *notes),
-                              assumptions=identifiability_assumptions(model.describe()), seed=analysis.seed)
+                              assumptions=assumptions, seed=analysis.seed)
     reason = "; ".join(reasons) or "no route applies"
     generic = False
     if rank.status == "proved":

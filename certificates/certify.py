@@ -101,10 +101,10 @@ def _witness_kind(decision: Decision) -> str:
     if decision.question == "lifting-rank":
         return "minor"
     if decision.question == "identifiable" and decision.status == "refuted":
-        return "counterexample"
+        return "algebraic_counterexample" if "field" in decision.witness else "counterexample"
     if decision.question == "stable" and decision.status == "proved":
         return "gram"
-    return next(key for key in ("from_claim", "model_span", "kernel_line") if key in decision.witness)
+    return next(key for key in ("from_claim", "model_span", "kernel_line", "difference_set") if key in decision.witness)
 
 
 def _canonical_values(decision: Decision, model: bool) -> dict:
@@ -118,6 +118,12 @@ def _canonical_values(decision: Decision, model: bool) -> dict:
             out["n_groups"] = d["n_groups"]
         if "kernel_line" in decision.witness:
             out["layer"] = d["layer"]
+        if "difference_set" in decision.witness:  # the numbers the checker reads off the witness
+            blocks = decision.witness["difference_set"]["blocks"]
+            out.update(n_blocks=len(blocks), dimension=max(len(b["kernel"]) for b in blocks),
+                       degree=max(b["degree"] for b in blocks))
+        if "field" in decision.witness:
+            out["degree"] = len(decision.witness["field"]["minpoly"]) - 1
         return out
     if decision.status == "proved":  # stable: Theorem 7.2 with the enclosure of sigma_min(A)^2
         interval = value["sigma_min_squared"]

@@ -1579,6 +1579,16 @@ def _not_identifiable_structured(claim: dict, net: _Structured, ctx: _Context) -
     return {"model": net.model.present, "n_cols": net.n_cols}
 
 
+def _identifiable_by_difference_set(claim: dict, net: _Structured, ctx: _Context) -> dict:
+    """Proposition 6.3 by an empty difference set: a Macaulay certificate per block (to be re-checked)."""
+    raise _Failed("difference-set witnesses are not re-checked yet")
+
+
+def _not_identifiable_algebraic(claim: dict, net: _Structured, ctx: _Context) -> dict:
+    """Definition 6.1 with h, g in Q(alpha), alpha a real root of an integer polynomial (to be re-checked)."""
+    raise _Failed("real algebraic witnesses are not re-checked yet")
+
+
 def _identifiable_by_scattering(claim: dict, net: _Conv, ctx: _Context) -> dict:
     """Theorem 8.4: a sufficiently scattered topology (a verified proved ``scattered`` claim)."""
     ctx.rests_on(claim, "scattered", "proved")
@@ -1726,6 +1736,8 @@ class _Rule:
 
 
 _FIELD_R = "field: R (the proof holds over any field containing Q)"
+_FIELD_C = "field: C, hence R (no complex common zero of the flattening minors but 0)"
+_FIELD_REAL_ALGEBRAIC = "field: R (the witness is real: alpha is a real root, isolated by a sign change)"
 _EQUIV_STRUCTURED = "equivalence: <h> (section 3)"
 _EQUIV_CONV = "equivalence: {h} (section 8)"
 _IDENTIFIABLE = ("Proposition 6.3", "Definition 6.1")
@@ -1757,6 +1769,20 @@ _RULES = {
         "Not identifiable in {model}: the parameters h and g of the witness give the same "
         "product M_1(h_1)...M_K(h_K) but P(h) != P(g).",
         (_EQUIV_STRUCTURED,), ("Definition 6.1", "Proposition 6.3")),
+    ("structured", "identifiable", "proved", "difference_set"): _Rule(
+        _identifiable_by_difference_set,
+        "Every class <h> is identifiable in {model}: in each of the {n_blocks} block(s) of model pieces of the "
+        "witness, no non-zero tensor of Ker A cap W (W the span of the block's Segre images; dimension <= "
+        "{dimension}) has every flattening of rank <= 2 -- the 3 x 3 flattening minors have a Macaulay matrix of "
+        "full column rank in degree <= {degree}, so their only common zero over C, hence over R, is 0 -- while "
+        "every P(h) - P(g) lies in W and has flattening rank <= 2.",
+        (_FIELD_C, _EQUIV_STRUCTURED), _IDENTIFIABLE),
+    ("structured", "identifiable", "refuted", "algebraic_counterexample"): _Rule(
+        _not_identifiable_algebraic,
+        "Not identifiable in {model}: the parameters h and g of the witness, with coordinates in Q(alpha) for the "
+        "real root alpha of an integer polynomial of degree {degree} isolated by the witness's interval, give the "
+        "same product M_1(h_1)...M_K(h_K) but P(h) != P(g).",
+        (_FIELD_REAL_ALGEBRAIC, _EQUIV_STRUCTURED), ("Definition 6.1", "Proposition 6.3")),
     ("structured", "stable", "proved", "gram"): _Rule(
         _stable_by_sigma_min,
         "Ker A = {{0}} satisfies the deep-NSP with constants (1, +inf) and {sigma} "
@@ -1805,7 +1831,7 @@ _CLAIM_IDS = tuple(dict.fromkeys(key[1] for key in _RULES))  # the ids that may 
 # A witness's kind is named by the first of these keys it carries; its rule then reads it strictly.
 _WITNESS_KEYS = {"minor": "minor", "classes_per_leaf": "classes_per_leaf", "outputs": "algorithm_8_1",
                  "recompute": "algorithm_8_1", "model_span": "model_span", "kernel_line": "kernel_line",
-                 "h": "counterexample", "gram": "gram", "from_claim": "from_claim"}
+                 "difference_set": "difference_set", "field": "algebraic_counterexample", "h": "counterexample", "gram": "gram", "from_claim": "from_claim"}
 
 
 def canonical_claim_text(kind: str, claim_id: str, status: str, witness_kind: str, **values) -> tuple:
