@@ -13,6 +13,7 @@ from algebra.lifting import lifting_operator
 from algebra.segre import are_equivalent
 from graphs.specs import load_spec
 from graphs.verdicts import spec_verdict
+from tests.algebra.nonlinear_reference import reference_check_difference_set, reference_check_real_witness
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Conv examples state section 8's verdict (path-wise classes {h}), spec_verdict's default for conv.
@@ -43,7 +44,16 @@ def test_description_states_the_computed_verdict(path):
     if "Theorem 6.4 would call" in description:   # a refuted model whose A passes 6.4's rank test
         from algebra.identifiability import theorem_6_4
         assert theorem_6_4(loaded.multilinear(), loaded.model).holds
-    if v.status == "refuted":
+    if v.status == "proved" and "difference_set" in v.witness:  # an independent oracle (sympy over QQ)
+        model = as_model(loaded.model, loaded.multilinear())
+        assert reference_check_difference_set(loaded.multilinear(), model, v.witness) is None
+    if v.status == "refuted" and "field" in v.witness:  # real algebraic: sympy's algebraic numbers re-check it
+        model = as_model(loaded.model, loaded.multilinear())
+        assert reference_check_real_witness(loaded.multilinear(), model, v.witness) is None
+        degree = re.search(r"of degree (\d+)", description)
+        if degree:  # the description names the field degree of the witness
+            assert len(v.witness["field"]["minpoly"]) - 1 == int(degree.group(1))
+    elif v.status == "refuted":
         net = loaded.multilinear()
         h, g = v.witness["h"], v.witness["g"]
         if loaded.kind == "structured":
