@@ -80,6 +80,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+import flint
+
 from . import groebner, zero_dim
 from .budget import Budget
 from .decision import Decision
@@ -389,16 +391,13 @@ def _check_block(net, model, A, members, block) -> None:
                 image[r] = image.get(r, 0) + v * c
         if any(image.values()):
             _fail("a kernel vector is not in Ker A")
-    # independence: each vector alone is non-zero on some group (its free group)
-    free = []
-    for n, vec in enumerate(kernel):
-        own = [j for j, c in vec.items() if c and all(not other.get(j) for m, other in enumerate(kernel) if m != n)]
-        if not own:
-            _fail("the kernel vectors are not in identity-on-free-groups form")
-        free.append(own[0])
+    # d independent kernel vectors and a non-singular minor on #groups − d groups (any groups:
+    # rank-nullity then makes dim(Ker A ∩ W) = d exactly)
+    if d and flint.fmpz_mat([[vec.get(j, 0) for j in range(len(groups))] for vec in kernel]).rank() < d:
+        _fail("the kernel vectors are linearly dependent")
     rows, chosen = list(block["minor_rows"]), list(block["minor_groups"])
-    if len(rows) != len(chosen) or len(chosen) != len(groups) - d or set(chosen) & set(free):
-        _fail("the minor must use #groups − d groups, none of them free")
+    if len(rows) != len(chosen) or len(chosen) != len(groups) - d:
+        _fail("the minor must use #groups − d groups")
     if chosen:
         dense = [[cols[j].get(r, Fraction(0)) for j in chosen] for r in rows]
         den = math.lcm(*(x.denominator for row in dense for x in row))
