@@ -1888,6 +1888,12 @@ def _identifiable_by_difference_set(claim: dict, net: _Structured, ctx: _Context
 _MAX_BISECTIONS = 2000  # halvings of a witness's interval, as algebra.algebraic.separate_from_zero
 
 
+def _word_units(bits_a: int, bits_b: int) -> int:
+    """:func:`_mul_units` with each operand at least a machine word: a product of a big number and
+    a small one still touches every word of the big one (Horner's rule at small points)."""
+    return _mul_units(max(bits_a, 64), max(bits_b, 64))
+
+
 def _ibits(p) -> int:
     """The size of the largest integer of a list, in bits."""
     return max((abs(x).bit_length() for x in p), default=0)
@@ -1907,7 +1913,7 @@ def _horner(c: list, x: Fraction, budget: _Budget, phase: str) -> tuple[int, int
         return 0, 1
     a, b = x.numerator, x.denominator
     xbits = max(a.bit_length(), b.bit_length())
-    budget.spend(2 * (n + 1) * _mul_units(_ibits(c) + n * xbits + n.bit_length(), xbits), phase)
+    budget.spend(2 * (n + 1) * _word_units(_ibits(c) + n * xbits + n.bit_length(), xbits), phase)
     acc, power = c[n], 1
     for i in range(n - 1, -1, -1):
         power *= b
@@ -1928,7 +1934,7 @@ def _excludes_zero(q: list, lo: Fraction, hi: Fraction, budget: _Budget) -> bool
     c, r, R = (lo + hi) / 2, (hi - lo) / 2, max(abs(lo), abs(hi))
     vn, vd = _horner(q, c, budget, phase)
     sn, sd = _horner([(i + 1) * abs(x) for i, x in enumerate(q[1:])], R, budget, phase)
-    budget.spend(4 * _mul_units(max(vn.bit_length(), sn.bit_length()), max(vd.bit_length(), sd.bit_length(),
+    budget.spend(4 * _word_units(max(vn.bit_length(), sn.bit_length()), max(vd.bit_length(), sd.bit_length(),
                                                                           _bits(r))), phase)
     return abs(vn) * sd * r.denominator > r.numerator * sn * vd
 
@@ -1970,7 +1976,7 @@ def _poly_mul(a: list, b: list, budget: _Budget, phase: str) -> list:
     """The product of two integer polynomials."""
     if not a or not b:
         return []
-    budget.spend(len(a) * len(b) * _mul_units(_ibits(a), _ibits(b)), phase)
+    budget.spend(len(a) * len(b) * _word_units(_ibits(a), _ibits(b)), phase)
     out = [0] * (len(a) + len(b) - 1)
     for i, x in enumerate(a):
         if x:
@@ -1988,7 +1994,7 @@ def _reduce_mod(entries: dict, den: int, chi: list, budget: _Budget, phase: str)
     if s <= 0:
         return entries, den
     unit, sign, cbits = abs(lead), (lead > 0) - (lead < 0), _ibits(chi)
-    budget.spend(len(entries) * s * (n + s) * _mul_units(_ibits([x for p in entries.values() for x in p])
+    budget.spend(len(entries) * s * (n + s) * _word_units(_ibits([x for p in entries.values() for x in p])
                                                          + s * (cbits + 1), cbits), phase)
     out = {}
     for key, p in entries.items():
@@ -2023,7 +2029,7 @@ def _algebraic_params(x, where: str, sizes, budget: _Budget) -> tuple[list, list
             while coeffs and not coeffs[-1]:
                 coeffs.pop()
             den = _lcm({c.denominator for c in coeffs}, budget, phase)
-            budget.spend(len(coeffs) * _mul_units(max(map(_bits, coeffs), default=0), den.bit_length()), phase)
+            budget.spend(len(coeffs) * _word_units(max(map(_bits, coeffs), default=0), den.bit_length()), phase)
             exact[k].append(tuple(coeffs))
             integral[k].append(([c.numerator * (den // c.denominator) for c in coeffs], den))
     return exact, integral
@@ -2039,7 +2045,7 @@ def _layer_matrix(net: _Structured, k: int, coords: list, budget: _Budget, phase
         rows, d = b.rows, b.d
         if b.exact:  # Fraction entries: integers over their own lcm
             d = _lcm({x.denominator for row in rows.values() for x in row.values()}, budget, phase)
-            budget.spend(b.size * _mul_units(b.bits, d.bit_length()), phase)
+            budget.spend(b.size * _word_units(b.bits, d.bit_length()), phase)
             rows = {r: {c: x.numerator * (d // x.denominator) for c, x in row.items()} for r, row in rows.items()}
         terms.append((rows, d * cden, C, _ibits(v for row in rows.values() for v in row.values())))
     D = _lcm({den for _, den, _, _ in terms}, budget, phase)
@@ -2047,7 +2053,7 @@ def _layer_matrix(net: _Structured, k: int, coords: list, budget: _Budget, phase
     out: dict = {}
     for rows, den, C, bbits in terms:
         f = D // den
-        budget.spend((len(C) + sum(map(len, rows.values())) * len(C)) * _mul_units(_ibits(C) + f.bit_length(), bbits),
+        budget.spend((len(C) + sum(map(len, rows.values())) * len(C)) * _word_units(_ibits(C) + f.bit_length(), bbits),
                      phase)
         fC = [f * x for x in C]
         for r, row in rows.items():
@@ -2068,7 +2074,7 @@ def _poly_matrix_product(a: tuple, b: tuple, budget: _Budget, phase: str) -> tup
     alen, blen = max(map(len, ae.values()), default=0), max(map(len, be.values()), default=0)
     abits, bbits = _ibits(x for p in ae.values() for x in p), _ibits(x for p in be.values() for x in p)
     pairs = sum(len(by_row.get(mid, ())) for (_, mid) in ae)
-    budget.spend(40 + pairs * alen * blen * _mul_units(abits, bbits), phase)
+    budget.spend(40 + pairs * alen * blen * _word_units(abits, bbits), phase)
     budget.hold(_held(pairs * (alen + blen), abits + bbits + pairs.bit_length()), phase)
     out: dict = {}
     for (r, mid), pa in ae.items():
@@ -2134,13 +2140,13 @@ def _not_identifiable_algebraic(claim: dict, net: _Structured, ctx: _Context) ->
     _check_in_model(net.model, h, "h", budget)
     _check_in_model(net.model, g, "g", budget)
     (mh, dh), (mg, dg) = _evaluate_mod(net, h_int, chi, budget), _evaluate_mod(net, g_int, chi, budget)
-    budget.spend(sum(len(p) for p in mh.values()) * _mul_units(_ibits(x for p in mh.values() for x in p), dg.bit_length())
-                 + sum(len(p) for p in mg.values()) * _mul_units(_ibits(x for p in mg.values() for x in p), dh.bit_length()),
+    budget.spend(sum(len(p) for p in mh.values()) * _word_units(_ibits(x for p in mh.values() for x in p), dg.bit_length())
+                 + sum(len(p) for p in mg.values()) * _word_units(_ibits(x for p in mg.values() for x in p), dh.bit_length()),
                  "comparing the witness networks")
     if mh.keys() != mg.keys() or any([x * dg for x in mh[key]] != [y * dh for y in mg[key]] for key in mh):
         raise _Failed("M_1(h_1)...M_K(h_K) - M_1(g_1)...M_K(g_K) is not 0 modulo the minimal polynomial")
     (ph, pdh), (pg, pdg) = _segre_entry(h_int, t, chi, budget), _segre_entry(g_int, t, chi, budget)
-    budget.spend((len(ph) + len(pg)) * _mul_units(max(_ibits(ph), _ibits(pg)), max(pdh, pdg).bit_length()),
+    budget.spend((len(ph) + len(pg)) * _word_units(max(_ibits(ph), _ibits(pg)), max(pdh, pdg).bit_length()),
                  "the entry of P(h) - P(g) named by the hint")
     diff = [x * pdg for x in ph] + [0] * max(0, len(pg) - len(ph))
     for i, y in enumerate(pg):
