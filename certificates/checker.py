@@ -1494,6 +1494,8 @@ def _span_groups(raw, where: str, net: _Structured, budget: _Budget, span: set |
         seen |= set(grp)
         if len({orbit_key(t) for t in grp}) != 1:
             raise _Failed(f"group {j} mixes index tuples of different tie orbits")
+        if exact:
+            budget.spend(len(grp) + len(grp[0]), "the model span's orbits")
         if exact and (not span.issuperset(grp) or len(grp) != _orbit_size(grp[0], tied)):
             raise _Failed(f"group {j} is not a whole tie orbit of the span's index tuples")
     if span - seen:
@@ -1654,9 +1656,9 @@ def _is_piece(model: _Model, key: tuple, sizes, budget: _Budget) -> bool:
         else:
             group_of, active = item
             touched = {group_of.get(i) for i in supp}
-            sizes = [sum(1 for g in group_of.values() if g == j) for j in touched] if None not in touched else []
-            ok = None not in touched and len(touched) == active and sum(sizes) == len(supp)
-            budget.spend(len(group_of) * len(touched), "the block's pieces")
+            budget.spend(len(group_of), "the block's pieces")
+            ok = (None not in touched and len(touched) == active
+                  and sum(1 for g in group_of.values() if g in touched) == len(supp))  # whole groups
         if not ok:
             return False
     return True
