@@ -452,3 +452,20 @@ def test_sympy_confirms_the_algebraic_witnesses(name):
     assert not diff.is_zero
     value = diff.as_expr().subs(x, alpha.evalf(60))
     assert abs(value) > sympy.Float("1e-40")
+
+
+def test_the_blocks_prime_is_replaced_when_the_minor_of_A_G_is_singular_modulo_it(monkeypatch):
+    """The block's one prime certifies both square blocks: a prime the minor of A·G fails is
+    replaced by the next seed's (algebra.difference_set.block_for_pieces), and the checker agrees."""
+    import algebra.difference_set as difference_set
+
+    primes, real = [], difference_set.nonsingular_mod
+
+    def first_prime_fails(columns, rows, p):
+        primes.append(p)
+        return len(primes) > 1 and real(columns, rows, p)
+
+    monkeypatch.setattr(difference_set, "nonsingular_mod", first_prime_fails)
+    doc = json.loads(json.dumps(certify(json.loads((EXAMPLES / "phase-retrieval-n4-m7.json").read_text())).document))
+    assert primes[0] != primes[1] and _block(doc)["prime"] == primes[1]
+    assert check_certificate(json.dumps(doc)).exit_code == 0
