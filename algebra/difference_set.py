@@ -40,7 +40,8 @@ Witness (the ``identifiable`` claim's witness when proved; ``docs/certificate-fo
         "degree": D, "prime": p,
         "macaulay_rows": [[minor number, [e_1, ..., e_d]], ...]}]}}
 
-A checker rebuilds: the groups from the block's pieces; A·G; the minor (rank ≥ #groups − d) and
+A checker rebuilds: the groups from the block's pieces; A·G; the minor (rank ≥ #groups − d;
+non-singular modulo the block's prime p when d ≥ 1, over Q when d = 0 and p is null) and
 the kernel vectors (in Ker A, independent), so they span all of Ker A ∩ W; the tensors
 B_i = Σ_j kernel[i][j] (orbit sum of group j) and from them each listed minor as a cubic form in
 z (rows i of layer k, columns t of the other layers in layer order); the listed rows
@@ -79,18 +80,22 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+import flint
+
 from . import groebner, zero_dim
 from .budget import Budget
 from .decision import Decision
-from .errors import BackendUnavailable, BudgetExceeded, WitnessCheckFailed
+from .errors import BackendUnavailable, BudgetExceeded, InternalError, WitnessCheckFailed
 from .exact import bareiss_determinant
 from .flattenings import FlatteningMinor, flattening_minors, minor_form
 from .lifting import LiftingOperator
 from .limits import (DIFFERENCE_SET_EXACT_MAX_KERNEL, DIFFERENCE_SET_EXACT_SECONDS, DIFFERENCE_SET_GROEBNER_MAX_KERNEL,
                      DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL, DIFFERENCE_SET_MAX_MINORS, DIFFERENCE_SET_MAX_PAIRS,
                      GROEBNER_CALL_SECONDS, MACAULAY_MAX_COLUMNS, MAX_SPAN_COORDINATES)
-from .macaulay import MacaulayCertificate, check_macaulay_certificate, macaulay_certificate, monomials_of_degree
+from .macaulay import (MacaulayCertificate, check_macaulay_certificate, is_prime, macaulay_certificate,
+                       monomials_of_degree)
 from .model_span import KernelOnSpan, kernel_on_span, span_columns, span_groups
+from .modular import nonsingular_mod
 from .models import LinearPiece, ModelCollection
 from .network import MultilinearMap
 from .undecided import Undecided
@@ -99,6 +104,7 @@ __all__ = ["difference_set_decision", "DifferenceSetBlock", "block_for_pieces", 
            "rank_two_locus_dimension"]
 
 IndexTuple = tuple[int, ...]
+_PRIME_TRIES = 4  # a non-singular minor fails a random 62-bit prime with probability < 2^-40
 
 
 @dataclass(frozen=True)
@@ -196,8 +202,16 @@ def block_for_pieces(net: MultilinearMap, model: ModelCollection, A: LiftingOper
         return DifferenceSetBlock(block_pieces, kernel, complex_dimension=d - 1, dimension_source="no 3 x 3 minor",
                                   reason="not empty over C")
     max_degree = 2 * d + 1  # Lazard's bound for cubics in d variables
-    cert = macaulay_certificate([f for _, f in forms], d, max_columns=MACAULAY_MAX_COLUMNS, seed=seed,
-                                budget=budget, max_degree=max_degree)
+    # The block names one prime: the checker eliminates both the Macaulay block and the minor of
+    # A·G modulo it, so a prime dividing the minor's determinant (or a denominator) is replaced.
+    minor_columns = [span_columns(A, kernel.groups)[j] for j in kernel.minor_groups]
+    for attempt in range(_PRIME_TRIES):
+        cert = macaulay_certificate([f for _, f in forms], d, max_columns=MACAULAY_MAX_COLUMNS, seed=seed + attempt,
+                                    budget=budget, max_degree=max_degree)
+        if cert is None or nonsingular_mod(minor_columns, kernel.minor_rows, cert.prime):
+            break
+    else:
+        raise InternalError(f"the minor of A·G is singular modulo {_PRIME_TRIES} random primes")
     if cert is not None:
         used = cert.forms_used
         renumber = {j: n for n, j in enumerate(used)}
@@ -377,21 +391,24 @@ def _check_block(net, model, A, members, block) -> None:
                 image[r] = image.get(r, 0) + v * c
         if any(image.values()):
             _fail("a kernel vector is not in Ker A")
-    # independence: each vector alone is non-zero on some group (its free group)
-    free = []
-    for n, vec in enumerate(kernel):
-        own = [j for j, c in vec.items() if c and all(not other.get(j) for m, other in enumerate(kernel) if m != n)]
-        if not own:
-            _fail("the kernel vectors are not in identity-on-free-groups form")
-        free.append(own[0])
+    # d independent kernel vectors and a non-singular minor on #groups − d groups (any groups:
+    # rank-nullity then makes dim(Ker A ∩ W) = d exactly)
+    if d and flint.fmpz_mat([[vec.get(j, 0) for j in range(len(groups))] for vec in kernel]).rank() < d:
+        _fail("the kernel vectors are linearly dependent")
     rows, chosen = list(block["minor_rows"]), list(block["minor_groups"])
-    if len(rows) != len(chosen) or len(chosen) != len(groups) - d or set(chosen) & set(free):
-        _fail("the minor must use #groups − d groups, none of them free")
+    if len(rows) != len(chosen) or len(chosen) != len(groups) - d:
+        _fail("the minor must use #groups − d groups")
     if chosen:
         dense = [[cols[j].get(r, Fraction(0)) for j in chosen] for r in rows]
         den = math.lcm(*(x.denominator for row in dense for x in row))
         if bareiss_determinant([[int(x * den) for x in row] for row in dense]) == 0:
             _fail("the minor of A on the span is singular")
+        if d:
+            p = int(block["prime"])
+            if not (2 <= p < 2**64 and is_prime(p)):
+                _fail(f"the block's prime {p} is not a prime below 2^64")
+            if not nonsingular_mod([cols[j] for j in chosen], rows, p):
+                _fail("the minor of A on the span is singular modulo the block's prime")
     if d == 0:
         return
     tensors = []

@@ -96,8 +96,8 @@ from .budget import Budget
 from .decision import Decision
 from .errors import BackendUnavailable, BudgetExceeded, InternalError, WitnessCheckFailed
 from .lifting import LiftingOperator
-from .limits import (GROEBNER_CALL_SECONDS, GROEBNER_IN_PROCESS_MAX_VARIABLES, REAL_WITNESS_MAX_PAIRS,
-                     REAL_WITNESS_MAX_SLICES, REAL_WITNESS_MAX_VARIABLES)
+from .limits import (GROEBNER_CALL_SECONDS, GROEBNER_IN_PROCESS_MAX_VARIABLES, MAX_SPAN_COORDINATES,
+                     REAL_WITNESS_MAX_PAIRS, REAL_WITNESS_MAX_SLICES, REAL_WITNESS_MAX_VARIABLES)
 from .models import LinearPiece, ModelCollection
 from .network import MultilinearMap
 from .segre import are_equivalent
@@ -184,6 +184,11 @@ def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPi
     the same list, so the slices are nested (a non-empty slice stays non-empty)."""
     rng = random.Random(f"{seed}:slice")
     counts = net.param_counts
+    # P(h) and P(g) are polynomials on every coordinate of the pieces' boxes: bounded before they are built
+    box = sum(math.prod(len(s) for s in piece.box()) for piece in pieces)
+    if box > MAX_SPAN_COORDINATES:
+        raise BudgetExceeded(f"the Segre images of the pieces have {box} coordinates (> {MAX_SPAN_COORDINATES}, "
+                             f"the model-span budget)", phase="real witness: slice")
     var = 0
     free_vars: list[list[int]] = [[], []]
     layer_forms: list[dict[int, list[Affine]]] = [{}, {}]

@@ -1462,17 +1462,23 @@ def _identifiable_by_full_rank(claim: dict, net: _Structured, ctx: _Context) -> 
     return {"model": net.model.present, "n_cols": net.n_cols}
 
 
-def _span_groups(raw, where: str, net: _Structured, budget: _Budget) -> tuple[list, list]:
+def _span_groups(raw, where: str, net: _Structured, budget: _Budget, span: set | None = None,
+                 exact: bool = False) -> tuple[list, list]:
     """A basis of the model span: disjoint groups of index tuples, each inside one orbit of the
-    tie symmetries, covering every coordinate of span(U_L P(M^L)); returns the groups and the
-    columns of A B (column j = the sum of A's columns over group j, as (integers, denominator))."""
+    tie symmetries, covering every coordinate of span(U_L P(M^L)) (or of ``span``, the index
+    tuples of some pieces' boxes); returns the groups and the columns of A B (column j = the sum
+    of A's columns over group j, as (integers, denominator)). ``exact``: the groups must be
+    exactly the orbits of the span's tuples (no tuple outside it, no orbit split)."""
     groups = []
     for j, grp in enumerate(_list(raw, where)):
         grp = [_index_tuple(t, f"{where}[{j}]", net.params) for t in _list(grp, f"{where}[{j}]")]
         if not grp:
             raise _Malformed(f"{where}[{j}]", "empty group")
         groups.append(grp)
-    span, tied = _model_box_union(net.model, net.params, budget)
+    if span is None:
+        span, tied = _model_box_union(net.model, net.params, budget)
+    else:
+        tied = [c for c in net.model.classes if len(c) > 1]
 
     def orbit_key(t):
         t = list(t)
@@ -1488,11 +1494,27 @@ def _span_groups(raw, where: str, net: _Structured, budget: _Budget) -> tuple[li
         seen |= set(grp)
         if len({orbit_key(t) for t in grp}) != 1:
             raise _Failed(f"group {j} mixes index tuples of different tie orbits")
+        if exact:
+            budget.spend(len(grp) + len(grp[0]), "the model span's orbits")
+        if exact and (not span.issuperset(grp) or len(grp) != _orbit_size(grp[0], tied)):
+            raise _Failed(f"group {j} is not a whole tie orbit of the span's index tuples")
     if span - seen:
         raise _Failed(f"the groups miss the model coordinate {list(min(span - seen))}")
     columns = [_over_one_denominator([(1, net.column(t, budget)) for t in grp], budget, "the columns of A B")
                for grp in groups]
     return groups, columns
+
+
+def _orbit_size(t: tuple, tied: list) -> int:
+    """The number of index tuples obtained from t by permuting the positions of each tie class
+    (a multinomial coefficient per class)."""
+    size = 1
+    for cls in tied:
+        counts: dict = {}
+        for k in cls:
+            counts[t[k]] = counts.get(t[k], 0) + 1
+        size *= math.factorial(len(cls)) // math.prod(map(math.factorial, counts.values()))
+    return size
 
 
 def _check_minor(columns: list, rows: list, prime: int | None, n_rows: int, budget: _Budget, what: str) -> None:
@@ -1579,14 +1601,563 @@ def _not_identifiable_structured(claim: dict, net: _Structured, ctx: _Context) -
     return {"model": net.model.present, "n_cols": net.n_cols}
 
 
+# ---------------------------------------------------------------------------- the difference set
+def _binomial_at_most(n: int, k: int, cap: int) -> int:
+    """C(n, k), or cap + 1 once it exceeds ``cap``: C(n - k + i, i) grows at least twofold with
+    each i <= min(k, n - k), so at most log2(cap) + 1 steps whatever the size of n.
+
+    >>> _binomial_at_most(5, 2, 100), _binomial_at_most(10**4000, 3, 100)
+    (10, 101)
+    """
+    if k < 0 or k > n:
+        return 0
+    k = min(k, n - k)
+    c = 1
+    for i in range(1, k + 1):
+        c = c * (n - k + i) // i
+        if c > cap:
+            return cap + 1
+    return c
+
+
+def _n_pieces(model: _Model, sizes, cap: int) -> int:
+    """The number of linear pieces M^L of the model (one alternative per tie class), or cap + 1
+    once it exceeds ``cap``."""
+    total = 1
+    for cls in model.classes:
+        item, size = model.allowed[cls[0]], sizes[cls[0]]
+        if item is None:
+            n = 1
+        elif isinstance(item, list):
+            n = len(set(item))
+        elif isinstance(item, int):
+            n = _binomial_at_most(size, item, cap)
+        else:
+            n = _binomial_at_most(len(set(item[0].values())), item[1], cap)
+        total = min(total * n, cap + 1)
+    return total
+
+
+def _is_piece(model: _Model, key: tuple, sizes, budget: _Budget) -> bool:
+    """Whether per-layer supports ``key`` (frozensets) are one piece M^L of the model: the layers
+    of a tie class carry one support, an alternative of the class (the whole layer; a listed
+    support; exactly s indices; exactly a whole groups)."""
+    for cls in model.classes:
+        supp, item = key[cls[0]], model.allowed[cls[0]]
+        budget.spend(len(cls) + len(supp) + (2 * len(item) if isinstance(item, list) else 0), "the block's pieces")
+        if any(key[k] != supp for k in cls):
+            return False
+        if item is None:
+            ok = len(supp) == sizes[cls[0]]  # the whole layer
+        elif isinstance(item, list):
+            ok = supp in item
+        elif isinstance(item, int):
+            ok = len(supp) == item
+        else:
+            group_of, active = item
+            touched = {group_of.get(i) for i in supp}
+            budget.spend(len(group_of), "the block's pieces")
+            ok = (None not in touched and len(touched) == active
+                  and sum(1 for g in group_of.values() if g in touched) == len(supp))  # whole groups
+        if not ok:
+            return False
+    return True
+
+
+def _block_pieces(raw, where: str, net: _Structured, budget: _Budget) -> list | None:
+    """A block's ``pieces``: None for "all", else the distinct pieces (tuples of frozensets),
+    each one a piece of the spec's model (``_Failed`` if not)."""
+    if raw == "all":
+        return None
+    out: dict = {}
+    for j, piece in enumerate(_list(raw, where)):
+        pw = f"{where}[{j}]"
+        supports = _list(piece, pw)
+        if len(supports) != net.K:
+            raise _Malformed(pw, f"expected one support per layer ({net.K})")
+        key = []
+        for k, s in enumerate(supports):
+            idx = _ints(s, f"{pw}[{k}]")
+            if not idx or len(set(idx)) != len(idx) or max(idx) >= net.params[k]:
+                raise _Malformed(f"{pw}[{k}]", f"expected a non-empty support of distinct indices in "
+                                               f"0..{_count(net.params[k] - 1)}")
+            key.append(frozenset(idx))
+        if not _is_piece(net.model, tuple(key), net.params, budget):
+            raise _Failed(f"piece {j} of the block is not a piece of the spec's model")
+        out[tuple(key)] = None
+    if not out:
+        raise _Malformed(where, 'expected "all" or a non-empty list of pieces')
+    return list(out)
+
+
+def _pieces_box_union(pieces: list, net: _Structured, budget: _Budget) -> set:
+    """The index tuples of the union of the pieces' boxes T^L_1 x ... x T^L_K, counted against
+    the span cap before any is built."""
+    phase, total = "enumerating the block's span", 0
+    for key in pieces:
+        budget.spend(net.K, phase)
+        size = 1
+        for s in key:
+            size = min(size * len(s), _MAX_SPAN_TUPLES + 1)
+        total += size
+        if total > _MAX_SPAN_TUPLES:
+            raise _Failed(f"the block's span has more than {_MAX_SPAN_TUPLES} coordinates (checker budget)")
+    budget.hold(_held(total * net.K, 0), phase)
+    budget.spend(total * net.K, phase)
+    return {t for key in pieces for t in product(*(sorted(s) for s in key))}
+
+
+def _covers_every_pair(blocks: list, net: _Structured, budget: _Budget) -> None:
+    """Every pair of pieces (L, L'), L = L' included, lies in one block (``_Failed`` if not).
+    All the blocks' pieces are pieces of the model, so counting the covered pairs suffices."""
+    if any(b is None for b in blocks):
+        return
+    listed = sum(len(b) for b in blocks)
+    n = _n_pieces(net.model, net.params, listed)
+    if any(len(b) == n for b in blocks):
+        return
+    covered: set = set()
+    for b in blocks:
+        budget.spend(len(b) * (len(b) + 1) // 2, "the pairs of pieces the blocks cover")
+        covered |= {frozenset((x, y)) for i, x in enumerate(b) for y in b[i:]}
+    if n > listed or len(covered) != n * (n + 1) // 2:
+        raise _Failed(f"the blocks cover {len(covered)} of the {_count(n * (n + 1) // 2)} pairs of the model's "
+                      f"{_count(n)} pieces (L = L' included): some pair lies in no block")
+
+
+def _minor_cubic(raw, where: str, linear_of, d: int, net: _Structured, budget: _Budget) -> dict:
+    """The cubic form in z_1..z_d of one listed 3 x 3 flattening minor of T(z) = sum_i z_i B_i:
+    {exponent tuple: int}. ``linear_of(t)`` is the linear form {i: B_i[t]} of entry t."""
+    m = _obj(raw, where, ("layer", "rows", "cols"))
+    k = _int(m["layer"], f"{where}.layer", 0)
+    if k >= net.K:
+        raise _Malformed(f"{where}.layer", "layer out of range")
+    rows = _ints(m["rows"], f"{where}.rows")
+    if any(i >= net.params[k] for i in rows):
+        raise _Malformed(f"{where}.rows", "index out of range")
+    others = net.params[:k] + net.params[k + 1:]
+    cols = [_index_tuple(t, f"{where}.cols", others) for t in _list(m["cols"], f"{where}.cols")]
+    if len(rows) != 3 or len(cols) != 3 or len(set(rows)) != 3 or len(set(cols)) != 3:
+        raise _Failed(f"{where} is not three distinct rows and three distinct columns of a flattening")
+    entry = [[linear_of(c[:k] + (r,) + c[k:]) for c in cols] for r in rows]
+    bits = max((_bits(x) for row in entry for f in row for x in f.values()), default=0)
+    out: dict = {}
+    for perm in ((0, 1, 2), (1, 2, 0), (2, 0, 1), (0, 2, 1), (2, 1, 0), (1, 0, 2)):
+        sign = 1 if perm in ((0, 1, 2), (1, 2, 0), (2, 0, 1)) else -1
+        f1, f2, f3 = (entry[r][perm[r]] for r in range(3))
+        budget.spend(len(f1) * len(f2) * len(f3) * 2 * _mul_units(2 * bits, bits), "the flattening minors")
+        for i, a in f1.items():
+            for j, b in f2.items():
+                ab = sign * a * b
+                for l, c in f3.items():
+                    key = tuple(sorted((i, j, l)))
+                    out[key] = out.get(key, 0) + ab * c
+    budget.spend(len(out) * (d + 2), "the flattening minors")
+    form = {}
+    for key, c in out.items():
+        if c:
+            e = [0] * d
+            for v in key:
+                e[v] += 1
+            form[tuple(e)] = c
+    return form
+
+
+def _macaulay_block(raw_rows, where: str, forms: list, d: int, degree: int, prime: int, budget: _Budget) -> None:
+    """The listed rows m*f_j of the Macaulay matrix in degree D form a square block that is
+    non-singular modulo p: then every monomial of degree D lies in the ideal of the forms."""
+    if degree < 3:
+        raise _Failed(f"the Macaulay degree {_count(degree)} is below the degree 3 of the flattening minors")
+    n_rows = len(_list(raw_rows, f"{where}.macaulay_rows"))
+    n_cols = _binomial_at_most(degree + d - 1, d - 1, n_rows)
+    if n_rows != n_cols:
+        raise _Failed(f"the Macaulay block lists {n_rows} rows, but there are "
+                      f"{'more than ' + str(n_rows) if n_cols > n_rows else n_cols} monomials of degree "
+                      f"{_count(degree)} in {d} variables")
+    phase = f"the Macaulay matrix modulo {_count(prime)}"
+    budget.hold(n_cols * n_cols, phase)  # what elimination may fill in
+    seen, rows = set(), []
+    for r, item in enumerate(raw_rows):
+        rw = f"{where}.macaulay_rows[{r}]"
+        if not isinstance(item, list) or len(item) != 2:
+            raise _Malformed(rw, "expected [minor number, [exponent, ...]]")
+        j = _int(item[0], rw, 0)
+        e = tuple(_ints(item[1], rw))
+        if len(e) != d:
+            raise _Malformed(rw, f"expected an exponent vector of {d} entries")
+        if j >= len(forms):
+            raise _Failed(f"Macaulay row {r} names minor {j}, but the block lists {len(forms)} minors")
+        if sum(e) != degree - 3:
+            raise _Failed(f"Macaulay row {r}: z^e f_j has degree {3 + sum(e)}, not {_count(degree)}")
+        if (j, e) in seen:
+            raise _Failed(f"Macaulay row {r} is listed twice")
+        seen.add((j, e))
+        form = forms[j]
+        budget.spend(len(form) * (d + 4 + max(map(_bits, form.values())) // 64), phase)
+        row = {}
+        for m, c in form.items():
+            c %= prime
+            if c:
+                row[tuple(a + b for a, b in zip(m, e))] = c
+        rows.append(row)
+    if not _independent(rows, budget, prime):
+        raise _Failed(f"the Macaulay block is singular modulo its prime {_count(prime)}")
+
+
+def _difference_block(blk: dict, where: str, pieces: list | None, net: _Structured, budget: _Budget) -> tuple:
+    """One block (its pieces already read): (d, D) once Ker A ∩ W holds no non-zero tensor with
+    every flattening of rank <= 2 (docs/certificate-format.md, "difference_set")."""
+    prime = None if blk["prime"] is None else _witness_prime(blk, where)
+    span = None if pieces is None else _pieces_box_union(pieces, net, budget)
+    groups, columns = _span_groups(blk["groups"], f"{where}.groups", net, budget, span, exact=True)
+    n = len(groups)
+    kernel = []
+    for i, vec in enumerate(_list(blk["kernel"], f"{where}.kernel")):
+        vw, v = f"{where}.kernel[{i}]", {}
+        for e in _list(vec, vw):
+            if not isinstance(e, list) or len(e) != 2:
+                raise _Malformed(vw, "expected entries [group, integer]")
+            j = _int(e[0], vw, 0)
+            if j >= n or j in v:
+                raise _Malformed(vw, f"group {j} out of range or repeated")
+            v[j] = _int(e[1], vw)
+        kernel.append({j: x for j, x in v.items() if x})
+    d = len(kernel)
+    rows = _ints(blk["minor_rows"], f"{where}.minor_rows")
+    chosen = _ints(blk["minor_groups"], f"{where}.minor_groups")
+    if len(chosen) != n - d or len(set(chosen)) != len(chosen) or any(j >= n for j in chosen):
+        raise _Failed(f"the minor of A·G must use #groups - d = {n - d} distinct groups")
+    _check_minor([columns[j] for j in chosen], rows, prime, net.m * net.n, budget, "the minor of A·G on the block's span")
+    for i, v in enumerate(kernel):
+        if not v:
+            raise _Failed(f"kernel vector {i} is zero")
+        if _over_one_denominator([(x, columns[j]) for j, x in v.items()], budget, "testing the kernel vectors")[0]:
+            raise _Failed(f"kernel vector {i} is not in Ker A: A·G k != 0")
+    if not _show_independent([(v, 1) for v in kernel], budget):
+        raise _Failed("the kernel vectors are linearly dependent")
+    degree = _int(blk["degree"], f"{where}.degree", 0)
+    minors = _list(blk["flattening_minors"], f"{where}.flattening_minors")
+    if d == 0:
+        if degree or minors or _list(blk["macaulay_rows"], f"{where}.macaulay_rows"):
+            raise _Failed("Ker A ∩ W = {0} in this block: it takes degree 0, no minors and no Macaulay rows")
+        return 0, 0
+    if prime is None:
+        raise _Malformed(f"{where}.prime", "a block with Ker A ∩ W != {0} names the prime of its Macaulay matrix")
+    group_of = {t: j for j, grp in enumerate(groups) for t in grp}
+    by_group = [{} for _ in range(n)]
+    for i, v in enumerate(kernel):
+        for j, x in v.items():
+            by_group[j][i] = x
+    empty: dict = {}
+    linear_of = lambda t: by_group[group_of[t]] if t in group_of else empty  # noqa: E731
+    forms = [_minor_cubic(m, f"{where}.flattening_minors[{i}]", linear_of, d, net, budget) for i, m in enumerate(minors)]
+    zero = next((i for i, f in enumerate(forms) if not f), None)
+    if zero is not None:
+        raise _Failed(f"flattening minor {zero} is identically zero on Ker A ∩ W")
+    _macaulay_block(blk["macaulay_rows"], where, forms, d, degree, prime, budget)
+    return d, degree
+
+
 def _identifiable_by_difference_set(claim: dict, net: _Structured, ctx: _Context) -> dict:
-    """Proposition 6.3 by an empty difference set: a Macaulay certificate per block (to be re-checked)."""
-    raise _Failed("difference-set witnesses are not re-checked yet")
+    """Proposition 6.3 by an empty difference set: for every pair of pieces (L, L'), every
+    P(h) - P(g) (h in M^L, g in M^L') lies in W, the span of a block holding both, and has every
+    flattening of rank <= 2; the block shows that the only tensor of Ker A ∩ W with that property
+    is 0 -- Ker A ∩ W = span(B_1..B_d) exactly (a minor of A·G of size #groups - d, d independent
+    kernel vectors) and the 3 x 3 flattening minors of T(z) = sum z_i B_i have a Macaulay matrix of
+    full column rank in degree D (a square block non-singular modulo a prime): every monomial of
+    degree D is in their ideal, so their only common zero over C is z = 0."""
+    ds = _obj(_obj(claim["witness"], "witness", ("difference_set",))["difference_set"], "witness.difference_set",
+              ("blocks",))
+    raw = _list(ds["blocks"], "witness.difference_set.blocks")
+    if not raw:
+        raise _Malformed("witness.difference_set.blocks", "expected at least one block")
+    keys = ("pieces", "groups", "minor_rows", "minor_groups", "kernel", "flattening_minors", "degree", "prime",
+            "macaulay_rows")
+    blocks = [_obj(b, f"witness.difference_set.blocks[{i}]", keys) for i, b in enumerate(raw)]
+    pieces = [_block_pieces(b["pieces"], f"witness.difference_set.blocks[{i}].pieces", net, ctx.budget)
+              for i, b in enumerate(blocks)]
+    _covers_every_pair(pieces, net, ctx.budget)
+    found = [_difference_block(b, f"witness.difference_set.blocks[{i}]", p, net, ctx.budget)
+             for i, (b, p) in enumerate(zip(blocks, pieces))]
+    return {"model": net.model.present, "n_cols": net.n_cols, "n_blocks": len(blocks),
+            "dimension": max(d for d, _ in found), "degree": max(D for _, D in found)}
+
+
+# ---------------------------------------------------------------------------- real algebraic witnesses
+# Elements of Q[alpha] are held as integer polynomials (constant first) over one positive
+# denominator; a remainder modulo chi is a pseudo-remainder (multiplied by |lead chi| per step, so
+# the denominator stays positive and every size is charged as an integer's).
+_MAX_BISECTIONS = 2000  # halvings of a witness's interval, as algebra.algebraic.separate_from_zero
+
+
+def _word_units(bits_a: int, bits_b: int) -> int:
+    """:func:`_mul_units` with each operand at least a machine word: a product of a big number and
+    a small one still touches every word of the big one (Horner's rule at small points)."""
+    return _mul_units(max(bits_a, 64), max(bits_b, 64))
+
+
+def _ibits(p) -> int:
+    """The size of the largest integer of a list, in bits."""
+    return max((abs(x).bit_length() for x in p), default=0)
+
+
+def _trimmed(p: list) -> list:
+    while p and not p[-1]:
+        p.pop()
+    return p
+
+
+def _horner(c: list, x: Fraction, budget: _Budget, phase: str) -> tuple[int, int]:
+    """c(x) = num / den (den > 0) for integer coefficients c (constant first): with x = a/b,
+    num = sum_i c_i a^i b^(n-i) and den = b^n, by Horner's rule in integers (no gcd)."""
+    n = len(c) - 1
+    if n < 0:
+        return 0, 1
+    a, b = x.numerator, x.denominator
+    xbits = max(a.bit_length(), b.bit_length())
+    budget.spend(2 * (n + 1) * _word_units(_ibits(c) + n * xbits + n.bit_length(), xbits), phase)
+    acc, power = c[n], 1
+    for i in range(n - 1, -1, -1):
+        power *= b
+        acc = acc * a + c[i] * power
+    return acc, power
+
+
+def _sign_at(chi: list, x: Fraction, budget: _Budget) -> int:
+    num = _horner(chi, x, budget, "the sign of the minimal polynomial")[0]
+    return (num > 0) - (num < 0)
+
+
+def _excludes_zero(q: list, lo: Fraction, hi: Fraction, budget: _Budget) -> bool:
+    """q(x) != 0 for every x in [lo, hi] by the mean-value enclosure |q(x) - q(c)| <= r sum_i i |q_i| R^(i-1)
+    (c the midpoint, r the half-width, R = max(|lo|, |hi|)): |q(c)| > r * slope."""
+    phase = "enclosing the witness's entries on the interval"
+    budget.spend(4 * _fraction_units(_bits(lo) + _bits(hi)), phase)
+    c, r, R = (lo + hi) / 2, (hi - lo) / 2, max(abs(lo), abs(hi))
+    vn, vd = _horner(q, c, budget, phase)
+    sn, sd = _horner([(i + 1) * abs(x) for i, x in enumerate(q[1:])], R, budget, phase)
+    budget.spend(4 * _word_units(max(vn.bit_length(), sn.bit_length()), max(vd.bit_length(), sd.bit_length(),
+                                                                          _bits(r))), phase)
+    return abs(vn) * sd * r.denominator > r.numerator * sn * vd
+
+
+def _separate_from_zero(chi: list, lo: Fraction, hi: Fraction, checks: list, budget: _Budget) -> None:
+    """Every polynomial of ``checks`` ((label, integer polynomial)) is non-zero at ONE root of chi:
+    the one the bisection of [lo, hi] keeps (each halving keeps a sign change; a midpoint root m
+    ends it at [m, m]); all of them on the same, first interval of that sequence on which each is
+    enclosed away from 0 (algebra.algebraic.separate_from_zero, mirrored step for step)."""
+    zero = next((label for label, q in checks if not q), None)
+    if zero is not None:
+        raise _Failed(f"{zero} is the zero polynomial: it vanishes at every root")
+    s_lo = _sign_at(chi, lo, budget)
+    bad = checks[0][0]
+    for _ in range(_MAX_BISECTIONS + 1):
+        if lo == hi:
+            bad = next((label for label, q in checks if _horner(q, lo, budget, "evaluating at a rational root")[0] == 0),
+                       None)
+            if bad is None:
+                return
+            raise _Failed(f"{bad} vanishes at the rational root of the minimal polynomial the bisection met")
+        bad = next((label for label, q in checks if not _excludes_zero(q, lo, hi, budget)), None)
+        if bad is None:
+            return
+        budget.spend(_fraction_units(_bits(lo) + _bits(hi)), "bisecting the interval")
+        m = (lo + hi) / 2
+        v = _sign_at(chi, m, budget)
+        if v == 0:
+            lo = hi = m
+        elif s_lo * v < 0:
+            hi = m
+        else:
+            lo, s_lo = m, v
+    raise _Failed(f"{bad} is not separated from 0 after {_MAX_BISECTIONS} halvings of the interval "
+                  "(it may vanish at the root)")
+
+
+def _poly_mul(a: list, b: list, budget: _Budget, phase: str) -> list:
+    """The product of two integer polynomials."""
+    if not a or not b:
+        return []
+    budget.spend(len(a) * len(b) * _word_units(_ibits(a), _ibits(b)), phase)
+    out = [0] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        if x:
+            for j, y in enumerate(b):
+                out[i + j] += x * y
+    return _trimmed(out)
+
+
+def _reduce_mod(entries: dict, den: int, chi: list, budget: _Budget, phase: str) -> tuple[dict, int]:
+    """Every polynomial of ``entries`` (over ``den``) reduced modulo chi to degree < deg chi, by s
+    pseudo-division steps (s = the largest degree - deg chi + 1): p -> |L| p - sign(L) lc x^j chi
+    kills the leading coefficient lc (L = lead chi), so the remainders are over den |L|^s."""
+    n, lead = len(chi) - 1, chi[-1]
+    s = max((len(p) for p in entries.values()), default=0) - n
+    if s <= 0:
+        return entries, den
+    unit, sign, cbits = abs(lead), (lead > 0) - (lead < 0), _ibits(chi)
+    budget.spend(len(entries) * s * (n + s) * _word_units(_ibits([x for p in entries.values() for x in p])
+                                                         + s * (cbits + 1), cbits), phase)
+    out = {}
+    for key, p in entries.items():
+        p = p + [0] * (n + s - len(p))
+        for top in range(n + s - 1, n - 1, -1):
+            lc = p[top]
+            p = [unit * x for x in p[:top]]
+            if lc:
+                for i in range(n):
+                    p[top - n + i] -= sign * lc * chi[i]
+        p = _trimmed(p)
+        if p:
+            out[key] = p
+    return out, den * unit ** s
+
+
+def _algebraic_params(x, where: str, sizes, budget: _Budget) -> tuple[list, list]:
+    """Per-layer coordinates [q_0, q_1, ...] (q_0 + q_1 alpha + ...; [] is 0): (per layer the
+    trimmed tuples of rationals, for the model; per layer the (integer polynomial, denominator))."""
+    phase = "reading the witness's coordinates"
+    layers = _list(x, where)
+    if len(layers) != len(sizes):
+        raise _Malformed(where, f"expected {len(sizes)} parameter vectors")
+    exact, integral = [], []
+    for k, (hk, s) in enumerate(zip(layers, sizes)):
+        kw = f"{where}[{k}]"
+        if len(_list(hk, kw)) != s:
+            raise _Malformed(kw, f"expected {s} coordinates, got {len(hk)}")
+        exact.append([]), integral.append([])
+        for i, q in enumerate(hk):
+            coeffs = [_rational(c, f"{kw}[{i}]") for c in _list(q, f"{kw}[{i}]")]
+            while coeffs and not coeffs[-1]:
+                coeffs.pop()
+            den = _lcm({c.denominator for c in coeffs}, budget, phase)
+            budget.spend(len(coeffs) * _word_units(max(map(_bits, coeffs), default=0), den.bit_length()), phase)
+            exact[k].append(tuple(coeffs))
+            integral[k].append(([c.numerator * (den // c.denominator) for c in coeffs], den))
+    return exact, integral
+
+
+def _layer_matrix(net: _Structured, k: int, coords: list, budget: _Budget, phase: str) -> tuple[dict, int]:
+    """M_k(h_k) = sum_i h_k[i] M_k(e_i), entries {(row, col): integer polynomial} over one denominator."""
+    terms = []
+    for i, b in net.basis[k].items():
+        C, cden = coords[i]
+        if not C:
+            continue
+        rows, d = b.rows, b.d
+        if b.exact:  # Fraction entries: integers over their own lcm
+            d = _lcm({x.denominator for row in rows.values() for x in row.values()}, budget, phase)
+            budget.spend(b.size * _word_units(b.bits, d.bit_length()), phase)
+            rows = {r: {c: x.numerator * (d // x.denominator) for c, x in row.items()} for r, row in rows.items()}
+        terms.append((rows, d * cden, C, _ibits(v for row in rows.values() for v in row.values())))
+    D = _lcm({den for _, den, _, _ in terms}, budget, phase)
+    budget.hold(_held(sum(sum(map(len, rows.values())) * len(C) for rows, _, C, _ in terms), D.bit_length()), phase)
+    out: dict = {}
+    for rows, den, C, bbits in terms:
+        f = D // den
+        budget.spend((len(C) + sum(map(len, rows.values())) * len(C)) * _word_units(_ibits(C) + f.bit_length(), bbits),
+                     phase)
+        fC = [f * x for x in C]
+        for r, row in rows.items():
+            for c, x in row.items():
+                acc = out.setdefault((r, c), [])
+                acc.extend([0] * (len(fC) - len(acc)))
+                for j, y in enumerate(fC):
+                    acc[j] += x * y
+    return {key: p for key, p in ((key, _trimmed(p)) for key, p in out.items()) if p}, D
+
+
+def _poly_matrix_product(a: tuple, b: tuple, budget: _Budget, phase: str) -> tuple[dict, int]:
+    """The product of two matrices with integer polynomial entries over their denominators."""
+    (ae, ad), (be, bd) = a, b
+    by_row: dict = {}
+    for (mid, c), p in be.items():
+        by_row.setdefault(mid, []).append((c, p))
+    alen, blen = max(map(len, ae.values()), default=0), max(map(len, be.values()), default=0)
+    abits, bbits = _ibits(x for p in ae.values() for x in p), _ibits(x for p in be.values() for x in p)
+    pairs = sum(len(by_row.get(mid, ())) for (_, mid) in ae)
+    budget.spend(40 + pairs * alen * blen * _word_units(abits, bbits), phase)
+    budget.hold(_held(pairs * (alen + blen), abits + bbits + pairs.bit_length()), phase)
+    out: dict = {}
+    for (r, mid), pa in ae.items():
+        for c, pb in by_row.get(mid, ()):
+            acc = out.setdefault((r, c), [])
+            acc.extend([0] * (len(pa) + len(pb) - 1 - len(acc)))
+            for i, x in enumerate(pa):
+                for j, y in enumerate(pb):
+                    acc[i + j] += x * y
+    return {key: p for key, p in ((key, _trimmed(p)) for key, p in out.items()) if p}, ad * bd
+
+
+def _evaluate_mod(net: _Structured, coords: list, chi: list, budget: _Budget) -> tuple[dict, int]:
+    """M_1(h_1)...M_K(h_K) with entries in Q[T]/(chi), each reduced to degree < deg chi (a
+    unique representative: two products agree at every root of chi iff these agree)."""
+    phase = "evaluating the witness's network modulo the minimal polynomial"
+    prod = None
+    for k in range(net.K):
+        mk = _reduce_mod(*_layer_matrix(net, k, coords[k], budget, phase), chi, budget, phase)
+        prod = mk if prod is None else _reduce_mod(*_poly_matrix_product(prod, mk, budget, phase), chi, budget, phase)
+    return prod
+
+
+def _segre_entry(coords: list, t: tuple, chi: list, budget: _Budget) -> tuple[list, int]:
+    """P(h)_t = h_1[t_1] ... h_K[t_K] modulo chi (reduced after each product, as the producer does)."""
+    phase = "the entry of P(h) - P(g) named by the hint"
+    acc, den = [1], 1
+    for k, i in enumerate(t):
+        C, cden = coords[k][i]
+        (acc, den) = _reduce_mod({0: _poly_mul(acc, C, budget, phase)}, den * cden, chi, budget, phase)
+        acc = acc.get(0, [])
+        if not acc:
+            return [], 1
+    return acc, den
 
 
 def _not_identifiable_algebraic(claim: dict, net: _Structured, ctx: _Context) -> dict:
-    """Definition 6.1 with h, g in Q(alpha), alpha a real root of an integer polynomial (to be re-checked)."""
-    raise _Failed("real algebraic witnesses are not re-checked yet")
+    """Definition 6.1 with h, g in Q(alpha), alpha a real root of the integer polynomial chi: h
+    and g lie in the model as polynomials (supports, ties), M(h) - M(g) = 0 modulo chi (so at
+    every root of chi), and on one interval of the bisection of [lo, hi] -- which keeps a sign
+    change, so holds a real root alpha -- one coordinate per layer of h and of g and the entry
+    P(h)_t - P(g)_t are enclosed away from 0: every layer non-zero and P(h) != P(g) at alpha."""
+    budget = ctx.budget
+    w = _obj(claim["witness"], "witness", ("field", "h", "g", "hints"))
+    fw = _obj(w["field"], "witness.field", ("minpoly", "interval"))
+    chi = [_int(c, "witness.field.minpoly") for c in _list(fw["minpoly"], "witness.field.minpoly")]
+    if len(chi) < 2 or chi[-1] == 0:
+        raise _Malformed("witness.field.minpoly", "expected the integers c_0, ..., c_n of a polynomial of degree "
+                                                  "n >= 1 (c_n != 0)")
+    interval = _list(fw["interval"], "witness.field.interval")
+    if len(interval) != 2:
+        raise _Malformed("witness.field.interval", "expected [lo, hi]")
+    lo, hi = (_rational(x, "witness.field.interval") for x in interval)
+    h, h_int = _algebraic_params(w["h"], "witness.h", net.params, budget)
+    g, g_int = _algebraic_params(w["g"], "witness.g", net.params, budget)
+    hints = _obj(w["hints"], "witness.hints", ("h_nonzero", "g_nonzero", "difference"))
+    h_nz = _index_tuple(hints["h_nonzero"], "witness.hints.h_nonzero", net.params)
+    g_nz = _index_tuple(hints["g_nonzero"], "witness.hints.g_nonzero", net.params)
+    t = _index_tuple(hints["difference"], "witness.hints.difference", net.params)
+    if not lo < hi or _sign_at(chi, lo, budget) * _sign_at(chi, hi, budget) >= 0:
+        raise _Failed("the minimal polynomial has no sign change on the witness's interval [lo, hi] (lo < hi): "
+                      "it isolates no real root")
+    _check_in_model(net.model, h, "h", budget)
+    _check_in_model(net.model, g, "g", budget)
+    (mh, dh), (mg, dg) = _evaluate_mod(net, h_int, chi, budget), _evaluate_mod(net, g_int, chi, budget)
+    budget.spend(sum(len(p) for p in mh.values()) * _word_units(_ibits(x for p in mh.values() for x in p), dg.bit_length())
+                 + sum(len(p) for p in mg.values()) * _word_units(_ibits(x for p in mg.values() for x in p), dh.bit_length()),
+                 "comparing the witness networks")
+    if mh.keys() != mg.keys() or any([x * dg for x in mh[key]] != [y * dh for y in mg[key]] for key in mh):
+        raise _Failed("M_1(h_1)...M_K(h_K) - M_1(g_1)...M_K(g_K) is not 0 modulo the minimal polynomial")
+    (ph, pdh), (pg, pdg) = _segre_entry(h_int, t, chi, budget), _segre_entry(g_int, t, chi, budget)
+    budget.spend((len(ph) + len(pg)) * _word_units(max(_ibits(ph), _ibits(pg)), max(pdh, pdg).bit_length()),
+                 "the entry of P(h) - P(g) named by the hint")
+    diff = [x * pdg for x in ph] + [0] * max(0, len(pg) - len(ph))
+    for i, y in enumerate(pg):
+        diff[i] -= y * pdh
+    checks = ([(f"h[{k}][{i}] (hints.h_nonzero)", h_int[k][i][0]) for k, i in enumerate(h_nz)]
+              + [(f"g[{k}][{i}] (hints.g_nonzero)", g_int[k][i][0]) for k, i in enumerate(g_nz)]
+              + [(f"P(h)_t - P(g)_t at t = {list(t)} (hints.difference)", _trimmed(diff))])
+    _separate_from_zero(chi, lo, hi, checks, budget)
+    return {"model": net.model.present, "n_cols": net.n_cols, "degree": len(chi) - 1}
 
 
 def _identifiable_by_scattering(claim: dict, net: _Conv, ctx: _Context) -> dict:

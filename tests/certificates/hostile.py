@@ -7,9 +7,11 @@ exit 0, 1 or 2 within its time and memory bounds (``docs/certificate-format.md``
 ``resource.setrlimit`` and reports (exit code, stdout, stderr, seconds).
 
 The families follow the ways a certificate can hide work: huge numbers where the checker
-multiplies (the scale of a Gram matrix, the entries of a minor, every numeric field), wide
-objects where it enumerates (a model's span, group combinations, deep K), structures its
-readers recurse into (deep nesting) and text it prints (odd Unicode).
+multiplies (the scale of a Gram matrix, the entries of a minor, every numeric field, a minimal
+polynomial's coefficients), wide objects where it enumerates (a model's span, group
+combinations, deep K, a Macaulay degree or block, a minimal polynomial's degree), loops it runs
+to a bound (the bisection of an algebraic witness's interval), structures its readers recurse
+into (deep nesting) and text it prints (odd Unicode).
 
 Run ``python -m tests.certificates.hostile [DIR] [SIZE]`` to write every family into DIR.
 """
@@ -351,6 +353,70 @@ def tied_different_supports(size: int) -> bytes:
                                            model=True, n_cols=25, n_groups=1)]))
 
 
+def _corpus(name: str) -> dict:
+    return json.loads((Path(__file__).parent / "valid" / f"{name}.json").read_text())
+
+
+def _difference_set(edit) -> bytes:
+    """The valid difference-set certificate of phase retrieval (n = 4, m = 7), its one block edited."""
+    doc = _corpus("difference-set-phase-retrieval")
+    edit(doc["claims"][1]["witness"]["difference_set"]["blocks"][0])
+    return _dump(doc)
+
+
+def huge_macaulay_degree(size: int) -> bytes:
+    """A Macaulay degree of 4000 digits (the number of monomials must not be computed in full)."""
+    return _difference_set(lambda b: b.update(degree=10 ** 3999 + 3))
+
+
+def huge_macaulay_block(size: int) -> bytes:
+    """Degree 141 in 3 variables: 10 153 distinct rows, as many as the monomials, listed -- a
+    square block of 10^8 entries the elimination may fill (bounded before it starts)."""
+    def edit(b):
+        D = 141  # C(143, 2) = 10 153 monomials of degree D; C(140, 2) = 9730 multipliers z^e per minor
+        b["degree"] = D
+        b["macaulay_rows"] = [[j, [a, D - 3 - a - c, c]] for j in range(2) for a in range(D - 2)
+                              for c in range(D - 2 - a)][:10153]
+    return _difference_set(edit)
+
+
+def _algebraic(chi: list, interval: tuple, q_h: list, q_g: list, h_nonzero=(0, 0)) -> dict:
+    """A refuted claim on X = h_1[0] h_2[0] (h_1[1] acts on nothing) with coordinates in Q(alpha)."""
+    layers = [{"rows": 1, "cols": 1, "params": 2, "entries": [[0, 0, 0, 1]]},
+              {"rows": 1, "cols": 1, "params": 1, "entries": [[0, 0, 0, 1]]}]
+    witness = {"field": {"minpoly": chi, "interval": [str(x) for x in interval]},
+               "h": [[["1"], q_h], [["1"]]], "g": [[["1"], q_g], [["1"]]],
+               "hints": {"h_nonzero": list(h_nonzero), "g_nonzero": [0, 0], "difference": [1, 0]}}
+    return certificate({"kind": "structured", "layers": layers}, [_claim(
+        "identifiable", "refuted", witness, False, witness_kind="algebraic_counterexample", model=False, n_cols=2,
+        degree=len(chi) - 1)])
+
+
+def huge_minpoly_degree(size: int) -> bytes:
+    """chi = x^n - 2 with n as large as the file allows, and P(h) - P(g) = alpha - 1: its root
+    2^(1/n) is so close to 1 that separating alpha - 1 from 0 takes many evaluations of chi."""
+    def make(n):
+        return _dump(_algebraic([-2] + [0] * (n - 1) + [1], (1, 2), ["0", "1"], ["1"]))
+
+    return _fits(make, size)
+
+
+def thousand_digit_coefficients(size: int) -> bytes:
+    """chi = c (x^2 - 2) and coordinates whose numerators and denominators have 1000-4000 digits
+    (a true claim: sqrt 2 with a huge-but-equal action)."""
+    c, big = 10 ** 3999 + 7, 10 ** 999 + 3
+    q_h = [f"{big}/{big + 2}", f"{big + 4}/{big + 6}"]
+    q_g = [f"{big + 8}/{big + 10}"]
+    return _dump(_algebraic([-2 * c, 0, c], (1, 2), q_h, q_g))
+
+
+def many_bisection_steps(size: int, degree: int = 200) -> bytes:
+    """A hinted coordinate that vanishes at alpha (chi itself, of degree 200 with 100-digit
+    coefficients): the bisection runs until its step bound, evaluating chi at ever longer points."""
+    chi = [-(10 ** 99 + 1)] + [10 ** 99 + i for i in range(1, degree)] + [10 ** 99]
+    return _dump(_algebraic(chi, (-3, 0), [str(x) for x in chi], ["1"], h_nonzero=(1, 0)))
+
+
 FAMILIES = {
     "huge-scale": huge_scale,
     "huge-scale-side-40": lambda size: huge_scale(size, side=40),
@@ -376,6 +442,11 @@ FAMILIES = {
     "odd-unicode-malformed": odd_unicode_malformed,
     "unreadable-bytes": unreadable_bytes,
     "tied-different-supports": tied_different_supports,
+    "huge-macaulay-degree": huge_macaulay_degree,
+    "huge-macaulay-block": huge_macaulay_block,
+    "huge-minpoly-degree": huge_minpoly_degree,
+    "thousand-digit-coefficients": thousand_digit_coefficients,
+    "many-bisection-steps": many_bisection_steps,
 }
 # The exit codes a verdict may have: 0 where the hostile claim is true (the checker must verify it
 # within its budget), 1 where it is over the budget or wrong, 2 where the document is malformed.
@@ -386,12 +457,15 @@ EXPECTED = {
     "chain-kernel": {0}, "exact-elimination": {0, 1}, "tie-many-alternatives": {1}, "feedforward-wide": {1}, "many-span-groups": {1},
     "conv-many-offsets": {1}, "huge-ints-everywhere": {2}, "deep-nesting": {2}, "odd-unicode": {0},
     "odd-unicode-malformed": {2}, "unreadable-bytes": {2}, "tied-different-supports": {2},
+    "huge-macaulay-degree": {1}, "huge-macaulay-block": {1}, "huge-minpoly-degree": {0, 1},
+    "thousand-digit-coefficients": {0}, "many-bisection-steps": {1},
 }
 # The subset `make test` runs, each at FAST_SIZE bytes (a few seconds in all); `make test-slow`
 # runs every family at 1 MB.
 FAST = ("huge-scale", "huge-minor-entries", "group-combinatorics", "wide-model-span", "deep-k-true-rank",
         "chain-kernel", "huge-ints-everywhere", "deep-nesting", "odd-unicode", "odd-unicode-malformed",
-        "unreadable-bytes", "tied-different-supports")
+        "unreadable-bytes", "tied-different-supports", "huge-macaulay-degree", "huge-macaulay-block",
+        "huge-minpoly-degree", "thousand-digit-coefficients")
 FAST_SIZE = 50_000
 
 

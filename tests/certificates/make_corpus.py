@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+from fractions import Fraction
 from pathlib import Path
 
 from certificates.certify import dumps_certificate
@@ -59,9 +60,13 @@ def _stated_values(claim, net) -> dict:
             return {"n_rows": net.m * net.n, "n_cols": net.n_cols, "rank": value,
                     "n_nonzero": sum(1 for _ in net.nonzero_columns(budget))}
         if cid == "identifiable":
+            blocks = w.get("difference_set", {}).get("blocks", [])
             return {"model": net.model.present, "n_cols": net.n_cols,
                     "n_groups": len(w.get("model_span", {}).get("groups", [])),
-                    "layer": w.get("kernel_line", {}).get("flattening_layer", 0) + 1}
+                    "layer": w.get("kernel_line", {}).get("flattening_layer", 0) + 1,
+                    "n_blocks": len(blocks), "dimension": max((len(b["kernel"]) for b in blocks), default=0),
+                    "degree": (max((b["degree"] for b in blocks), default=0) if blocks
+                               else len(w.get("field", {}).get("minpoly", [])) - 1)}
         if cid == "stable" and status == "proved":
             interval = value["sigma_min_squared"]
             return {"lo": Fraction(interval["lo"]), "hi": Fraction(interval["hi"]),
@@ -449,6 +454,75 @@ def stable_malformed() -> dict:
     return out
 
 
+# Producer-made certificates of the non-linear routes (Proposition 6.3): an empty difference set
+# (a Macaulay certificate per block) and a real algebraic counterexample.
+# (rank-one-sensing-3x4-m10 is tested in test_checker_nonlinear.py: every single edit of its 120
+# spec entries would double the corpus's mutation test)
+NONLINEAR_EXAMPLES = {"difference-set-phase-retrieval": "phase-retrieval-n4-m7",
+                      "algebraic-rank-one-3x3": "rank-one-sensing-3x3-m7"}
+
+
+def nonlinear_valid() -> dict:
+    from certificates.certify import certify
+
+    out = {}
+    root = HERE.parents[1] / "examples" / "structured"
+    for name, example in NONLINEAR_EXAMPLES.items():
+        doc = certify(json.loads((root / f"{example}.json").read_text())).document
+        kind = "difference_set" if name.startswith("difference-set") else "field"
+        assert kind in doc["claims"][1]["witness"], (name, "the non-linear route is needed")
+        out[name] = doc
+    return out
+
+
+def nonlinear_invalid() -> dict:
+    """One targeted edit each of a difference-set block or an algebraic witness (claims[1])."""
+    out = {}
+
+    def block(name="difference-set-phase-retrieval"):
+        d = load(name)
+        return d, d["claims"][1]["witness"]["difference_set"]["blocks"][0]
+
+    def field(name="algebraic-rank-one-3x3"):
+        d = load(name)
+        return d, d["claims"][1]["witness"]
+
+    d, b = block(); b["prime"] = b["prime"] + 1
+    out["difference-set-prime-composite"] = d
+    d, b = block(); b["degree"] += 1
+    out["difference-set-degree-raised"] = d
+    d, b = block(); b["macaulay_rows"][1] = b["macaulay_rows"][0]
+    out["difference-set-macaulay-row-duplicated"] = d
+    d, b = block(); b["macaulay_rows"].pop()
+    out["difference-set-macaulay-row-dropped"] = d
+    d, b = block(); b["kernel"][0][0][1] += 1
+    out["difference-set-kernel-vector-not-in-kernel"] = d
+    d, b = block(); b["groups"][1], b["groups"][2] = b["groups"][1][:1], b["groups"][2] + b["groups"][1][1:]
+    out["difference-set-group-not-an-orbit"] = d
+    d, b = block(); b["minor_rows"][0] = b["minor_rows"][1]
+    out["difference-set-minor-row-repeated"] = d
+    d, w = field(); w["field"]["minpoly"][0] += 1
+    out["algebraic-minpoly-edited"] = d
+    d, w = field(); w["field"]["interval"].reverse()
+    out["algebraic-interval-swapped"] = d
+    d, w = field(); w["h"][0][1][0] = str(Fraction(w["h"][0][1][0]) + 1)
+    out["algebraic-coordinate-edited"] = d
+    return out
+
+
+def nonlinear_malformed() -> dict:
+    out = {}
+    d = load("difference-set-phase-retrieval"); d["claims"][1]["witness"]["difference_set"]["blocks"][0]["macaulay_rows"][0] = [0, 0]
+    out["difference-set-macaulay-row-without-exponents"] = d
+    d = load("difference-set-phase-retrieval"); d["claims"][1]["witness"]["difference_set"]["blocks"][0]["prime"] = None
+    out["difference-set-block-without-prime"] = d
+    d = load("algebraic-rank-one-3x3"); d["claims"][1]["witness"]["field"]["minpoly"].append(0)
+    out["algebraic-minpoly-leading-zero"] = d
+    d = load("algebraic-rank-one-3x3"); d["claims"][1]["witness"]["h"][0][0] = "1"
+    out["algebraic-coordinate-not-a-list"] = d
+    return out
+
+
 def main():
     for name in HAND_WRITTEN:  # written by hand once; kept canonical and complete here
         doc = load(name)
@@ -469,11 +543,14 @@ def main():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     for name, doc in conv_valid().items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
+    for name, doc in nonlinear_valid().items():
+        (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
     primes = prime_corpus()
     for name, doc in primes["valid"].items():
         (HERE / "valid" / f"{name}.json").write_text(dumps_certificate(doc))
-    for folder, docs in (("invalid", {**invalid(), **stable_invalid(), **primes["invalid"]}),
-                         ("malformed", {**malformed(), **stable_malformed(), **primes["malformed"]})):
+    for folder, docs in (("invalid", {**invalid(), **stable_invalid(), **nonlinear_invalid(), **primes["invalid"]}),
+                         ("malformed", {**malformed(), **stable_malformed(), **nonlinear_malformed(),
+                                        **primes["malformed"]})):
         (HERE / folder).mkdir(exist_ok=True)
         for name, doc in docs.items():
             (HERE / folder / f"{name}.json").write_text(dumps_certificate(canonicalize(doc) if folder == "invalid" else doc))

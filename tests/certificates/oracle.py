@@ -14,9 +14,13 @@ from fractions import Fraction
 
 import sympy
 
+from algebra.difference_set import check_difference_set_witness
+from algebra.errors import WitnessCheckFailed
 from algebra.lifting import lifting_operator
+from algebra.models import full_model
+from algebra.real_witness import check_real_witness
 from algebra.segre import are_equivalent
-from graphs.structured_spec import structured_network
+from graphs.structured_spec import parse_model_spec, structured_network
 
 __all__ = ["structured_certificate_is_true", "conv_certificate_is_true", "conv_outputs"]
 
@@ -238,6 +242,16 @@ def _stable_true(claim, net, A, rank) -> bool:
     return below == 0 and q.count_roots(0, H) >= 1
 
 
+def _producer_accepts(check, *args) -> bool:
+    """The producer's own exact re-check of a non-linear witness (algebra.difference_set,
+    algebra.real_witness: plain Python, written apart from the checker) accepts it."""
+    try:
+        check(*args)
+    except WitnessCheckFailed:
+        return False
+    return True
+
+
 def structured_certificate_is_true(doc: dict) -> bool:
     """Whether a (well-typed) structured certificate states only true, correctly witnessed claims."""
     try:
@@ -267,6 +281,14 @@ def structured_certificate_is_true(doc: dict) -> bool:
             elif cid == "identifiable" and status == "proved" and "model_span" in w:
                 ok = claim["value"] is True and set(w) == {"model_span"} and _model_span_true(
                     w["model_span"], spec.get("model") or {}, net, A)
+            elif cid == "identifiable" and status == "proved" and "difference_set" in w:
+                model = parse_model_spec(spec.get("model"), net) or full_model(net)
+                ok = claim["value"] is True and set(w) == {"difference_set"} and _producer_accepts(
+                    check_difference_set_witness, net, model, A, w)
+            elif cid == "identifiable" and "field" in w:
+                model = parse_model_spec(spec.get("model"), net) or full_model(net)
+                ok = claim["value"] is False and set(w) == {"field", "h", "g", "hints"} and _producer_accepts(
+                    check_real_witness, net, model, w)
             elif cid == "identifiable" and status == "proved":
                 ok = (w == {"from_claim": "lifting-rank"} and truth.get("lifting-rank") is True
                       and claim["value"] is True
@@ -286,8 +308,10 @@ def structured_certificate_is_true(doc: dict) -> bool:
                       and _stable_true(claim, net, A, [c for c in doc["claims"] if c["id"] == "lifting-rank"][0]["value"]))
             else:
                 ok = False
+            if not ok:  # one false claim makes the certificate false (and spares the later checks)
+                return False
             truth[cid] = ok
-        return all(truth.values())
+        return True
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ZeroDivisionError):
         return False
 

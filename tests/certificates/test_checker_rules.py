@@ -97,8 +97,8 @@ def _conv_example():
     (lambda d: d["claims"][2].update(value=True, witness={"unknown": 1}), 1, "contradicts status"),
     # a witness of a kind no rule reads for this claim
     (lambda d: d["claims"][1].update(witness={"from_claim": "lifting-rank"}), 2,
-     "a refuted structured 'identifiable' claim takes a counterexample witness"),
-    (lambda d: d["claims"][1].update(witness={}), 2, "takes a counterexample witness"),
+     "a refuted structured 'identifiable' claim takes a algebraic_counterexample or counterexample witness"),
+    (lambda d: d["claims"][1].update(witness={}), 2, "takes a algebraic_counterexample or counterexample witness"),
 ])
 def test_combinations_without_a_rule(edit, exit_code, message):
     doc = _format_example()
