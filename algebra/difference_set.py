@@ -182,8 +182,14 @@ def block_for_pieces(net: MultilinearMap, model: ModelCollection, A: LiftingOper
                      budget: Budget, seed: int, *, label_all: bool = False) -> DifferenceSetBlock:
     """Try to prove (6.2) for every pair of ``pieces`` with one Macaulay certificate (module docstring)."""
     groups = span_groups(pieces, model.classes, limit=MAX_SPAN_COORDINATES)
+    # dim Ker A ∩ W >= #groups − #rows: when that many kernel coordinates already have more cubic
+    # monomials than a certificate may list, no degree D >= 3 has one -- decided before any kernel
+    least = len(groups) - A.n_rows
+    if least > 0 and math.comb(least + 2, 3) > MACAULAY_MAX_COLUMNS:
+        raise BudgetExceeded(f"Ker A ∩ W has dimension ≥ {least}, beyond a Macaulay certificate's "
+                             f"{MACAULAY_MAX_COLUMNS} columns", phase="difference set")
     budget.charge(len(groups) * A.n_rows, "difference set: kernel on the model span")
-    kernel = kernel_on_span(A, groups, seed=seed)
+    kernel = kernel_on_span(A, groups, seed=seed, budget=budget)
     block_pieces = None if label_all else tuple(pieces)
     d = kernel.dimension
     if d == 0:
@@ -303,8 +309,10 @@ def difference_set_decision(net: MultilinearMap, model: ModelCollection, A: Lift
                 return _undecided(block, f" (pieces {i + 1} and {j + 1})")
             blocks.append(block)
         return _proved(model, blocks, seed)
-    except (BudgetExceeded, BackendUnavailable) as exc:
-        return Undecided(f"difference set: {exc}")
+    except BudgetExceeded as exc:
+        return Undecided(exc.message)
+    except BackendUnavailable as exc:
+        return Undecided(str(exc))
 
 
 def _undecided(block: DifferenceSetBlock, where: str = "") -> Undecided:

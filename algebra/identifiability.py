@@ -86,8 +86,8 @@ from .errors import BudgetExceeded, InternalError, SpecError
 from .exact import check_rank_witness, lifting_rank_decision, matrix_rank_witness, modular_rank, rank_witness
 from .lifting import LiftingOperator, lifting_operator
 from .lifting_int import IntegerColumns
-from .limits import (MAX_JOIN_WORK, MAX_SPAN_COORDINATES, MAX_SPAN_ENTRIES, SEARCH_MAX_CELLS, SEARCH_MAX_PAIRS,
-                     SEARCH_MAX_TUPLES, SEARCH_MAX_UNKNOWNS, SEARCH_SECONDS, SEARCH_WORK)
+from .limits import (MAX_JOIN_WORK, MAX_SPAN_COORDINATES, MAX_SPAN_ENTRIES, NONLINEAR_SECONDS, SEARCH_MAX_CELLS,
+                     SEARCH_MAX_PAIRS, SEARCH_MAX_TUPLES, SEARCH_MAX_UNKNOWNS, SEARCH_SECONDS, SEARCH_WORK)
 from .modular import certifying_prime
 from .models import LinearPiece, ModelCollection, full_model
 from .network import MultilinearMap
@@ -1147,7 +1147,8 @@ def nonlinear_route(analysis: Analysis, rank: Decision) -> Decision | str | None
     if A is None:
         return None
     with analysis.phase("non-linear routes") as budget:
-        outcome = nonlinear_identifiability(analysis.net, analysis.model, A, budget, analysis.seed)
+        child = budget.sub("non-linear routes", seconds=NONLINEAR_SECONDS)
+        outcome = nonlinear_identifiability(analysis.net, analysis.model, A, child, analysis.seed)
     if not isinstance(outcome, Decision):
         return outcome.reason
     if outcome.status == "refuted" and is_rational_witness(outcome.witness):

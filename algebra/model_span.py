@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+from .budget import Budget
 from .errors import BudgetExceeded, InternalError
 from .exact import RankWitness, check_rank_witness, matrix_rank_witness
 from .lifting import LiftingOperator
@@ -152,7 +153,8 @@ def _primitive(vec: Mapping[int, Fraction], free: int) -> dict[int, int]:
     return {j: sign * v // g for j, v in sorted(ints.items())}
 
 
-def kernel_on_span(A: LiftingOperator, groups: Sequence[Sequence[IndexTuple]], *, seed: int = 0) -> KernelOnSpan:
+def kernel_on_span(A: LiftingOperator, groups: Sequence[Sequence[IndexTuple]], *, seed: int = 0,
+                   budget: Budget | None = None) -> KernelOnSpan:
     """Ker A ∩ W for W spanned by the orbit sums ``groups``, exactly (see :class:`KernelOnSpan`).
 
     The rank of A·G comes from :func:`algebra.exact.matrix_rank_witness` (re-checked with
@@ -163,7 +165,7 @@ def kernel_on_span(A: LiftingOperator, groups: Sequence[Sequence[IndexTuple]], *
     nonzero = {j: c for j, c in cols.items() if c}
     w = None
     if nonzero:
-        w = matrix_rank_witness(nonzero, A.n_rows, seed=seed, side="right")
+        w = matrix_rank_witness(nonzero, A.n_rows, seed=seed, side="right", budget=budget)
         check_rank_witness(nonzero, w)
     pivots = set(w.minor_cols) if w else set()
     vectors: list[tuple[int, dict[int, int]]] = [(j, {j: 1}) for j in zero]

@@ -74,6 +74,51 @@ def _sympy_vector(values) -> str:
     return sympy.latex(sympy.Matrix([[sympy.Rational(_frac(v).numerator, _frac(v).denominator) for v in values]]))
 
 
+def _polynomial(coefficients, x: str) -> str:
+    """Σ c_i x^i (constant first) as text, highest power first: "3 x^2 - 1/2 x + 1"; [] is 0."""
+    terms = []
+    for i in reversed(range(len(coefficients))):
+        c = _frac(coefficients[i])
+        if c == 0:
+            continue
+        power = "" if i == 0 else (x if i == 1 else f"{x}^{i}")
+        size = "" if power and abs(c) == 1 else str(abs(c))
+        terms.append(("- " if c < 0 else "+ ") + " ".join(filter(None, (size, power))))
+    text = " ".join(terms) or "0"
+    return text[2:] if text.startswith("+ ") else "-" + text[2:] if text.startswith("- ") else text
+
+
+def _difference_set_items(ds: Mapping) -> list[tuple[str, str]]:
+    items = []
+    for n, block in enumerate(ds["blocks"], 1):
+        pieces = "every piece of the model" if block["pieces"] == "all" else f"{len(block['pieces'])} model piece(s)"
+        d = len(block["kernel"])
+        what = (f"W spanned by {len(block['groups'])} orbit-sum tensors ({pieces}); Ker A ∩ W has dimension {d} "
+                f"(a non-singular {len(block['minor_rows'])} x {len(block['minor_rows'])} minor of A on W and "
+                f"{d} kernel vector(s))")
+        if d:
+            what += (f"; {len(block['flattening_minors'])} 3 x 3 flattening minors of T(z) = Σ z_i B_i, cubic forms "
+                     f"in z_1..z_{d}; their Macaulay matrix in degree {block['degree']} has a square block of "
+                     f"{len(block['macaulay_rows'])} rows non-singular modulo the prime {block['prime']}, so every "
+                     f"monomial of degree {block['degree']} lies in their ideal: no common zero over C but 0")
+        items.append((f"block {n}", what))
+    items.append(("field", "the emptiness is proved over C, hence holds over R"))
+    return items
+
+
+def _algebraic_items(w: Mapping) -> list[tuple[str, str]]:
+    f = w["field"]
+    chi = f["minpoly"]
+    items = [("the field Q(α)", f"α is the real root of χ(x) = {_polynomial(chi, 'x')} (degree {len(chi) - 1}) "
+                                f"in [{f['interval'][0]}, {f['interval'][1]}], where χ changes sign")]
+    for key in ("h", "g"):
+        items.append((key, " | ".join("[" + _short(layer, lambda q: _polynomial(q, "α")) + "]" for layer in w[key])))
+    items.append(("checked", "M(h) − M(g) ≡ 0 modulo χ entry by entry (so at α); one coordinate of every layer of h "
+                             "and of g, and one of P(h) − P(g), enclosed away from 0 on a bisection of the interval "
+                             "that keeps the sign change: the counterexample is real"))
+    return items
+
+
 def _minor_matrix(spec, witness) -> str | None:
     """LaTeX of the certified minor (small cases only), rebuilt from the spec."""
     import sympy
@@ -211,7 +256,11 @@ def _witness_blocks(claim: Mapping, spec: Mapping, notation: Notation | None) ->
         items.append((f"flattening of T at layer {kl['flattening_layer'] + 1}",
                       f"a non-singular {len(kl['flattening_minor']['rows'])} x {len(kl['flattening_minor']['rows'])} "
                       "minor, so rank >= 3"))
-    if "h" in w:
+    if "difference_set" in w:
+        items += _difference_set_items(w["difference_set"])
+    if "field" in w:
+        items += _algebraic_items(w)
+    elif "h" in w:
         if notation is not None:
             rows = notation.parameter_rows(w["h"], w["g"])
             blocks.append(("table", ("layer", "coordinate", "meaning", "h", "g"),
@@ -265,7 +314,7 @@ def _claim_blocks(claim: Mapping, info: dict) -> list[tuple]:
         minor = _minor_matrix(info["spec"], w)
         if minor:
             blocks += [("text", MINOR_CAPTION), ("math", minor, ("md", "tex"))]
-    if "h" in w and info["kind"] != "conv":
+    if "h" in w and "field" not in w and info["kind"] != "conv":
         for label in ("h", "g"):
             blocks += [("math", rf"{label}_{{{k + 1}}} = {_sympy_vector(v)}", ("tex",)) for k, v in enumerate(w[label])]
         products = _factor_products(info["spec"], w) if info["kind"] == "structured" else None

@@ -28,7 +28,7 @@ UNICODE_MATH = {
     "⊗": r"\otimes", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq", "∩": r"\cap", "∪": r"\cup", "⊂": r"\subset",
     "⊆": r"\subseteq", "⊥": r"\perp", "−": "-", "×": r"\times", "→": r"\to", "↦": r"\mapsto", "∈": r"\in",
     "∞": r"\infty", "·": r"\cdot", "…": r"\ldots", "⟨": r"\langle ", "⟩": r"\rangle ", "√": r"\sqrt ",
-    "∑": r"\sum ", "∏": r"\prod ", "≈": r"\approx", "∼": r"\sim", "‖": r"\|", "∅": r"\emptyset", "±": r"\pm",
+    "∑": r"\sum ", "∏": r"\prod ", "≈": r"\approx", "≡": r"\equiv", "∼": r"\sim", "‖": r"\|", "∅": r"\emptyset", "±": r"\pm",
     "ℝ": r"\mathbb{R}", "ℂ": r"\mathbb{C}", "ℚ": r"\mathbb{Q}", "ℤ": r"\mathbb{Z}", "∀": r"\forall", "∃": r"\exists",
     "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon", "η": r"\eta",
     "θ": r"\theta", "κ": r"\kappa", "λ": r"\lambda", "μ": r"\mu", "ν": r"\nu", "π": r"\pi", "ρ": r"\rho",

@@ -56,7 +56,7 @@ from algebra.decision import Decision
 from algebra.dimensions import sigma2_dimension_formula
 from algebra.errors import BudgetExceeded, InternalError
 from algebra.identifiability import (Route, counterexample_route, identifiability_decision, kernel_line_route,
-                                     kernel_trivial_route, model_span_route, refutation)
+                                     kernel_trivial_route, model_span_route, nonlinear_route, refutation)
 from algebra.limits import MAX_FF_PATHS
 from algebra.network import Layer, MultilinearMap
 from algebra.segre import are_equivalent
@@ -332,7 +332,7 @@ def feedforward_routes(ff: FeedforwardNetwork) -> tuple[Route, ...]:
     """The routes of :func:`algebra.identifiability.identifiability_decision` for ``ff``: the
     structured ones, with section 6's path criterion (:func:`find_path_collision`, cheap and
     exact) before the counterexample search and a hidden-unit rescaling
-    (:func:`find_unit_rescaling`) after it."""
+    (:func:`find_unit_rescaling`) after it, then the non-linear routes."""
 
     def path_criterion(analysis: Analysis, rank: Decision) -> Decision | None:
         with analysis.phase("path criterion") as budget:
@@ -353,7 +353,7 @@ def feedforward_routes(ff: FeedforwardNetwork) -> tuple[Route, ...]:
                           relies_on=("section 3 (equivalence ~)",), notes=(_PAPER_ORDER,))
 
     return (kernel_trivial_route, model_span_route, kernel_line_route, path_criterion, counterexample_route,
-            unit_rescaling)
+            unit_rescaling, nonlinear_route)
 
 
 def feedforward_identifiability(ff: FeedforwardNetwork, analysis: Analysis | None = None, *, seed: int = 0,

@@ -12,7 +12,7 @@ from algebra.budget import Budget
 from algebra.errors import SpecError
 from algebra.identifiability import (THEOREM_6_4_NOTE, find_nonidentifiability_witness, kernel_line_witness,
                                      identifiability_decision, injectivity_witness, is_identifiable,
-                                     verify_nonidentifiability_witness)
+                                     verify_nonidentifiability_witness, ROUTES, nonlinear_route)
 from algebra.segre import are_equivalent
 from algebra.lifting import lifting_operator
 from graphs.structured_spec import parse_model_spec, structured_network
@@ -204,7 +204,8 @@ def test_kernel_line_with_a_rank_two_kernel_is_refuted_instead():
 
 def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
     """A random 20 x 27 operator on R^{3x3x3} (K = 3): Ker A has dimension 7, rk(A) = 20 ≥
-    dim Σ_2 = 14; no proof route and no witness: inconclusive with the Theorem 6.4 note."""
+    dim Σ_2 = 14; no linear proof route and no witness: inconclusive with the Theorem 6.4 note.
+    The non-linear route then proves it -- by a Macaulay certificate, never by Theorem 6.4."""
     rng = random.Random(11)
     C = [[[[rng.randint(-9, 9) for _ in range(3)] for _ in range(3)] for _ in range(3)] for _ in range(20)]
     l1 = {"rows": 1, "cols": 3, "params": 3, "entries": [[i, 0, i, 1] for i in range(3)]}
@@ -213,7 +214,11 @@ def test_theorem_6_4_generic_kernel_is_inconclusive_not_proved():
           "entries": [[k, 3 * i + j, c, C[c][i][j][k]] for c in range(20) for i in range(3) for j in range(3)
                       for k in range(3)]}
     net = structured_network({"layers": [l1, l2, l3]})
-    v = identifiability_decision(net, seed=4)
+    proof = identifiability_decision(net, seed=4)
+    assert proof.status == "proved" and "difference_set" in proof.witness and "Theorem 6.4" not in proof.relies_on
+    assert proof.assumptions["genericity"] == "none" and proof.assumptions["field"].startswith("C, hence R")
+    linear = tuple(r for r in ROUTES if r is not nonlinear_route)
+    v = identifiability_decision(net, seed=4, routes=linear)
     assert v.details["rank_A"] == 20
     assert v.status == "inconclusive"
     assert THEOREM_6_4_NOTE in v.notes[0] and THEOREM_6_4_NOTE in v.reason and "Theorem 6.4" in v.relies_on

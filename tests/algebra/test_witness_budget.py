@@ -113,6 +113,22 @@ def test_the_search_phase_stops_at_its_own_seconds(monkeypatch):
 
     monkeypatch.setattr(identifiability, "SEARCH_SECONDS", 0.3)
     analysis = Analysis(parse_spec(_random_operator_spec()).multilinear())
-    decision = identifiability_decision(analysis)
+    decision = identifiability_decision(analysis, routes=(identifiability.counterexample_route,))
     assert "counterexample search: time limit of 0.3 s reached" in decision.reason
     assert analysis.timings["identifiability"] < 0.3 + 1
+
+
+def test_the_nonlinear_routes_stop_at_their_own_seconds(monkeypatch):
+    # a large operator: the difference set is refused by a dimension count before any kernel,
+    # the real search stops at the routes' child budget (NONLINEAR_SECONDS), not the run's
+    import algebra.identifiability as identifiability
+    from algebra.analysis import Analysis
+    from graphs.specs import parse_spec
+
+    monkeypatch.setattr(identifiability, "NONLINEAR_SECONDS", 1.0)
+    analysis = Analysis(parse_spec(_random_operator_spec()).multilinear())
+    decision = identifiability_decision(analysis, routes=(identifiability.nonlinear_route,))
+    assert decision.status == "inconclusive"
+    assert "difference set: Ker A ∩ W has dimension ≥ 9856" in decision.reason
+    assert "no real point found" in decision.reason
+    assert analysis.timings["identifiability"] < 1.0 + 2

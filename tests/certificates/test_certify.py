@@ -262,7 +262,10 @@ def test_examples_readme_statuses_for_structured_and_feedforward_examples():
               "structured/blind-deconvolution": "refuted", "structured/phase-retrieval": "proved",
               "structured/phase-retrieval-underdetermined": "refuted", "structured/sparse-factorization": "proved",
               "structured/sparse-factorization-colliding": "refuted", "structured/self-calibration": "refuted",
-              "structured/bilinear-kernel-line": "proved", "structured/trilinear-generic": "inconclusive",
+              "structured/bilinear-kernel-line": "proved", "structured/trilinear-generic": "proved",
+              "structured/phase-retrieval-n4-m7": "proved", "structured/phase-retrieval-n4-m6": "refuted",
+              "structured/rank-one-sensing-3x4-m10": "proved", "structured/rank-one-sensing-3x4-m9": "refuted",
+              "structured/rank-one-sensing-3x3-m7": "refuted",
               "feedforward/linear-bottleneck": "proved", "feedforward/relu-path-collision": "refuted",
               "feedforward/relu-three-layer": "refuted"}
     for name, status in expect.items():
@@ -341,7 +344,10 @@ def test_a_kernel_proof_never_rests_on_a_rank_claim_the_checker_cannot_recheck(m
     doc = certify_file(ROOT / "examples/structured/outer-product-3x2.json").document
     claims = {c["id"]: c for c in doc["claims"]}
     assert claims["lifting-rank"]["status"] == "inconclusive"
-    assert claims["identifiable"]["status"] == "inconclusive"
-    assert claims["identifiable"]["reason"].startswith("the lifting rank is unknown (A has 6 non-zero columns")
+    # the linear routes stop at the unknown rank; the difference-set route re-derives its own minor
+    # of A on the model span (Ker A ∩ W = {0}, no Macaulay rows) and cites no other claim
+    assert claims["identifiable"]["status"] == "proved"
+    block, = claims["identifiable"]["witness"]["difference_set"]["blocks"]
+    assert block["kernel"] == [] and "lifting-rank" not in claims["identifiable"]["relies_on"]
     assert claims["stable"]["status"] == "inconclusive"
     assert check_certificate(doc).exit_code == 0

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import sympy
 
 import certificates.checker as checker_module
 from certificates.cli import main
@@ -302,3 +303,18 @@ def test_every_sentence_about_a_verified_claim_is_the_certificates(path):
                     claim_values = [("; ".join(c.get("assumptions", [])), ", ".join(c["relies_on"]), c.get("reason"))
                                     for c in doc["claims"]]
                     assert any(value in v for v in claim_values)
+
+
+def test_the_nonlinear_witnesses_are_described_in_the_papers_words():
+    # a Macaulay certificate: emptiness over C, hence over R; an algebraic witness: its field and
+    # its coordinates as polynomials in α, the real root the interval isolates
+    text = render(golden("structured--phase-retrieval-n4-m7"), "md", figures=False)
+    assert "Macaulay matrix in degree 3" in text and "proved over C, hence holds over R" in text
+    refuted = golden("structured--rank-one-sensing-3x3-m7")
+    text = render(refuted, "md", figures=False)
+    chi = refuted["claims"][1]["witness"]["field"]["minpoly"]
+    x = sympy.Symbol("x")  # χ written independently, by sympy
+    expected = str(sympy.Poly([int(c) for c in reversed(chi)], x).as_expr()).replace("**", "^").replace("*", " ")
+    assert f"χ(x) = {expected} (degree 3)" in text
+    assert any(line.startswith("- h:") and "α" in line for line in text.splitlines()) or "α^2" in text
+    assert "the counterexample is real" in text
