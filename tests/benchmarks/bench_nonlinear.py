@@ -8,7 +8,8 @@ coefficients in {±1, ±2, ±3}, densities 0.3, 0.5 and 0.8 -- each decided firs
 one: injectivity, kernel line, the linear counterexample search) and, when those say
 ``inconclusive``, by
 :func:`algebra.nonlinear.nonlinear_identifiability` under a budget of SECONDS (default 30) per
-network (the engine runs them in this order; here they are timed apart). Every decision is re-checked: Macaulay certificates with
+network (the engine runs them in this order; here they are timed apart). Every decision is
+re-checked: Macaulay certificates with
 :func:`algebra.difference_set.check_difference_set_witness`, real witnesses with
 :func:`algebra.real_witness.check_real_witness`, the linear routes' witnesses by evaluation. Cross-check:
 the difference-set route is also run on every network the linear search refuted -- it must never
