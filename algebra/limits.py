@@ -32,7 +32,7 @@ __all__ = [
     "GROEBNER_CALL_SECONDS", "GROEBNER_IN_PROCESS_MAX_VARIABLES", "MACAULAY_MAX_COLUMNS", "DIFFERENCE_SET_MAX_PAIRS",
     "DIFFERENCE_SET_EXACT_SECONDS", "DIFFERENCE_SET_EXACT_MAX_KERNEL", "DIFFERENCE_SET_IN_PROCESS_MAX_KERNEL", "DIFFERENCE_SET_GROEBNER_MAX_KERNEL",
     "DIFFERENCE_SET_MAX_MINORS", "REAL_WITNESS_MAX_PAIRS", "REAL_WITNESS_MAX_SLICES", "REAL_WITNESS_MAX_VARIABLES",
-    "NONLINEAR_SECONDS",
+    "REAL_WITNESS_MAX_EQUATIONS", "NONLINEAR_SECONDS",
 ]
 
 # ============================================================================ spec sizes
@@ -160,6 +160,10 @@ DIFFERENCE_SET_MAX_MINORS = 20_000  # 3 x 3 flattening minors formed for one sys
 REAL_WITNESS_MAX_PAIRS = 200  # pairs of model pieces searched for a real counterexample
 REAL_WITNESS_MAX_SLICES = 12  # zero-dimensional slices solved per pair before giving up
 REAL_WITNESS_MAX_VARIABLES = 40  # unknowns of one sliced incidence system
+# Equations M(h) - M(g) = 0 of a slice (entries of the product): the benchmark's networks have at
+# most 16 and solve in well under a second; the 144 equations in 29 unknowns of a K = 4, 12 x 12
+# network (A: 144 x 10 000) kept Singular past 6.7 s per slice without a basis.
+REAL_WITNESS_MAX_EQUATIONS = 64
 # Both non-linear routes together, a phase budget inside the run's: tests/benchmarks/bench_nonlinear.py
 # decides 98.5 % of its random small networks within 30 s each (most in well under a second); a
 # large operator (A 144 x 10 000) would otherwise spend the whole run on slices it cannot solve.

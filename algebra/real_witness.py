@@ -97,7 +97,8 @@ from .decision import Decision
 from .errors import BackendUnavailable, BudgetExceeded, InternalError, WitnessCheckFailed
 from .lifting import LiftingOperator
 from .limits import (GROEBNER_CALL_SECONDS, GROEBNER_IN_PROCESS_MAX_VARIABLES, MAX_SPAN_COORDINATES,
-                     REAL_WITNESS_MAX_PAIRS, REAL_WITNESS_MAX_SLICES, REAL_WITNESS_MAX_VARIABLES)
+                     REAL_WITNESS_MAX_EQUATIONS, REAL_WITNESS_MAX_PAIRS, REAL_WITNESS_MAX_SLICES,
+                     REAL_WITNESS_MAX_VARIABLES)
 from .models import LinearPiece, ModelCollection
 from .network import MultilinearMap
 from .segre import are_equivalent
@@ -545,6 +546,9 @@ def real_witness_decision(net: MultilinearMap, model: ModelCollection, A: Liftin
     if len(pairs) > REAL_WITNESS_MAX_PAIRS:
         return Undecided(f"{len(pairs)} pairs of model pieces exceed the real-witness limit ({REAL_WITNESS_MAX_PAIRS})",
                          complex_dimension)
+    if A.n_rows > REAL_WITNESS_MAX_EQUATIONS:
+        return Undecided(f"the slices would have {A.n_rows} equations M(h) = M(g), beyond the real-witness limit "
+                         f"({REAL_WITNESS_MAX_EQUATIONS})", complex_dimension)
     progress = _Progress()
     try:
         for n, (i, j) in enumerate(pairs):

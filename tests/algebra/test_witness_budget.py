@@ -118,17 +118,32 @@ def test_the_search_phase_stops_at_its_own_seconds(monkeypatch):
     assert analysis.timings["identifiability"] < 0.3 + 1
 
 
-def test_the_nonlinear_routes_stop_at_their_own_seconds(monkeypatch):
-    # a large operator: the difference set is refused by a dimension count before any kernel,
-    # the real search stops at the routes' child budget (NONLINEAR_SECONDS), not the run's
+def test_the_nonlinear_routes_refuse_a_large_operator_before_any_kernel():
+    # A: 144 x 10 000: the difference set is refused by a dimension count, the real search by the
+    # number of equations of its slices -- both said in the reason, at once
     import algebra.identifiability as identifiability
     from algebra.analysis import Analysis
     from graphs.specs import parse_spec
 
-    monkeypatch.setattr(identifiability, "NONLINEAR_SECONDS", 1.0)
     analysis = Analysis(parse_spec(_random_operator_spec()).multilinear())
     decision = identifiability_decision(analysis, routes=(identifiability.nonlinear_route,))
     assert decision.status == "inconclusive"
     assert "difference set: Ker A ∩ W has dimension ≥ 9856" in decision.reason
-    assert "no real point found" in decision.reason
+    assert "the slices would have 144 equations M(h) = M(g), beyond the real-witness limit" in decision.reason
+    assert analysis.timings["identifiability"] < 2
+
+
+def test_the_nonlinear_routes_stop_at_their_own_seconds(monkeypatch):
+    # with the equation limit lifted, the real search stops at the routes' child budget
+    # (NONLINEAR_SECONDS), not at the run's
+    import algebra.identifiability as identifiability
+    import algebra.real_witness as real_witness
+    from algebra.analysis import Analysis
+    from graphs.specs import parse_spec
+
+    monkeypatch.setattr(identifiability, "NONLINEAR_SECONDS", 1.0)
+    monkeypatch.setattr(real_witness, "REAL_WITNESS_MAX_EQUATIONS", 10**6)
+    analysis = Analysis(parse_spec(_random_operator_spec()).multilinear())
+    decision = identifiability_decision(analysis, routes=(identifiability.nonlinear_route,))
+    assert decision.status == "inconclusive" and "no real point found" in decision.reason
     assert analysis.timings["identifiability"] < 1.0 + 2
