@@ -23,6 +23,10 @@ refutation route slots in as one more function in the list:
   below under its own capped budget and re-verified exactly (net.evaluate and exact
   non-equivalence). Theorem 6.5 is the reason such a pair must exist when 2 S' > rk(A) (noted,
   and in ``details``); ``refuted`` rests on the pair and Proposition 6.3 alone.
+* **proved or refuted beyond linear arguments** -- :func:`nonlinear_route`, last
+  (:mod:`algebra.nonlinear`): no non-zero tensor of Ker A ∩ W has every flattening of rank ≤ 2
+  (witness ``difference_set``: a Macaulay certificate, emptiness over C hence over R), else a real
+  counterexample h, g, rational or in Q(α) (witness ``field``, ``h``, ``g``, ``hints``).
 * **inconclusive** -- otherwise, with the routes' reasons; when rk(A) ≥ dim J(P(M^L), P(M^L'))
   for all L, L' the reason adds "identifiable for almost every operator of this rank
   (Theorem 6.4)" -- a statement about generic operators, never a proof about this one.
