@@ -247,6 +247,7 @@ def _build_slice(net: MultilinearMap, A: LiftingOperator, pieces: tuple[LinearPi
         diff = Ph.get(t, zero) - Pg.get(t, zero)
         if diff.is_zero():
             continue
+        budget.charge(len(col) * len(diff), "real witness: slice")  # the clock too: A·(P(h) − P(g)) can be large
         for row, v in col.items():
             rows[row] = rows.get(row, zero) + diff * flint.fmpq(v.numerator, v.denominator)
     polys = [_to_dict(p) for _, p in sorted(rows.items()) if not p.is_zero()]
